@@ -1,0 +1,39 @@
+# The two commands of the README: `make demo` and `make test`. Both build .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+RECORDED := fixtures/recorded/cohere_v2
+
+.PHONY: demo test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
+		|| { echo "rerank_formats needs Python 3.10 or newer (set PYTHON=...)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . --group dev
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/rerank-formats convert --kind response --read cohere_v2 --write jina --pretty \
+		--request $(RECORDED)/openapi-x-fern-example-request.json --request-format cohere_v2 \
+		$(RECORDED)/openapi-x-fern-example-response.json
+
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy rerank_formats
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis site

@@ -1,0 +1,72 @@
+"""Exact, typed converters between rerank API formats, with Jina AI's format as the canonical model.
+
+    >>> import rerank_formats as rf
+    >>> rf.FORMATS
+    ('jina', 'cohere_v1', 'cohere_v2', 'xinference')
+
+Read a body with `decode_request` / `decode_response`, write one with `encode_request` /
+`encode_response`, or go straight from bytes to bytes with `convert_request` /
+`convert_response`. Every error is a `RerankFormatError`.
+"""
+
+from .canonical import (
+    Document,
+    Extension,
+    ImageDocument,
+    ObjectDocument,
+    RerankRequest,
+    RerankResponse,
+    RerankResult,
+    TextDocument,
+    Usage,
+)
+from .convert import (
+    OnLoss,
+    Payload,
+    convert_request,
+    convert_response,
+    decode_request,
+    decode_response,
+    encode_request,
+    encode_response,
+)
+from .errors import (
+    DecodeError,
+    EncodeError,
+    Loss,
+    LossWarning,
+    LossyConversionError,
+    RerankFormatError,
+    UnknownFormatError,
+)
+from .registry import FORMATS
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FORMATS",
+    "DecodeError",
+    "Document",
+    "EncodeError",
+    "Extension",
+    "ImageDocument",
+    "Loss",
+    "LossWarning",
+    "LossyConversionError",
+    "ObjectDocument",
+    "OnLoss",
+    "Payload",
+    "RerankFormatError",
+    "RerankRequest",
+    "RerankResponse",
+    "RerankResult",
+    "TextDocument",
+    "UnknownFormatError",
+    "Usage",
+    "convert_request",
+    "convert_response",
+    "decode_request",
+    "decode_response",
+    "encode_request",
+    "encode_response",
+]

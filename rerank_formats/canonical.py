@@ -1,0 +1,185 @@
+"""The canonical model: Jina AI's rerank format as immutable msgspec Structs.
+
+Every format is read into these objects and written from them. Field names and meanings are
+Jina's (https://api.jina.ai/openapi.json, `RerankerV3Request`, `RerankerM0Request`,
+`RerankingResponse`), so a canonical object *is* a Jina payload plus, in `extensions`, what
+another format said that Jina has no field for.
+
+Absent and `null` stay different: an absent field is `msgspec.UNSET`, a `null` one is `None`.
+
+Documents (and legacy Jina queries) are one of:
+
+| wire shape                    | canonical type                      |
+| ----------------------------- | ----------------------------------- |
+| `"text"`                      | `str`                               |
+| `{"text": "..."}`             | `TextDocument`                      |
+| `{"image": "url or base64"}`  | `ImageDocument` (jina-reranker-m0)  |
+| any other object of strings   | `ObjectDocument` (Cohere v1 fields) |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeAlias
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+__all__ = [
+    "UNSET",
+    "Document",
+    "Extension",
+    "ImageDocument",
+    "ObjectDocument",
+    "RerankRequest",
+    "RerankResponse",
+    "RerankResult",
+    "TextDocument",
+    "UnsetType",
+    "Usage",
+]
+
+
+class TextDocument(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A text document written as an object, `{"text": ...}`.
+
+    Attributes:
+        text: the document's text.
+    """
+
+    text: str
+
+
+class ImageDocument(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An image document, `{"image": ...}`, as jina-reranker-m0 takes them.
+
+    Attributes:
+        image: an image URL or a base64-encoded image.
+    """
+
+    image: str
+
+
+class ObjectDocument(msgspec.Struct, frozen=True, kw_only=True):
+    """A document object with other string fields than a lone `text` or `image`.
+
+    Cohere v1 takes such objects (its `rank_fields` chooses which keys are ranked, `text` by
+    default) and echoes them back whole; legacy Jina preserved extra fields the same way.
+
+    Attributes:
+        fields: the object's keys and values, in wire order.
+    """
+
+    fields: Mapping[str, str]
+
+
+Document: TypeAlias = str | TextDocument | ImageDocument | ObjectDocument
+"""A document as a request lists it or a response echoes it."""
+
+
+class Extension(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """What one wire format said that the canonical model does not hold.
+
+    Decoding format F stores its leftovers in `extensions[F]`; only F's encoder writes them
+    back, so decoding then encoding in the same format gives the same JSON. Any other
+    encoder reports the ones that carry meaning as a `Loss`.
+
+    Attributes:
+        fields: top-level wire keys kept verbatim: the format's own keys (Cohere v1
+            `rank_fields`, Xinference `kwargs`, ...), keys the library does not know, and the
+            original spelling of a value the canonical model normalised (Xinference's
+            `"return_documents": "true"`).
+        defaulted: canonical fields that F filled in from its own default because the key
+            was absent (Cohere v1 and Xinference default `return_documents` to false, Jina to
+            true).
+        results: per result, keyed by the result's `index`, keys the library does not know.
+    """
+
+    fields: Mapping[str, object] = {}
+    defaulted: frozenset[str] = frozenset()
+    results: Mapping[int, Mapping[str, object]] = {}
+
+
+class RerankRequest(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """A rerank request, in Jina's shape.
+
+    Attributes:
+        query: the search query; legacy Jina also took `{"text"}` and image objects.
+        documents: the documents to rank, in order; results refer to them by position.
+        model: the model name (Jina, Cohere v2 and Xinference require it; Cohere v1 does not).
+        top_n: how many results to return; `None` or absent means all.
+        return_documents: whether results carry their document. Absent means Jina's default,
+            true; decoding a format whose default is false (Cohere v1, Xinference) sets it
+            to `False` and records the default in `extensions`.
+        truncation: Jina: truncate documents longer than the model's limit.
+        max_doc_length: Jina v3's tokens per document (Cohere v2's `max_tokens_per_doc`).
+        return_embeddings: Jina v3: return each document's embedding.
+        extensions: per format name, what that format said beyond these fields.
+    """
+
+    query: Document
+    documents: tuple[Document, ...]
+    model: str | UnsetType = UNSET
+    top_n: int | UnsetType | None = UNSET
+    return_documents: bool | UnsetType | None = UNSET
+    truncation: bool | UnsetType | None = UNSET
+    max_doc_length: int | UnsetType = UNSET
+    return_embeddings: bool | UnsetType | None = UNSET
+    extensions: Mapping[str, Extension] = {}
+
+    @property
+    def wants_documents(self) -> bool:
+        """Whether results should carry documents (Jina's default, true, when unset)."""
+        return self.return_documents is not False
+
+
+class Usage(
+    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
+):
+    """Token usage, in Jina's shape.
+
+    Attributes:
+        total_tokens: tokens processed.
+        prompt_tokens: legacy Jina (and OpenAI-style gateways): tokens read.
+        completion_tokens: OpenAI-style gateways (new-api): tokens produced, normally 0.
+    """
+
+    total_tokens: int
+    prompt_tokens: int | UnsetType = UNSET
+    completion_tokens: int | UnsetType = UNSET
+
+
+class RerankResult(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One ranked document.
+
+    Attributes:
+        index: the document's position in the request's `documents`.
+        relevance_score: higher is more relevant; the range depends on the model.
+        document: the document echoed back: absent, `None`, or as the wire gave it.
+        embedding: Jina v3 with `return_embeddings`: the document's embedding.
+    """
+
+    index: int
+    relevance_score: float
+    document: Document | UnsetType | None = UNSET
+    embedding: list[float] | UnsetType | None = UNSET
+
+
+class RerankResponse(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """A rerank response, in Jina's shape.
+
+    Attributes:
+        results: the ranked documents, in wire order (sorted by descending score once a
+            request gives the context).
+        model: the model that ranked them.
+        object: Jina's envelope marker since late 2025, always `"list"`.
+        usage: token usage; absent when the source did not report tokens (never invented).
+        extensions: per format name, what that format said beyond these fields (Cohere's and
+            Xinference's `id` and `meta`, for example).
+    """
+
+    results: tuple[RerankResult, ...]
+    model: str | UnsetType = UNSET
+    object: str | UnsetType = UNSET
+    usage: Usage | UnsetType | None = UNSET
+    extensions: Mapping[str, Extension] = {}

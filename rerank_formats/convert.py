@@ -1,0 +1,372 @@
+"""Decode, encode and convert rerank requests and responses between formats.
+
+    bytes --decode(read)--> wire Struct --to_canonical--> canonical
+    canonical --from_canonical--> wire Struct --encode(write)--> bytes
+
+A response is read or written *in the context of* the request it answers when that request
+(canonical, as decoded from the client) is given: results are sorted by descending score,
+cut to the request's `top_n`, their indices checked against its documents, documents filled
+from it (or removed) as it asked, and the model taken from it when the response has none.
+"""
+
+from __future__ import annotations
+
+import operator
+import warnings
+from collections.abc import Mapping
+from typing import Literal
+
+import msgspec
+from msgspec import UNSET
+
+from .canonical import Document, RerankRequest, RerankResponse, RerankResult, TextDocument
+from .errors import (
+    DecodeError,
+    EncodeError,
+    LossWarning,
+    LossyConversionError,
+    RerankFormatError,
+    excerpt,
+)
+from .formats._base import Payload, Sink, unknown_fields
+from .registry import Format, get_format
+
+__all__ = [
+    "OnLoss",
+    "Payload",
+    "convert_request",
+    "convert_response",
+    "decode_request",
+    "decode_response",
+    "encode_request",
+    "encode_response",
+]
+
+OnLoss = Literal["raise", "warn", "ignore"]
+"""What a conversion does when the written format cannot express everything."""
+
+_ENCODER = msgspec.json.Encoder()
+_POLICIES = ("raise", "warn", "ignore")
+_score = operator.attrgetter("relevance_score")
+
+
+def decode_request(data: Payload, *, format: str) -> RerankRequest:
+    """Read a rerank request in `format` into the canonical model.
+
+    Args:
+        data: the request body: JSON as `bytes` or `str`, or an already-parsed object.
+        format: the format to read, such as `"jina"` or `"cohere-v2"`.
+
+    Returns:
+        The canonical request; whatever `format` said beyond Jina's fields is in its
+        `extensions`.
+
+    Raises:
+        UnknownFormatError: `format` is not registered.
+        DecodeError: `data` is not a valid request in `format`; the error has the JSON path.
+
+    Example:
+        >>> import rerank_formats as rf
+        >>> req = rf.decode_request(b'{"query": "q", "documents": ["a"]}', format="cohere_v1")
+        >>> req.return_documents  # Cohere v1's default, made explicit
+        False
+    """
+    module = get_format(format)
+    wire, leftovers = module.REQUEST.decode(data)
+    return module.request_to_canonical(wire, leftovers)
+
+
+def encode_request(request: RerankRequest, *, format: str, on_loss: OnLoss = "raise") -> bytes:
+    """Write a canonical request as `format` would accept it.
+
+    Only what the provider accepts is written: no `null` where it wants the key absent,
+    documents flattened to strings where only strings are accepted, Jina's default
+    `return_documents` (true) made explicit where the format's default differs.
+
+    Args:
+        request: the canonical request.
+        format: the format to write.
+        on_loss: what to do when `format` cannot express part of `request`: `"raise"` a
+            `LossyConversionError` listing every loss, `"warn"` (a `LossWarning` each), or
+            `"ignore"`.
+
+    Returns:
+        The JSON body.
+
+    Raises:
+        UnknownFormatError: `format` is not registered.
+        LossyConversionError: under `on_loss="raise"`, when something would be lost.
+        EncodeError: `request` is not a valid canonical request.
+    """
+    module = get_format(format)
+    _check_policy(on_loss)
+    if not isinstance(request, RerankRequest):
+        raise EncodeError(
+            f"expected a RerankRequest, got {type(request).__name__}", type="wrong_type"
+        )
+    sink = Sink(module.NAME)
+    body = _encode(module, "request", request, sink)
+    _settle(sink, on_loss)
+    return body
+
+
+def decode_response(
+    data: Payload, *, format: str, request: RerankRequest | None = None
+) -> RerankResponse:
+    """Read a rerank response in `format` into the canonical model.
+
+    Args:
+        data: the response body: JSON as `bytes` or `str`, or an already-parsed object.
+        format: the format to read.
+        request: the canonical request this response answers. When given, results are sorted
+            by descending score (stable), cut to its `top_n`, every index is checked against
+            its documents, documents are filled from it when it wants them (and removed when
+            it does not), and its `model` fills a missing one.
+
+    Returns:
+        The canonical response.
+
+    Raises:
+        UnknownFormatError: `format` is not registered.
+        DecodeError: `data` is not a valid response in `format`, or an index is out of range
+            or repeated for `request`; the error has the JSON path.
+    """
+    module = get_format(format)
+    response = _decode_response(module, data)
+    if request is not None:
+        response = _in_context(response, request, fill=True, format=module.NAME)
+    return response
+
+
+def encode_response(
+    response: RerankResponse,
+    *,
+    format: str,
+    request: RerankRequest | None = None,
+    on_loss: OnLoss = "raise",
+) -> bytes:
+    """Write a canonical response as `format`'s server would send it.
+
+    Args:
+        response: the canonical response.
+        format: the format to write.
+        request: the canonical request it answers, applied as in `decode_response`.
+        on_loss: `"raise"`, `"warn"` or `"ignore"`, as in `encode_request`.
+
+    Returns:
+        The JSON body.
+
+    Raises:
+        UnknownFormatError: `format` is not registered.
+        DecodeError: an index is out of range or repeated for `request`.
+        LossyConversionError: under `on_loss="raise"`, when something would be lost.
+        EncodeError: `response` is not a valid canonical response.
+    """
+    module = get_format(format)
+    _check_policy(on_loss)
+    if not isinstance(response, RerankResponse):
+        raise EncodeError(
+            f"expected a RerankResponse, got {type(response).__name__}", type="wrong_type"
+        )
+    if request is not None:
+        response = _in_context(response, request, fill=_echoes(module), format=None)
+    sink = Sink(module.NAME)
+    body = _encode(module, "response", response, sink)
+    _settle(sink, on_loss)
+    return body
+
+
+def convert_request(data: Payload, *, read: str, write: str, on_loss: OnLoss = "raise") -> bytes:
+    """Translate a request body from format `read` to format `write`.
+
+    Example:
+        >>> import rerank_formats as rf
+        >>> rf.convert_request(
+        ...     b'{"model": "jina-reranker-v2-base-multilingual", "query": "q",'
+        ...     b' "documents": [{"text": "a"}], "top_n": 1}',
+        ...     read="jina",
+        ...     write="cohere-v2",
+        ... )
+        b'{"model":"jina-reranker-v2-base-multilingual","query":"q","documents":["a"],"top_n":1}'
+    """
+    target = get_format(write)
+    _check_policy(on_loss)
+    request = decode_request(data, format=read)
+    sink = Sink(target.NAME)
+    body = _encode(target, "request", request, sink)
+    _settle(sink, on_loss)
+    return body
+
+
+def convert_response(
+    data: Payload,
+    *,
+    read: str,
+    write: str,
+    request: RerankRequest | None = None,
+    on_loss: OnLoss = "raise",
+) -> bytes:
+    """Translate a response body from format `read` to format `write`.
+
+    `request` is the canonical request the response answers, as the proxy decoded it from
+    its client (see `decode_response` for what it is used for).
+    """
+    source = get_format(read)
+    target = get_format(write)
+    _check_policy(on_loss)
+    response = _decode_response(source, data)
+    if request is not None:
+        response = _in_context(response, request, fill=_echoes(target), format=source.NAME)
+    sink = Sink(target.NAME)
+    body = _encode(target, "response", response, sink)
+    _settle(sink, on_loss)
+    return body
+
+
+def _check_policy(on_loss: object) -> None:
+    if on_loss not in _POLICIES:
+        raise RerankFormatError(f"on_loss must be 'raise', 'warn' or 'ignore', not {on_loss!r}")
+
+
+def _settle(sink: Sink, on_loss: OnLoss) -> None:
+    if not sink.losses or on_loss == "ignore":
+        return
+    if on_loss == "raise":
+        raise LossyConversionError(sink.losses)
+    for loss in sink.losses:
+        warnings.warn(LossWarning(loss), stacklevel=3)
+
+
+def _decode_response(module: Format, data: Payload) -> RerankResponse:
+    wire, leftovers = module.RESPONSE.decode(data)
+    return module.response_to_canonical(wire, leftovers)
+
+
+def _echoes(module: Format) -> bool:
+    return "response_documents" in module.SUPPORTS
+
+
+def _echo(document: Document) -> Document:
+    return TextDocument(text=document) if type(document) is str else document
+
+
+def _in_context(
+    response: RerankResponse, request: RerankRequest, *, fill: bool, format: str | None
+) -> RerankResponse:
+    if not isinstance(request, RerankRequest):
+        raise EncodeError(
+            f"expected a RerankRequest, got {type(request).__name__}", type="wrong_type"
+        )
+    documents = request.documents
+    count = len(documents)
+    seen: set[int] = set()
+    for position, result in enumerate(response.results):
+        index = result.index
+        if index >= count or index in seen:
+            problem = "appears twice" if index in seen else f"is out of range for {count} documents"
+            raise DecodeError(
+                f"index {index} {problem}",
+                path=f"$.results[{position}].index",
+                type="duplicate_index" if index in seen else "out_of_range",
+                format=format,
+                kind="response",
+            )
+        seen.add(index)
+    results: list[RerankResult] = sorted(response.results, key=_score, reverse=True)
+    top_n = request.top_n
+    if type(top_n) is int:
+        del results[max(top_n, 0) :]
+    if fill and request.wants_documents:
+        results = [
+            r
+            if r.document is not UNSET and r.document is not None
+            else msgspec.structs.replace(r, document=_echo(documents[r.index]))
+            for r in results
+        ]
+    elif fill:
+        results = [
+            r if r.document is UNSET else msgspec.structs.replace(r, document=UNSET)
+            for r in results
+        ]
+    model = request.model if response.model is UNSET else response.model
+    return msgspec.structs.replace(response, results=tuple(results), model=model)
+
+
+def _encode(module: Format, kind: str, obj: RerankRequest | RerankResponse, sink: Sink) -> bytes:
+    _extension_losses(module, kind, obj, sink)
+    codec = module.REQUEST if kind == "request" else module.RESPONSE
+    try:
+        if isinstance(obj, RerankRequest):
+            wire = module.request_from_canonical(obj, sink)
+        else:
+            wire = module.response_from_canonical(obj, sink)
+        body = _ENCODER.encode(wire)
+        own = obj.extensions.get(module.NAME) if obj.extensions else None
+        if own is None or kind not in module.KEEPS_UNKNOWN:
+            return body
+        if own.results:
+            body = _with_result_fields(body, own.results, codec.nested_fields)
+        return _with_fields(body, unknown_fields(own, codec.fields))
+    except (TypeError, ValueError, AttributeError, msgspec.MsgspecError) as exc:
+        raise EncodeError(
+            f"not a valid canonical {kind}: {excerpt(str(exc), 120)}", type="invalid_value"
+        ) from None
+
+
+def _with_fields(body: bytes, fields: Mapping[str, object]) -> bytes:
+    if not fields:
+        return body
+    extra = _ENCODER.encode(fields)
+    return extra if body == b"{}" else body[:-1] + b"," + extra[1:]
+
+
+def _with_result_fields(
+    body: bytes, extras: Mapping[int, Mapping[str, object]], known: frozenset[str]
+) -> bytes:
+    decoded = msgspec.json.decode(body)
+    for result in decoded.get("results", ()):
+        extra = extras.get(result.get("index"))
+        if extra:
+            result.update((k, v) for k, v in extra.items() if k not in known)
+    return _ENCODER.encode(decoded)
+
+
+def _extension_losses(
+    module: Format, kind: str, obj: RerankRequest | RerankResponse, sink: Sink
+) -> None:
+    for name, extension in obj.extensions.items():
+        if name == module.NAME:
+            if kind not in module.KEEPS_UNKNOWN:
+                codec = module.REQUEST if kind == "request" else module.RESPONSE
+                for key in unknown_fields(extension, codec.fields):
+                    sink(
+                        f"$.{key}",
+                        f"{name} rejects unknown fields, so `{excerpt(key)}` is not sent",
+                    )
+            continue
+        _foreign_losses(name, extension.fields, module, kind, sink)
+        if extension.results and isinstance(obj, RerankResponse):
+            positions = {r.index: p for p, r in enumerate(obj.results)}
+            for index, extra in extension.results.items():
+                for key in extra if index in positions else ():
+                    sink(
+                        f"$.results[{positions[index]}].{key}",
+                        f"{name}'s result field `{excerpt(key)}` has no {module.NAME} equivalent",
+                    )
+
+
+def _foreign_losses(
+    name: str, fields: Mapping[str, object], module: Format, kind: str, sink: Sink
+) -> None:
+    try:
+        origin: Format | None = get_format(name)
+    except RerankFormatError:
+        origin = None
+    known = (origin.REQUEST if kind == "request" else origin.RESPONSE).fields if origin else ()
+    for key, value in fields.items():
+        if origin is not None and key in known:
+            reason = origin.field_loss(kind, key, value, module.NAME, module.SUPPORTS)
+        else:
+            reason = f"{name} field `{excerpt(key)}` has no {module.NAME} equivalent"
+        if reason:
+            sink(f"$.{key}", reason)

@@ -1,0 +1,3 @@
+"""One module per wire format, each with the same face: `NAME`, `SUPPORTS`, its wire Structs,
+`REQUEST` / `RESPONSE` codecs, `field_loss`, and the four `*_to_canonical` /
+`*_from_canonical` functions. The registry (`rerank_formats.registry`) lists them."""

@@ -1,0 +1,312 @@
+"""What every format module shares: decoding with leftovers, documents, flags and errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, NamedTuple, TypeVar
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from ..canonical import Document, Extension, ImageDocument, ObjectDocument, TextDocument
+from ..errors import DecodeError, Loss, excerpt
+
+W = TypeVar("W")
+
+Payload = bytes | bytearray | memoryview | str | Mapping[str, object]
+"""What a decoder reads: JSON as bytes or str, or an already-parsed JSON object."""
+
+WireDocument = str | TextDocument | dict[str, str]
+"""A document as a wire Struct holds it: the fast path decodes `str | TextDocument`, the
+general path `str | dict[str, str]`."""
+
+FastDocument = str | TextDocument
+GeneralDocument = str | dict[str, str]
+
+
+class Leftovers(NamedTuple):
+    """Keys a payload had that its wire Struct does not model."""
+
+    fields: dict[str, object]
+    results: dict[int, dict[str, object]]  # by position in `results`
+
+
+NO_LEFTOVERS = Leftovers({}, {})
+
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `(?P<path>\$.*)`)?$", re.DOTALL)
+_FIELD = re.compile(r"`(?P<name>[^`]*)`")
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a Python value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    if isinstance(value, Mapping):
+        return "object"
+    return type(value).__name__
+
+
+def translate(
+    error: msgspec.MsgspecError, *, format: str, kind: str, prefix: str = "$"
+) -> DecodeError:
+    """Turn a msgspec error into a one-line `DecodeError` with a JSON path and a slug."""
+    match = _AT.match(str(error))
+    assert match is not None  # the pattern matches any string
+    message = match["message"]
+    path = prefix + (match["path"] or "$")[1:]
+    field = _FIELD.search(message)
+    if isinstance(error, msgspec.DecodeError):
+        kind_of = "invalid_json"
+    elif message.startswith("Object missing required field") and field:
+        kind_of, path = "missing_field", f"{path}.{field['name']}"
+        message = f"missing required field `{excerpt(field['name'])}`"
+    elif message.startswith("Object contains unknown field") and field:
+        kind_of, path = "unknown_field", f"{path}.{excerpt(field['name'])}"
+        message = f"unknown field `{excerpt(field['name'])}`"
+    elif message.startswith(("Expected `object`, got", "Expected `array`")):
+        kind_of = "wrong_type"
+    elif message.startswith("Expected") and (">=" in message or "<=" in message):
+        kind_of = "out_of_range"
+    elif message.startswith("Expected"):
+        kind_of = "wrong_type"
+    elif message.startswith("Number out of range"):
+        kind_of = "out_of_range"
+    else:
+        kind_of = "invalid_value"
+    return DecodeError(message, path=path, type=kind_of, format=format, kind=kind)
+
+
+class Codec(Generic[W]):
+    """Decodes one kind of payload of one format into its wire Struct.
+
+    The fast path decodes bytes straight into a Struct that forbids unknown keys and reads
+    documents as `str | TextDocument`. Anything else (unknown keys, other document objects,
+    an already-parsed mapping, or an error) takes the general path: parse, set unknown keys
+    aside as `Leftovers`, then convert into the general Struct, whose errors carry paths.
+    """
+
+    def __init__(
+        self,
+        *,
+        format: str,
+        kind: str,
+        fast: Any,
+        general: Any,
+        struct: type[msgspec.Struct],
+        nested: tuple[str, type[msgspec.Struct]] | None = None,
+    ) -> None:
+        self.format = format
+        self.kind = kind
+        self._fast = msgspec.json.Decoder(fast)
+        self._general = general
+        self.fields = frozenset(f.encode_name for f in msgspec.structs.fields(struct))
+        self._nested_key, nested_struct = nested if nested else ("", None)
+        self.nested_fields = (
+            frozenset(f.encode_name for f in msgspec.structs.fields(nested_struct))
+            if nested_struct
+            else frozenset()
+        )
+
+    def decode(self, data: Payload) -> tuple[W, Leftovers]:
+        if isinstance(data, (bytes, bytearray, memoryview, str)):
+            try:
+                return self._fast.decode(data), NO_LEFTOVERS
+            except msgspec.MsgspecError:
+                pass
+            try:
+                data = msgspec.json.decode(data)
+            except msgspec.MsgspecError as exc:
+                raise translate(exc, format=self.format, kind=self.kind) from None
+        return self.convert(data)
+
+    def convert(self, obj: object) -> tuple[W, Leftovers]:
+        if not isinstance(obj, Mapping):
+            raise self.error(f"expected a JSON object, got {json_type(obj)}", type="wrong_type")
+        known: dict[str, object] = {}
+        unknown: dict[str, object] = {}
+        for key, value in obj.items():
+            if not isinstance(key, str):
+                raise self.error("object keys must be strings", type="wrong_type")
+            (known if key in self.fields else unknown)[key] = value
+        nested: dict[int, dict[str, object]] = {}
+        items = known.get(self._nested_key)
+        if self._nested_key and isinstance(items, list):
+            known[self._nested_key] = [
+                self._split(item, position, nested) for position, item in enumerate(items)
+            ]
+        try:
+            wire: W = msgspec.convert(known, self._general)
+        except msgspec.MsgspecError as exc:
+            raise translate(exc, format=self.format, kind=self.kind) from None
+        return wire, Leftovers(unknown, nested)
+
+    def _split(self, item: object, position: int, nested: dict[int, dict[str, object]]) -> object:
+        if not isinstance(item, Mapping) or all(key in self.nested_fields for key in item):
+            return item
+        nested[position] = {k: v for k, v in item.items() if k not in self.nested_fields}
+        return {k: v for k, v in item.items() if k in self.nested_fields}
+
+    def error(self, message: str, *, path: str = "$", type: str) -> DecodeError:
+        return DecodeError(message, path=path, type=type, format=self.format, kind=self.kind)
+
+
+def convert_at(obj: object, target: Any, *, path: str, format: str, kind: str) -> Any:
+    """`msgspec.convert` a piece of a payload, reporting errors at `path` inside it."""
+    try:
+        return msgspec.convert(obj, target)
+    except msgspec.MsgspecError as exc:
+        raise translate(exc, format=format, kind=kind, prefix=path) from None
+
+
+def to_document(value: WireDocument, *, images: bool) -> Document:
+    """A canonical document from a wire one (`images`: whether `{"image"}` means an image)."""
+    if not isinstance(value, dict):
+        return value  # str or TextDocument, straight from the fast path
+    if len(value) == 1:
+        if "text" in value:
+            return TextDocument(text=value["text"])
+        if images and "image" in value:
+            return ImageDocument(image=value["image"])
+    return ObjectDocument(fields=value)
+
+
+def text_of(document: Document, rank_fields: list[str] | None = None) -> tuple[str, bool]:
+    """The text a strings-only format gets for `document`, and whether that loses something.
+
+    An object's `text` (or, with `rank_fields`, those fields as `key: value` lines, the way
+    Cohere recommends structured data for v2) stands for the object; an image has no text.
+    """
+    if type(document) is str:
+        return document, False
+    if isinstance(document, TextDocument):
+        return document.text, False
+    if isinstance(document, ImageDocument):
+        return document.image, True
+    if isinstance(document, ObjectDocument):
+        fields = document.fields
+        if rank_fields is None and "text" in fields:
+            return fields["text"], False
+        keys = [k for k in rank_fields if k in fields] if rank_fields else list(fields)
+        return "\n".join(f"{key}: {fields[key]}" for key in keys), True
+    raise TypeError(type(document).__name__)
+
+
+def document_for_loss(document: Document) -> str:
+    """A short name of a document's shape, for loss reasons."""
+    if isinstance(document, ImageDocument):
+        return "an image document"
+    if isinstance(document, ObjectDocument):
+        return "a document object with fields " + ", ".join(
+            f"`{excerpt(key, 20)}`" for key in list(document.fields)[:4]
+        )
+    return "a text document"
+
+
+def read_flag(
+    value: object,
+    key: str,
+    *,
+    default: bool,
+    coerce: Callable[[object], bool],
+    fields: dict[str, object],
+    defaulted: set[str],
+) -> bool:
+    """A boolean from the wire in a format whose default is `default`, remembering spelling.
+
+    An absent key becomes `default` (recorded in `defaulted`); a value that is not a JSON
+    boolean is coerced and its spelling kept in `fields`, so the same format writes it back.
+    """
+    if value is UNSET:
+        defaulted.add(key)
+        return default
+    if value is True or value is False:
+        return value
+    fields[key] = value
+    return coerce(value)
+
+
+def write_flag(
+    value: bool | UnsetType | None,
+    key: str,
+    *,
+    default: bool,
+    coerce: Callable[[object], bool],
+    own: Extension | None,
+) -> Any:
+    """The wire value of a canonical boolean whose Jina default is true, in a format whose
+    default is `default`: written explicitly, unless this format's own extension says how it
+    was spelled (or that it was absent) and the meaning has not changed since."""
+    effective = value is not False
+    if own is not None:
+        if key in own.fields and coerce(own.fields[key]) == effective:
+            return own.fields[key]
+        if key in own.defaulted and effective == default:
+            return UNSET
+    return effective
+
+
+def kept(own: Extension | None, key: str) -> Any:
+    """A wire value this format kept in its extension when it decoded the object, or UNSET."""
+    return own.fields.get(key, UNSET) if own is not None else UNSET
+
+
+def own_extension(extensions: Mapping[str, Extension], name: str) -> Extension | None:
+    """The extension a format wrote when it decoded this object, if any."""
+    return extensions.get(name) if extensions else None
+
+
+def extension_map(
+    name: str,
+    fields: dict[str, object],
+    defaulted: set[str] | frozenset[str] = frozenset(),
+    results: dict[int, dict[str, object]] | None = None,
+) -> dict[str, Extension]:
+    """The `extensions` value for what format `name` decoded; empty when there is nothing."""
+    if not fields and not defaulted and not results:
+        return {}
+    return {name: Extension(fields=fields, defaulted=frozenset(defaulted), results=results or {})}
+
+
+def results_by_index(
+    leftovers: dict[int, dict[str, object]], indices: list[int]
+) -> dict[int, dict[str, object]]:
+    """Result leftovers keyed by the result's `index` instead of its position."""
+    return {indices[position]: extra for position, extra in leftovers.items()}
+
+
+class Sink:
+    """Collects the losses of one conversion, all attributed to the format being written."""
+
+    __slots__ = ("format", "losses")
+
+    def __init__(self, format: str) -> None:
+        self.format = format
+        self.losses: list[Loss] = []
+
+    def __call__(self, path: str, reason: str) -> None:
+        self.losses.append(Loss(format=self.format, path=path, reason=reason))
+
+    def __bool__(self) -> bool:
+        return bool(self.losses)
+
+
+def check_unset(sink: Sink, value: object, path: str, reason: str) -> None:
+    """Report a loss when a canonical field the target cannot express carries a value."""
+    if value is not UNSET and value is not None:
+        sink(path, reason)
+
+
+def unknown_fields(extension: Extension | None, known: frozenset[str]) -> dict[str, object]:
+    """An extension's keys that the wire Struct does not model: the ones to write verbatim."""
+    if extension is None or not extension.fields:
+        return {}
+    return {k: v for k, v in extension.fields.items() if k not in known}

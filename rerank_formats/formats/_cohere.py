@@ -1,0 +1,78 @@
+"""What Cohere v1 and v2 share: the response envelope (`id`, `meta`) and token usage.
+
+Reference: https://docs.cohere.com/reference/rerank and the `ApiMeta` schema of
+cohere-ai/cohere-developer-experience `cohere-openapi.yaml`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from ..canonical import Usage
+from ._base import Sink, convert_at
+
+Count = Annotated[float, Meta(ge=0)]
+
+
+class Tokens(msgspec.Struct, frozen=True, kw_only=True):
+    """`meta.tokens` and the token counts of `meta.billed_units` (numbers in Cohere's spec)."""
+
+    input_tokens: Count | UnsetType | None = UNSET
+    output_tokens: Count | UnsetType | None = UNSET
+
+
+def _count(value: float | UnsetType | None) -> int | None:
+    return None if value is UNSET or value is None else int(value)
+
+
+def usage_from_meta(meta: object, *, format: str, kind: str = "response") -> Usage | UnsetType:
+    """Token usage from a Cohere `meta`: `meta.tokens`, else `meta.billed_units`'s token
+    counts. `search_units` is a billing unit, not a token count, and is not usage."""
+    if not isinstance(meta, dict):
+        return UNSET
+    for key in ("tokens", "billed_units"):
+        part = meta.get(key)
+        if not isinstance(part, dict):
+            continue
+        tokens = convert_at(part, Tokens, path=f"$.meta.{key}", format=format, kind=kind)
+        read, made = _count(tokens.input_tokens), _count(tokens.output_tokens)
+        if read is None and made is None:
+            continue
+        if made is None:
+            return Usage(total_tokens=read or 0)
+        if read is None:
+            return Usage(total_tokens=made, completion_tokens=made)
+        return Usage(total_tokens=read + made, prompt_tokens=read, completion_tokens=made)
+    return UNSET
+
+
+def meta_for(usage: Usage | UnsetType | None, own_meta: object, sink: Sink) -> Any:
+    """The `meta` to write: the one this format read (or its absence), while it still says
+    the same usage; otherwise that one (or a new one) with `tokens` from the canonical usage."""
+    if usage_from_meta(own_meta, format=sink.format) == usage:
+        return own_meta
+    meta = dict(own_meta) if isinstance(own_meta, dict) else {}
+    meta.pop("tokens", None)
+    if isinstance(usage, Usage):
+        meta["tokens"] = tokens_for(usage, sink)
+    return meta or UNSET
+
+
+def tokens_for(usage: Usage, sink: Sink) -> dict[str, int]:
+    """`meta.tokens` for a canonical usage: input tokens, and output tokens when known."""
+    made = usage.completion_tokens
+    read = usage.prompt_tokens
+    if read is UNSET:
+        read = usage.total_tokens - (0 if made is UNSET else made)
+    total = read + (0 if made is UNSET else made)
+    if total != usage.total_tokens:
+        sink(
+            "$.usage.total_tokens",
+            f"{sink.format} reports input and output tokens; they do not add up to the total",
+        )
+    return (
+        {"input_tokens": read} if made is UNSET else {"input_tokens": read, "output_tokens": made}
+    )

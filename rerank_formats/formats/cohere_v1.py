@@ -1,0 +1,289 @@
+"""Cohere Rerank v1, `POST https://api.cohere.com/v1/rerank`.
+
+Reference: https://docs.cohere.com/v1/reference/rerank and cohere-ai/cohere-developer-experience
+`cohere-openapi.yaml` (`/v1/rerank`, `ApiMeta`, `RerankDocument`).
+
+Request
+
+| wire field           | canonical                        | notes                                          |
+| -------------------- | -------------------------------- | ---------------------------------------------- |
+| `model`              | `model`                          | optional in v1                                 |
+| `query`              | `query`                          | a string                                       |
+| `documents[]`        | `documents`                      | string, `{text}` or any object of strings      |
+| `top_n`              | `top_n`                          | `null` (canonical) is written as absent        |
+| `return_documents`   | `return_documents`               | default **false**: absent reads as `False`     |
+| `rank_fields`        | `extensions["cohere_v1"]`        | a loss for other formats (unless `["text"]`)   |
+| `max_chunks_per_doc` | `extensions["cohere_v1"]`        | a loss for other formats                       |
+| —                    | `truncation`, `max_doc_length`, `return_embeddings` | losses when set                  |
+
+Image documents and queries are losses (written as their URL). Unknown keys are not written:
+Cohere answers 422 to any unknown field (HKUDS/LightRAG #1813).
+
+Response
+
+| wire field                  | canonical                   | notes                                  |
+| --------------------------- | --------------------------- | -------------------------------------- |
+| `id`                        | `extensions["cohere_v1"]`   | this exchange's id; not carried across |
+| `meta`                      | `extensions["cohere_v1"]`   | kept whole; `tokens` (else `billed_units` token counts) map to `usage` |
+| `results[].index`, `results[].relevance_score` | same     |                                        |
+| `results[].document`        | `results[].document`        | `{text}` or the original object; absent unless asked |
+
+Written from other formats: documents as `{text}` (or the original object), `meta.tokens`
+from `usage`; `model` and `object` have no place (the client knows its model). An image
+document cannot be echoed (a loss), nor an embedding.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final, Generic, TypeVar
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from ..canonical import (
+    Document,
+    ImageDocument,
+    ObjectDocument,
+    RerankRequest,
+    RerankResponse,
+    RerankResult,
+    TextDocument,
+)
+from . import _cohere
+from ._base import (
+    Codec,
+    FastDocument,
+    GeneralDocument,
+    Leftovers,
+    Sink,
+    WireDocument,
+    check_unset,
+    document_for_loss,
+    extension_map,
+    kept,
+    own_extension,
+    read_flag,
+    results_by_index,
+    text_of,
+    to_document,
+    write_flag,
+)
+
+NAME: Final = "cohere_v1"
+
+SUPPORTS: Final = frozenset(
+    {"top_n", "return_documents", "object_documents", "response_documents", "token_usage"}
+)
+
+KEEPS_UNKNOWN: Final = frozenset({"response"})
+
+D = TypeVar("D")
+OutDocument = str | TextDocument | dict[str, str]
+
+
+class Request(
+    msgspec.Struct,
+    Generic[D],
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+    forbid_unknown_fields=True,
+):
+    """A Cohere v1 rerank request."""
+
+    model: str | UnsetType = UNSET
+    query: str
+    documents: tuple[D, ...]
+    top_n: int | UnsetType | None = UNSET
+    rank_fields: list[str] | UnsetType = UNSET
+    return_documents: bool | UnsetType | None = UNSET
+    max_chunks_per_doc: int | UnsetType = UNSET
+
+
+class Result(
+    msgspec.Struct,
+    Generic[D],
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+    forbid_unknown_fields=True,
+):
+    """One result of a Cohere v1 rerank response."""
+
+    index: Annotated[int, Meta(ge=0)]
+    relevance_score: float
+    document: D | UnsetType | None = UNSET
+
+
+class Response(
+    msgspec.Struct,
+    Generic[D],
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+    forbid_unknown_fields=True,
+):
+    """A Cohere v1 rerank response."""
+
+    id: str | UnsetType = UNSET
+    results: tuple[Result[D], ...]
+    meta: dict[str, object] | UnsetType | None = UNSET
+
+
+REQUEST: Final = Codec[Request[FastDocument]](
+    format=NAME,
+    kind="request",
+    fast=Request[FastDocument],
+    general=Request[GeneralDocument],
+    struct=Request,
+)
+RESPONSE: Final = Codec[Response[FastDocument]](
+    format=NAME,
+    kind="response",
+    fast=Response[FastDocument],
+    general=Response[GeneralDocument],
+    struct=Response,
+    nested=("results", Result),
+)
+
+
+def _false_when_null(value: object) -> bool:
+    return bool(value)
+
+
+def field_loss(
+    kind: str, key: str, value: object, target: str, supports: frozenset[str]
+) -> str | None:
+    """Why `target` loses this cohere_v1 field, or None when nothing is lost."""
+    if key == "rank_fields" and value != ["text"]:
+        return f"cohere_v1 ranks on these object fields; {target} ranks one text per document"
+    if key == "max_chunks_per_doc":
+        return f"cohere_v1's chunking limit has no {target} equivalent"
+    return None  # return_documents' spelling, and the response's id and meta
+
+
+def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> RerankRequest:
+    fields = dict(left.fields)
+    defaulted: set[str] = set()
+    return_documents = read_flag(
+        wire.return_documents,
+        "return_documents",
+        default=False,
+        coerce=_false_when_null,
+        fields=fields,
+        defaulted=defaulted,
+    )
+    if wire.rank_fields is not UNSET:
+        fields["rank_fields"] = wire.rank_fields
+    if wire.max_chunks_per_doc is not UNSET:
+        fields["max_chunks_per_doc"] = wire.max_chunks_per_doc
+    return RerankRequest(
+        model=wire.model,
+        query=wire.query,
+        documents=tuple([to_document(d, images=False) for d in wire.documents]),
+        top_n=wire.top_n,
+        return_documents=return_documents,
+        extensions=extension_map(NAME, fields, defaulted),
+    )
+
+
+def _document_out(document: Document, path: str, sink: Sink) -> OutDocument:
+    if isinstance(document, ObjectDocument):
+        return dict(document.fields)
+    if isinstance(document, ImageDocument):
+        sink(path, "cohere_v1 cannot rank images")
+        return document.image
+    return document
+
+
+def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDocument]:
+    own = own_extension(request.extensions, NAME)
+    query, lossy = text_of(request.query)
+    if lossy:
+        sink("$.query", f"cohere_v1 takes a text query, not {document_for_loss(request.query)}")
+    check_unset(sink, request.truncation, "$.truncation", "cohere_v1 has no truncation switch")
+    check_unset(
+        sink,
+        request.max_doc_length,
+        "$.max_doc_length",
+        "cohere_v1 has no per-document token limit",
+    )
+    if request.return_embeddings:
+        sink("$.return_embeddings", "cohere_v1 does not return embeddings")
+    return Request[OutDocument](
+        model=request.model,
+        query=query,
+        documents=tuple(
+            [_document_out(d, f"$.documents[{i}]", sink) for i, d in enumerate(request.documents)]
+        ),
+        top_n=UNSET if request.top_n is None else request.top_n,
+        rank_fields=kept(own, "rank_fields"),
+        return_documents=write_flag(
+            request.return_documents,
+            "return_documents",
+            default=False,
+            coerce=_false_when_null,
+            own=own,
+        ),
+        max_chunks_per_doc=kept(own, "max_chunks_per_doc"),
+    )
+
+
+def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> RerankResponse:
+    fields = dict(left.fields)
+    if wire.id is not UNSET:
+        fields["id"] = wire.id
+    if wire.meta is not UNSET:
+        fields["meta"] = wire.meta
+    extra = (
+        results_by_index(left.results, [r.index for r in wire.results]) if left.results else None
+    )
+    return RerankResponse(
+        results=tuple(
+            [
+                RerankResult(
+                    index=r.index,
+                    relevance_score=r.relevance_score,
+                    document=r.document
+                    if not isinstance(r.document, dict)
+                    else to_document(r.document, images=False),
+                )
+                for r in wire.results
+            ]
+        ),
+        usage=_cohere.usage_from_meta(wire.meta, format=NAME),
+        extensions=extension_map(NAME, fields, results=extra),
+    )
+
+
+def _echo(document: Document | UnsetType | None, index: int, sink: Sink) -> OutDocument | UnsetType:
+    if document is UNSET or document is None:
+        return UNSET
+    if type(document) is str:
+        return TextDocument(text=document)
+    if isinstance(document, ObjectDocument):
+        return dict(document.fields)
+    if isinstance(document, ImageDocument):
+        sink(f"$.results[{index}].document", "cohere_v1 cannot echo an image document")
+        return UNSET
+    return document
+
+
+def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
+    own = own_extension(response.extensions, NAME)
+    results = []
+    for position, r in enumerate(response.results):
+        if r.embedding is not UNSET and r.embedding is not None:
+            sink(f"$.results[{position}].embedding", "cohere_v1 does not return embeddings")
+        results.append(
+            Result[OutDocument](
+                index=r.index,
+                relevance_score=r.relevance_score,
+                document=_echo(r.document, position, sink),
+            )
+        )
+    return Response[OutDocument](
+        id=kept(own, "id"),
+        results=tuple(results),
+        meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),
+    )

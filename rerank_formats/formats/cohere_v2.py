@@ -1,0 +1,186 @@
+"""Cohere Rerank v2, `POST https://api.cohere.com/v2/rerank`.
+
+Reference: https://docs.cohere.com/reference/rerank and cohere-ai/cohere-developer-experience
+`cohere-openapi.yaml` (`/v2/rerank`, `ApiMeta`); the 2024-12-02 "Rerank v3.5" changelog
+removed object documents, `rank_fields`, `return_documents` and `max_chunks_per_doc` from v2.
+
+Request
+
+| wire field           | canonical                   | notes                                           |
+| -------------------- | --------------------------- | ----------------------------------------------- |
+| `model`              | `model`                     | required                                        |
+| `query`              | `query`                     | a string                                        |
+| `documents[]`        | `documents`                 | strings only: `{text}` is written as its text   |
+| `top_n`              | `top_n`                     | `null` (canonical) is written as absent         |
+| `max_tokens_per_doc` | `max_doc_length`            | both are tokens per document                    |
+| `priority`           | `extensions["cohere_v2"]`   | a loss for other formats (unless 0)             |
+| —                    | `return_documents`          | v2 never returns documents: reads as `False`; not written, and not a loss (the response path fills documents from the request) |
+| —                    | `truncation`, `return_embeddings` | losses when set                           |
+
+Image documents and queries, and objects without a `text`, are losses (written as their
+URL, or as `key: value` lines, as Cohere recommends for structured data). Unknown keys are
+never written: Cohere answers 422 to any unknown field (HKUDS/LightRAG #1813).
+
+Response
+
+| wire field          | canonical                 | notes                                             |
+| ------------------- | ------------------------- | ------------------------------------------------- |
+| `id`                | `extensions["cohere_v2"]` | this exchange's id; not carried across            |
+| `meta`              | `extensions["cohere_v2"]` | kept whole; `tokens` (else `billed_units` token counts) map to `usage` |
+| `results[].index`, `results[].relevance_score` | same |                                               |
+| —                   | `results[].document`      | v2 has no documents; dropped, not a loss (echoes of the request) |
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from ..canonical import RerankRequest, RerankResponse, RerankResult
+from . import _cohere
+from ._base import (
+    Codec,
+    Leftovers,
+    Sink,
+    check_unset,
+    document_for_loss,
+    extension_map,
+    kept,
+    own_extension,
+    results_by_index,
+    text_of,
+)
+
+NAME: Final = "cohere_v2"
+
+SUPPORTS: Final = frozenset({"model", "top_n", "max_doc_length", "token_usage"})
+
+KEEPS_UNKNOWN: Final = frozenset({"response"})
+
+
+class Request(
+    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
+):
+    """A Cohere v2 rerank request."""
+
+    model: str
+    query: str
+    documents: tuple[str, ...]
+    top_n: int | UnsetType | None = UNSET
+    max_tokens_per_doc: int | UnsetType = UNSET
+    priority: int | UnsetType = UNSET
+
+
+class Result(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One result of a Cohere v2 rerank response."""
+
+    index: Annotated[int, Meta(ge=0)]
+    relevance_score: float
+
+
+class Response(
+    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
+):
+    """A Cohere v2 rerank response."""
+
+    id: str | UnsetType = UNSET
+    results: tuple[Result, ...]
+    meta: dict[str, object] | UnsetType | None = UNSET
+
+
+REQUEST: Final = Codec[Request](
+    format=NAME, kind="request", fast=Request, general=Request, struct=Request
+)
+RESPONSE: Final = Codec[Response](
+    format=NAME,
+    kind="response",
+    fast=Response,
+    general=Response,
+    struct=Response,
+    nested=("results", Result),
+)
+
+
+def field_loss(
+    kind: str, key: str, value: object, target: str, supports: frozenset[str]
+) -> str | None:
+    """Why `target` loses this cohere_v2 field, or None when nothing is lost."""
+    if key == "priority" and value != 0:
+        return f"cohere_v2's scheduling priority has no {target} equivalent"
+    return None  # the response's id and meta
+
+
+def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
+    fields = dict(left.fields)
+    if wire.priority is not UNSET:
+        fields["priority"] = wire.priority
+    return RerankRequest(
+        model=wire.model,
+        query=wire.query,
+        documents=wire.documents,
+        top_n=wire.top_n,
+        return_documents=False,
+        max_doc_length=wire.max_tokens_per_doc,
+        extensions=extension_map(NAME, fields, {"return_documents"}),
+    )
+
+
+def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
+    if request.model is UNSET:
+        sink("$.model", "cohere_v2 requires `model`; the request has none")
+    query, lossy = text_of(request.query)
+    if lossy:
+        sink("$.query", f"cohere_v2 takes a text query, not {document_for_loss(request.query)}")
+    documents = []
+    for i, document in enumerate(request.documents):
+        text, lossy = text_of(document)
+        if lossy:
+            sink(
+                f"$.documents[{i}]", f"cohere_v2 takes text only, not {document_for_loss(document)}"
+            )
+        documents.append(text)
+    check_unset(sink, request.truncation, "$.truncation", "cohere_v2 has no truncation switch")
+    if request.return_embeddings:
+        sink("$.return_embeddings", "cohere_v2 does not return embeddings")
+    return Request(
+        model=request.model,  # type: ignore[arg-type]  # UNSET is omitted when encoding; reported above
+        query=query,
+        documents=tuple(documents),
+        top_n=UNSET if request.top_n is None else request.top_n,
+        max_tokens_per_doc=request.max_doc_length,
+        priority=kept(own_extension(request.extensions, NAME), "priority"),
+    )
+
+
+def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
+    fields = dict(left.fields)
+    if wire.id is not UNSET:
+        fields["id"] = wire.id
+    if wire.meta is not UNSET:
+        fields["meta"] = wire.meta
+    extra = (
+        results_by_index(left.results, [r.index for r in wire.results]) if left.results else None
+    )
+    return RerankResponse(
+        results=tuple(
+            [RerankResult(index=r.index, relevance_score=r.relevance_score) for r in wire.results]
+        ),
+        usage=_cohere.usage_from_meta(wire.meta, format=NAME),
+        extensions=extension_map(NAME, fields, results=extra),
+    )
+
+
+def response_from_canonical(response: RerankResponse, sink: Sink) -> Response:
+    own = own_extension(response.extensions, NAME)
+    for position, r in enumerate(response.results):
+        if r.embedding is not UNSET and r.embedding is not None:
+            sink(f"$.results[{position}].embedding", "cohere_v2 does not return embeddings")
+    return Response(
+        id=kept(own, "id"),
+        results=tuple(
+            [Result(index=r.index, relevance_score=r.relevance_score) for r in response.results]
+        ),
+        meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),
+    )

@@ -1,0 +1,258 @@
+"""Jina AI rerank, `POST https://api.jina.ai/v1/rerank`: the canonical format.
+
+Reference: https://api.jina.ai/openapi.json (2026.04, `TextRerankerRequest`,
+`RerankerM0Request`, `RerankerV3Request`, `RerankingResponse`) and the legacy 0.1.x spec
+(`RankAPIInput`, `RankingOutput`). The canonical model is this format, so every canonical
+field maps to itself; what differs is which shapes are read and written.
+
+Request
+
+| wire field          | canonical           | notes                                                   |
+| ------------------- | ------------------- | ------------------------------------------------------- |
+| `model`             | `model`             | required                                                |
+| `query`             | `query`             | a string; legacy `{text}` / image objects are kept      |
+| `documents[]`       | `documents`         | string, `{text}`, `{image}` (m0), legacy objects        |
+| `top_n`             | `top_n`             | `null` kept                                             |
+| `return_documents`  | `return_documents`  | absent means true                                       |
+| `truncation`        | `truncation`        |                                                         |
+| `max_doc_length`    | `max_doc_length`    | v3 only                                                 |
+| `return_embeddings` | `return_embeddings` | v3 only                                                 |
+| anything else       | `extensions["jina"]`| written back by this format only                        |
+
+Written: a document object needs a `text` (or to be a lone `{image}`); one without is
+flattened to `key: value` lines, a loss. A missing `model` is a loss (Jina requires it).
+
+Response
+
+| wire field             | canonical            | notes                                             |
+| ---------------------- | -------------------- | ------------------------------------------------- |
+| `model`                | `model`              | filled from the request when absent               |
+| `object`               | `object`             | `"list"` since late 2025                          |
+| `usage`                | `usage`              | `total_tokens`; legacy `prompt_tokens`; new-api's `completion_tokens` |
+| `results[].index`      | `results[].index`    |                                                   |
+| `results[].relevance_score` | `results[].relevance_score` |                                         |
+| `results[].document`   | `results[].document` | `{text}` (legacy), bare string (late 2025), `{image}`, `null` |
+| `results[].embedding`  | `results[].embedding`| v3 with `return_embeddings`                       |
+
+Documents filled from a request are written as `{"text": ...}`, the shape the Jina-format
+docs of gateways show; a bare string read from the wire is written back as one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final, Generic, TypeVar, cast
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from ..canonical import (
+    Document,
+    ImageDocument,
+    ObjectDocument,
+    RerankRequest,
+    RerankResponse,
+    RerankResult,
+    TextDocument,
+    Usage,
+)
+from ._base import (
+    Codec,
+    FastDocument,
+    GeneralDocument,
+    Leftovers,
+    Sink,
+    WireDocument,
+    document_for_loss,
+    extension_map,
+    results_by_index,
+    text_of,
+    to_document,
+)
+
+NAME: Final = "jina"
+
+SUPPORTS: Final = frozenset(
+    {
+        "model",
+        "top_n",
+        "return_documents",
+        "truncation",
+        "max_doc_length",
+        "return_embeddings",
+        "image_documents",
+        "object_documents",
+        "object_query",
+        "response_documents",
+        "response_model",
+        "embeddings",
+        "token_usage",
+    }
+)
+
+KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
+
+D = TypeVar("D")
+OutDocument = str | TextDocument | ImageDocument | dict[str, str]
+
+
+class Request(
+    msgspec.Struct,
+    Generic[D],
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+    forbid_unknown_fields=True,
+):
+    """A Jina rerank request (current and legacy fields)."""
+
+    model: str
+    query: D
+    documents: tuple[D, ...]
+    top_n: int | UnsetType | None = UNSET
+    return_documents: bool | UnsetType | None = UNSET
+    truncation: bool | UnsetType | None = UNSET
+    max_doc_length: int | UnsetType = UNSET
+    return_embeddings: bool | UnsetType | None = UNSET
+
+
+class Result(
+    msgspec.Struct,
+    Generic[D],
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+    forbid_unknown_fields=True,
+):
+    """One result of a Jina rerank response."""
+
+    index: Annotated[int, Meta(ge=0)]
+    relevance_score: float
+    document: D | UnsetType | None = UNSET
+    embedding: list[float] | UnsetType | None = UNSET
+
+
+class Response(
+    msgspec.Struct,
+    Generic[D],
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+    forbid_unknown_fields=True,
+):
+    """A Jina rerank response (the legacy envelope and the late-2025 one with `object`)."""
+
+    model: str | UnsetType = UNSET
+    object: str | UnsetType = UNSET
+    usage: Usage | UnsetType | None = UNSET
+    results: tuple[Result[D], ...]
+
+
+REQUEST: Final = Codec[Request[FastDocument]](
+    format=NAME,
+    kind="request",
+    fast=Request[FastDocument],
+    general=Request[GeneralDocument],
+    struct=Request,
+)
+RESPONSE: Final = Codec[Response[FastDocument]](
+    format=NAME,
+    kind="response",
+    fast=Response[FastDocument],
+    general=Response[GeneralDocument],
+    struct=Response,
+    nested=("results", Result),
+)
+
+
+def field_loss(
+    kind: str, key: str, value: object, target: str, supports: frozenset[str]
+) -> str | None:
+    """Every Jina field is canonical, so none of them lives in an extension."""
+    return None
+
+
+def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> RerankRequest:
+    return RerankRequest(
+        model=wire.model,
+        query=to_document(wire.query, images=True),
+        documents=tuple([to_document(d, images=True) for d in wire.documents]),
+        top_n=wire.top_n,
+        return_documents=wire.return_documents,
+        truncation=wire.truncation,
+        max_doc_length=wire.max_doc_length,
+        return_embeddings=wire.return_embeddings,
+        extensions=extension_map(NAME, left.fields),
+    )
+
+
+def _document_out(document: Document, path: str, sink: Sink) -> OutDocument:
+    if isinstance(document, ObjectDocument):
+        if "text" in document.fields:
+            return dict(document.fields)
+        sink(path, f"jina needs a `text` in document objects; got {document_for_loss(document)}")
+        return text_of(document)[0]
+    return document
+
+
+def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDocument]:
+    if request.model is UNSET:
+        sink("$.model", "jina requires `model`; the request has none")
+    return Request[OutDocument](
+        model=cast(str, request.model),  # UNSET is omitted when encoding; reported above
+        query=_document_out(request.query, "$.query", sink),
+        documents=tuple(
+            [_document_out(d, f"$.documents[{i}]", sink) for i, d in enumerate(request.documents)]
+        ),
+        top_n=request.top_n,
+        return_documents=request.return_documents,
+        truncation=request.truncation,
+        max_doc_length=request.max_doc_length,
+        return_embeddings=request.return_embeddings,
+    )
+
+
+def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> RerankResponse:
+    results = tuple(
+        [
+            RerankResult(
+                index=r.index,
+                relevance_score=r.relevance_score,
+                document=r.document
+                if not isinstance(r.document, dict)
+                else to_document(r.document, images=True),
+                embedding=r.embedding,
+            )
+            for r in wire.results
+        ]
+    )
+    extra = (
+        results_by_index(left.results, [r.index for r in wire.results]) if left.results else None
+    )
+    return RerankResponse(
+        results=results,
+        model=wire.model,
+        object=wire.object,
+        usage=wire.usage,
+        extensions=extension_map(NAME, left.fields, results=extra),
+    )
+
+
+def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
+    return Response[OutDocument](
+        results=tuple(
+            [
+                Result[OutDocument](
+                    index=r.index,
+                    relevance_score=r.relevance_score,
+                    document=dict(r.document.fields)
+                    if isinstance(r.document, ObjectDocument)
+                    else r.document,
+                    embedding=r.embedding,
+                )
+                for r in response.results
+            ]
+        ),
+        model=response.model,
+        object=response.object,
+        usage=response.usage,
+    )

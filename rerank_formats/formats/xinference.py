@@ -1,0 +1,347 @@
+"""Xinference rerank, `POST http://<host>:9997/v1/rerank`.
+
+Reference: xorbitsai/inference `xinference/api/schemas/requests.py` (`RerankRequest`, parsed
+with pydantic v1) and `xinference/types.py` (the response TypedDicts); docs at
+https://inference.readthedocs.io/en/latest/models/model_abilities/rerank.html.
+
+Request
+
+| wire field           | canonical                    | notes                                            |
+| -------------------- | ---------------------------- | ------------------------------------------------ |
+| `model`              | `model`                      | required: the running model's UID               |
+| `query`              | `query`                      | a string                                         |
+| `documents[]`        | `documents`                  | strings only: `{text}` is written as its text    |
+| `top_n`              | `top_n`                      | `null` kept                                      |
+| `return_documents`   | `return_documents`           | default **false**; `null` and pydantic v1's strings (`"true"`, `"no"`, ...) read as booleans, their spelling kept |
+| `return_len`         | `extensions["xinference"]`   | asks for `meta.tokens`; a loss only for formats that report no token usage |
+| `max_chunks_per_doc` | `extensions["xinference"]`   | a loss for other formats unless `null`          |
+| `kwargs`             | `extensions["xinference"]`   | a JSON *string*, kept as is; a loss unless empty |
+| anything else        | `extensions["xinference"]`   | Xinference ignores unknown keys                  |
+| —                    | `truncation`, `max_doc_length`, `return_embeddings` | losses when set          |
+
+Image documents and queries, and objects without a `text`, are losses (Xinference takes
+images only as strings plus `kwargs`, which this library does not synthesise).
+
+Response
+
+| wire field                 | canonical                  | notes                                       |
+| -------------------------- | -------------------------- | ------------------------------------------- |
+| `id`                       | `extensions["xinference"]` | this exchange's id; not carried across      |
+| `meta`                     | `extensions["xinference"]` | kept whole; `meta.tokens.input_tokens` is the usage (`output_tokens` only repeats it) |
+| `results[].index`, `results[].relevance_score` | same   | scores may be negative logits               |
+| `results[].document`       | `results[].document`       | `{text}`, `null`, or a bare string (llama.cpp engine) |
+
+Written from other formats: `document` is always present (`null` when there is none),
+`meta` always has its four keys, with `tokens` from `usage` (input and output both the
+total, as Xinference reports them).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final, Generic, TypeVar
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from ..canonical import (
+    Document,
+    ImageDocument,
+    ObjectDocument,
+    RerankRequest,
+    RerankResponse,
+    RerankResult,
+    TextDocument,
+    Usage,
+)
+from ..errors import DecodeError
+from ._base import (
+    Codec,
+    FastDocument,
+    GeneralDocument,
+    Leftovers,
+    Sink,
+    WireDocument,
+    check_unset,
+    convert_at,
+    document_for_loss,
+    extension_map,
+    kept,
+    own_extension,
+    read_flag,
+    results_by_index,
+    text_of,
+    to_document,
+    write_flag,
+)
+
+NAME: Final = "xinference"
+
+SUPPORTS: Final = frozenset(
+    {"model", "top_n", "return_documents", "response_documents", "token_usage"}
+)
+
+KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
+
+D = TypeVar("D")
+OutDocument = str | TextDocument
+
+# pydantic v1's bool parsing (pydantic/validators.py BOOL_TRUE / BOOL_FALSE).
+_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
+Flag = bool | str | None
+
+
+class Request(
+    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
+):
+    """An Xinference rerank request."""
+
+    model: str
+    query: str
+    documents: tuple[str, ...]
+    top_n: int | UnsetType | None = UNSET
+    return_documents: Flag | UnsetType = UNSET
+    return_len: Flag | UnsetType = UNSET
+    max_chunks_per_doc: int | UnsetType | None = UNSET
+    kwargs: str | UnsetType | None = UNSET
+
+
+class Result(
+    msgspec.Struct,
+    Generic[D],
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+    forbid_unknown_fields=True,
+):
+    """One result of an Xinference rerank response."""
+
+    index: Annotated[int, Meta(ge=0)]
+    relevance_score: float
+    document: D | UnsetType | None = UNSET
+
+
+class Response(
+    msgspec.Struct,
+    Generic[D],
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+    forbid_unknown_fields=True,
+):
+    """An Xinference rerank response."""
+
+    id: str | UnsetType = UNSET
+    results: tuple[Result[D], ...]
+    meta: dict[str, object] | UnsetType | None = UNSET
+
+
+class _Tokens(msgspec.Struct, frozen=True, kw_only=True):
+    input_tokens: Annotated[int, Meta(ge=0)]
+    output_tokens: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+
+
+REQUEST: Final = Codec[Request](
+    format=NAME, kind="request", fast=Request, general=Request, struct=Request
+)
+RESPONSE: Final = Codec[Response[FastDocument]](
+    format=NAME,
+    kind="response",
+    fast=Response[FastDocument],
+    general=Response[GeneralDocument],
+    struct=Response,
+    nested=("results", Result),
+)
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, str):
+        return value.lower() in _TRUE
+    return bool(value)
+
+
+def _check_flag(value: object, key: str) -> None:
+    if isinstance(value, str) and value.lower() not in _TRUE | _FALSE:
+        raise DecodeError(
+            "expected a boolean (or one of pydantic v1's boolean strings)",
+            path=f"$.{key}",
+            type="invalid_value",
+            format=NAME,
+            kind="request",
+        )
+
+
+def _is_empty_kwargs(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return isinstance(value, str) and msgspec.json.decode(value) == {}
+    except msgspec.MsgspecError:
+        return False
+
+
+def field_loss(
+    kind: str, key: str, value: object, target: str, supports: frozenset[str]
+) -> str | None:
+    """Why `target` loses this xinference field, or None when nothing is lost."""
+    if key == "return_len" and _flag(value) and "token_usage" not in supports:
+        return f"{target} reports no token usage to answer `return_len` with"
+    if key == "max_chunks_per_doc" and value is not None:
+        return f"xinference's chunking limit has no {target} equivalent"
+    if key == "kwargs" and not _is_empty_kwargs(value):
+        return f"xinference's model `kwargs` have no {target} equivalent"
+    return None  # return_documents' spelling, and the response's id and meta
+
+
+def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
+    fields = dict(left.fields)
+    defaulted: set[str] = set()
+    _check_flag(wire.return_documents, "return_documents")
+    _check_flag(wire.return_len, "return_len")
+    return_documents = read_flag(
+        wire.return_documents,
+        "return_documents",
+        default=False,
+        coerce=_flag,
+        fields=fields,
+        defaulted=defaulted,
+    )
+    for key in ("return_len", "max_chunks_per_doc", "kwargs"):
+        value = getattr(wire, key)
+        if value is not UNSET:
+            fields[key] = value
+    return RerankRequest(
+        model=wire.model,
+        query=wire.query,
+        documents=wire.documents,
+        top_n=wire.top_n,
+        return_documents=return_documents,
+        extensions=extension_map(NAME, fields, defaulted),
+    )
+
+
+def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
+    own = own_extension(request.extensions, NAME)
+    if request.model is UNSET:
+        sink("$.model", "xinference requires `model`; the request has none")
+    query, lossy = text_of(request.query)
+    if lossy:
+        sink("$.query", f"xinference takes a text query, not {document_for_loss(request.query)}")
+    documents = []
+    for i, document in enumerate(request.documents):
+        text, lossy = text_of(document)
+        if lossy:
+            sink(
+                f"$.documents[{i}]",
+                f"xinference takes text only, not {document_for_loss(document)}",
+            )
+        documents.append(text)
+    check_unset(sink, request.truncation, "$.truncation", "xinference has no truncation switch")
+    check_unset(
+        sink,
+        request.max_doc_length,
+        "$.max_doc_length",
+        "xinference has no per-document token limit",
+    )
+    if request.return_embeddings:
+        sink("$.return_embeddings", "xinference does not return embeddings")
+    return Request(
+        model=request.model,  # type: ignore[arg-type]  # UNSET is omitted when encoding; reported above
+        query=query,
+        documents=tuple(documents),
+        top_n=request.top_n,
+        return_documents=write_flag(
+            request.return_documents, "return_documents", default=False, coerce=_flag, own=own
+        ),
+        return_len=kept(own, "return_len"),
+        max_chunks_per_doc=kept(own, "max_chunks_per_doc"),
+        kwargs=kept(own, "kwargs"),
+    )
+
+
+def _usage(meta: object) -> Usage | UnsetType:
+    tokens = meta.get("tokens") if isinstance(meta, dict) else None
+    if tokens is None:
+        return UNSET
+    counted = convert_at(tokens, _Tokens, path="$.meta.tokens", format=NAME, kind="response")
+    return Usage(total_tokens=counted.input_tokens)
+
+
+def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> RerankResponse:
+    fields = dict(left.fields)
+    if wire.id is not UNSET:
+        fields["id"] = wire.id
+    if wire.meta is not UNSET:
+        fields["meta"] = wire.meta
+    extra = (
+        results_by_index(left.results, [r.index for r in wire.results]) if left.results else None
+    )
+    return RerankResponse(
+        results=tuple(
+            [
+                RerankResult(
+                    index=r.index,
+                    relevance_score=r.relevance_score,
+                    document=r.document
+                    if not isinstance(r.document, dict)
+                    else to_document(r.document, images=False),
+                )
+                for r in wire.results
+            ]
+        ),
+        usage=_usage(wire.meta),
+        extensions=extension_map(NAME, fields, results=extra),
+    )
+
+
+def _echo(document: Document | UnsetType | None, position: int, sink: Sink) -> OutDocument | None:
+    if document is UNSET:
+        return None  # every Xinference engine sends the key, null when there is no document
+    if document is None or type(document) is str:
+        return document
+    if isinstance(document, (ImageDocument, ObjectDocument)):
+        text, lossy = text_of(document)
+        if lossy:
+            sink(
+                f"$.results[{position}].document",
+                f"xinference cannot echo {document_for_loss(document)}",
+            )
+            return None
+        return TextDocument(text=text)
+    return document
+
+
+def _tokens(usage: Usage | UnsetType | None, sink: Sink) -> dict[str, int] | None:
+    if not isinstance(usage, Usage):
+        return None
+    split = (usage.prompt_tokens, usage.completion_tokens)
+    if split[0] not in (UNSET, usage.total_tokens) or split[1] not in (UNSET, 0):
+        sink(
+            "$.usage",
+            "xinference reports one token count; the split into prompt and completion is lost",
+        )
+    return {"input_tokens": usage.total_tokens, "output_tokens": usage.total_tokens}
+
+
+def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
+    own = own_extension(response.extensions, NAME)
+    meta = kept(own, "meta")
+    if own is None or _usage(meta) != response.usage:
+        meta = {
+            "api_version": None,
+            "billed_units": None,
+            "tokens": _tokens(response.usage, sink),
+            "warnings": None,
+        }
+    results = []
+    for position, r in enumerate(response.results):
+        if r.embedding is not UNSET and r.embedding is not None:
+            sink(f"$.results[{position}].embedding", "xinference does not return embeddings")
+        results.append(
+            Result[OutDocument](
+                index=r.index,
+                relevance_score=r.relevance_score,
+                document=_echo(r.document, position, sink),
+            )
+        )
+    return Response[OutDocument](id=kept(own, "id"), results=tuple(results), meta=meta)
