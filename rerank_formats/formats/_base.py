@@ -64,7 +64,7 @@ def translate(
     message = match["message"]
     path = prefix + (match["path"] or "$")[1:]
     field = _FIELD.search(message)
-    if isinstance(error, msgspec.DecodeError):
+    if not isinstance(error, msgspec.ValidationError):
         kind_of = "invalid_json"
     elif message.startswith("Object missing required field") and field:
         kind_of, path = "missing_field", f"{path}.{field['name']}"

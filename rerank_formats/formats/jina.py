@@ -86,6 +86,7 @@ SUPPORTS: Final = frozenset(
         "response_model",
         "embeddings",
         "token_usage",
+        "reports_tokens",
     }
 )
 

@@ -77,7 +77,7 @@ from ._base import (
 NAME: Final = "xinference"
 
 SUPPORTS: Final = frozenset(
-    {"model", "top_n", "return_documents", "response_documents", "token_usage"}
+    {"model", "top_n", "return_documents", "response_documents", "token_usage", "reports_tokens"}
 )
 
 KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
@@ -184,7 +184,7 @@ def field_loss(
     kind: str, key: str, value: object, target: str, supports: frozenset[str]
 ) -> str | None:
     """Why `target` loses this xinference field, or None when nothing is lost."""
-    if key == "return_len" and _flag(value) and "token_usage" not in supports:
+    if key == "return_len" and _flag(value) and "reports_tokens" not in supports:
         return f"{target} reports no token usage to answer `return_len` with"
     if key == "max_chunks_per_doc" and value is not None:
         return f"xinference's chunking limit has no {target} equivalent"
