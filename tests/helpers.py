@@ -109,9 +109,12 @@ def _usage_meaning(usage: Any) -> Any:
     return (usage.total_tokens, read, made)
 
 
-def meaning(obj: rf.RerankRequest | rf.RerankResponse, format: str = "jina") -> Any:
-    """What `format` can be asked to preserve of `obj`: a plain value to compare."""
-    supports = get_format(format).SUPPORTS
+def meaning(
+    obj: rf.RerankRequest | rf.RerankResponse, format: str | frozenset[str] = "jina"
+) -> Any:
+    """What a format (or a set of features) can be asked to preserve of `obj`, as a plain
+    value: spelling, bookkeeping and what the response path restores are left out."""
+    supports = get_format(format).SUPPORTS if isinstance(format, str) else format
     if isinstance(obj, rf.RerankRequest):
         return {
             "model": obj.model,

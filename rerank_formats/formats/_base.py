@@ -204,6 +204,8 @@ def document_for_loss(document: Document) -> str:
     """A short name of a document's shape, for loss reasons."""
     if isinstance(document, ImageDocument):
         return "an image document"
+    if isinstance(document, ObjectDocument) and not document.fields:
+        return "an empty document object"
     if isinstance(document, ObjectDocument):
         return "a document object with fields " + ", ".join(
             f"`{excerpt(key, 20)}`" for key in list(document.fields)[:4]

@@ -68,7 +68,7 @@ def tokens_for(usage: Usage, sink: Sink) -> dict[str, int]:
     if read is UNSET:
         read = usage.total_tokens - (0 if made is UNSET else made)
     total = read + (0 if made is UNSET else made)
-    if total != usage.total_tokens:
+    if total != usage.total_tokens or read < 0:
         sink(
             "$.usage.total_tokens",
             f"{sink.format} reports input and output tokens; they do not add up to the total",

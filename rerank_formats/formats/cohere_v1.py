@@ -72,7 +72,16 @@ from ._base import (
 NAME: Final = "cohere_v1"
 
 SUPPORTS: Final = frozenset(
-    {"top_n", "return_documents", "object_documents", "response_documents", "token_usage"}
+    {
+        "model",
+        "top_n",
+        "return_documents",
+        "object_documents",
+        "response_documents",
+        "object_echo",
+        "token_usage",
+        "usage_split",
+    }
 )
 
 KEEPS_UNKNOWN: Final = frozenset({"response"})

@@ -55,7 +55,15 @@ from ._base import (
 
 NAME: Final = "cohere_v2"
 
-SUPPORTS: Final = frozenset({"model", "top_n", "max_doc_length", "token_usage"})
+SUPPORTS: Final = frozenset(
+    {
+        "model",
+        "top_n",
+        "max_doc_length",
+        "token_usage",
+        "usage_split",
+    }
+)
 
 KEEPS_UNKNOWN: Final = frozenset({"response"})
 

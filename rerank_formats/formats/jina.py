@@ -80,12 +80,14 @@ SUPPORTS: Final = frozenset(
         "max_doc_length",
         "return_embeddings",
         "image_documents",
-        "object_documents",
         "object_query",
         "response_documents",
         "response_model",
+        "image_echo",
+        "object_echo",
         "embeddings",
         "token_usage",
+        "usage_split",
         "reports_tokens",
     }
 )

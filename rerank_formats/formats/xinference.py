@@ -77,7 +77,14 @@ from ._base import (
 NAME: Final = "xinference"
 
 SUPPORTS: Final = frozenset(
-    {"model", "top_n", "return_documents", "response_documents", "token_usage", "reports_tokens"}
+    {
+        "model",
+        "top_n",
+        "return_documents",
+        "response_documents",
+        "token_usage",
+        "reports_tokens",
+    }
 )
 
 KEEPS_UNKNOWN: Final = frozenset({"request", "response"})

@@ -1,0 +1,97 @@
+"""Hypothesis properties of every format (strategies in strategies.py)."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+from helpers import decode, encode_with_losses, load_json, meaning, recorded
+from hypothesis import given, strategies as st
+from strategies import json_values, requests, responses
+
+import rerank_formats as rf
+from rerank_formats.registry import get_format
+
+KINDS = {"request": requests, "response": responses}
+PAIRS = [(f, g) for f in rf.FORMATS for g in rf.FORMATS if f != g]
+
+
+def _supports(fmt: str) -> frozenset[str]:
+    return get_format(fmt).SUPPORTS
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("fmt", rf.FORMATS)
+@given(data=st.data())
+def test_round_trip_on_what_the_format_expresses(fmt: str, kind: str, data: st.DataObject) -> None:
+    original = data.draw(KINDS[kind](_supports(fmt)))
+    body, losses = encode_with_losses(original, fmt)
+    assert losses == []
+    decoded = decode(kind, body, fmt)
+    assert meaning(decoded, fmt) == meaning(original, fmt)
+    assert encode_with_losses(decoded, fmt) == (body, [])
+    if fmt == "jina":
+        assert decoded == original  # the canonical format: exact
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("first", "second"), PAIRS)
+@given(data=st.data())
+def test_conversions_compose(first: str, second: str, kind: str, data: st.DataObject) -> None:
+    common = _supports(first) & _supports(second)
+    original = data.draw(KINDS[kind](common))
+    via_first = decode(kind, encode_with_losses(original, first)[0], first)
+    body, losses = encode_with_losses(via_first, second)
+    assert losses == []
+    assert meaning(decode(kind, body, second), common) == meaning(original, common)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("fmt", rf.FORMATS)
+@given(data=st.data())
+def test_a_loss_is_reported_if_and_only_if_information_is_dropped(
+    fmt: str, kind: str, data: st.DataObject
+) -> None:
+    original = data.draw(KINDS[kind]())
+    body, losses = encode_with_losses(original, fmt)
+    try:
+        changed = meaning(decode(kind, body, fmt), fmt) != meaning(original, fmt)
+    except rf.DecodeError:
+        changed = True  # the output is not even a valid payload (a required field is missing)
+    assert bool(losses) == changed, [str(loss) for loss in losses]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("fmt", rf.FORMATS)
+@given(value=json_values())
+def test_decoders_raise_nothing_but_their_own_errors(fmt: str, kind: str, value: object) -> None:
+    for data in (value, msgspec.json.encode(value)):
+        try:
+            decode(kind, data, fmt)
+        except rf.DecodeError as error:
+            assert error.path.startswith("$")
+            assert (error.format, error.kind) == (fmt, kind)
+
+
+MUTABLE = [
+    (fmt, kind, load_json(path))
+    for fmt, kind, path in recorded("request", "response")
+    if isinstance(load_json(path), dict)
+]
+
+
+@given(case=st.sampled_from(MUTABLE), key=st.text(max_size=6), value=json_values(), data=st.data())
+def test_mutated_recorded_payloads_decode_or_fail_cleanly(
+    case: tuple[str, str, dict[str, object]], key: str, value: object, data: st.DataObject
+) -> None:
+    fmt, kind, payload = case
+    mutated = dict(payload)
+    target = data.draw(st.sampled_from([*mutated, key]))
+    mutated[target] = value
+    for body in (mutated, msgspec.json.encode(mutated)):
+        try:
+            decoded = decode(kind, body, fmt)
+        except rf.DecodeError as error:
+            assert error.path.startswith("$")
+            continue
+        for other in rf.FORMATS:  # whatever decodes can be written anywhere, or refused cleanly
+            encode_with_losses(decoded, other)
