@@ -25,6 +25,14 @@ FastDocument = str | TextDocument
 GeneralDocument = str | dict[str, str]
 
 
+class Wire(
+    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
+):
+    """The base of every wire Struct: immutable, keyword-only, absent fields left out when
+    writing, and unknown keys refused by the fast path (the general path sets them aside).
+    Subclasses repeat `frozen` and `kw_only` for mypy, which does not inherit them."""
+
+
 class Leftovers(NamedTuple):
     """Keys a payload had that its wire Struct does not model."""
 
@@ -278,11 +286,18 @@ def extension_map(
     return {name: Extension(fields=fields, defaulted=frozenset(defaulted), results=results or {})}
 
 
-def results_by_index(
-    leftovers: dict[int, dict[str, object]], indices: list[int]
-) -> dict[int, dict[str, object]]:
-    """Result leftovers keyed by the result's `index` instead of its position."""
-    return {indices[position]: extra for position, extra in leftovers.items()}
+def kept_fields(left: Leftovers, **present: object) -> dict[str, object]:
+    """An extension's `fields`: the unknown keys, then this format's own keys that were sent."""
+    fields = dict(left.fields)
+    fields.update((key, value) for key, value in present.items() if value is not UNSET)
+    return fields
+
+
+def kept_results(left: Leftovers, indices: list[int]) -> dict[int, dict[str, object]] | None:
+    """Unknown result keys, by the result's `index` rather than its position."""
+    if not left.results:
+        return None
+    return {indices[position]: extra for position, extra in left.results.items()}
 
 
 class Sink:

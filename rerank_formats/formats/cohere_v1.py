@@ -37,7 +37,6 @@ from __future__ import annotations
 
 from typing import Annotated, Final, Generic, TypeVar
 
-import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import (
@@ -56,14 +55,16 @@ from ._base import (
     GeneralDocument,
     Leftovers,
     Sink,
+    Wire,
     WireDocument,
     check_unset,
     document_for_loss,
     extension_map,
     kept,
+    kept_fields,
+    kept_results,
     own_extension,
     read_flag,
-    results_by_index,
     text_of,
     to_document,
     write_flag,
@@ -90,14 +91,7 @@ D = TypeVar("D")
 OutDocument = str | TextDocument | dict[str, str]
 
 
-class Request(
-    msgspec.Struct,
-    Generic[D],
-    frozen=True,
-    kw_only=True,
-    omit_defaults=True,
-    forbid_unknown_fields=True,
-):
+class Request(Wire, Generic[D], frozen=True, kw_only=True):
     """A Cohere v1 rerank request."""
 
     model: str | UnsetType = UNSET
@@ -109,14 +103,7 @@ class Request(
     max_chunks_per_doc: int | UnsetType = UNSET
 
 
-class Result(
-    msgspec.Struct,
-    Generic[D],
-    frozen=True,
-    kw_only=True,
-    omit_defaults=True,
-    forbid_unknown_fields=True,
-):
+class Result(Wire, Generic[D], frozen=True, kw_only=True):
     """One result of a Cohere v1 rerank response."""
 
     index: Annotated[int, Meta(ge=0)]
@@ -124,14 +111,7 @@ class Result(
     document: D | UnsetType | None = UNSET
 
 
-class Response(
-    msgspec.Struct,
-    Generic[D],
-    frozen=True,
-    kw_only=True,
-    omit_defaults=True,
-    forbid_unknown_fields=True,
-):
+class Response(Wire, Generic[D], frozen=True, kw_only=True):
     """A Cohere v1 rerank response."""
 
     id: str | UnsetType = UNSET
@@ -172,7 +152,9 @@ def field_loss(
 
 
 def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> RerankRequest:
-    fields = dict(left.fields)
+    fields = kept_fields(
+        left, rank_fields=wire.rank_fields, max_chunks_per_doc=wire.max_chunks_per_doc
+    )
     defaulted: set[str] = set()
     return_documents = read_flag(
         wire.return_documents,
@@ -182,10 +164,6 @@ def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> Rerank
         fields=fields,
         defaulted=defaulted,
     )
-    if wire.rank_fields is not UNSET:
-        fields["rank_fields"] = wire.rank_fields
-    if wire.max_chunks_per_doc is not UNSET:
-        fields["max_chunks_per_doc"] = wire.max_chunks_per_doc
     return RerankRequest(
         model=wire.model,
         query=wire.query,
@@ -239,14 +217,8 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
 
 
 def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> RerankResponse:
-    fields = dict(left.fields)
-    if wire.id is not UNSET:
-        fields["id"] = wire.id
-    if wire.meta is not UNSET:
-        fields["meta"] = wire.meta
-    extra = (
-        results_by_index(left.results, [r.index for r in wire.results]) if left.results else None
-    )
+    fields = kept_fields(left, id=wire.id, meta=wire.meta)
+    extra = kept_results(left, [r.index for r in wire.results])
     return RerankResponse(
         results=tuple(
             [

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 from typing import Annotated, Final
 
-import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import RerankRequest, RerankResponse, RerankResult
@@ -44,12 +43,14 @@ from ._base import (
     Codec,
     Leftovers,
     Sink,
+    Wire,
     check_unset,
     document_for_loss,
     extension_map,
     kept,
+    kept_fields,
+    kept_results,
     own_extension,
-    results_by_index,
     text_of,
 )
 
@@ -68,9 +69,7 @@ SUPPORTS: Final = frozenset(
 KEEPS_UNKNOWN: Final = frozenset({"response"})
 
 
-class Request(
-    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
-):
+class Request(Wire, frozen=True, kw_only=True):
     """A Cohere v2 rerank request."""
 
     model: str
@@ -81,16 +80,14 @@ class Request(
     priority: int | UnsetType = UNSET
 
 
-class Result(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Result(Wire, frozen=True, kw_only=True):
     """One result of a Cohere v2 rerank response."""
 
     index: Annotated[int, Meta(ge=0)]
     relevance_score: float
 
 
-class Response(
-    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
-):
+class Response(Wire, frozen=True, kw_only=True):
     """A Cohere v2 rerank response."""
 
     id: str | UnsetType = UNSET
@@ -121,9 +118,6 @@ def field_loss(
 
 
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
-    fields = dict(left.fields)
-    if wire.priority is not UNSET:
-        fields["priority"] = wire.priority
     return RerankRequest(
         model=wire.model,
         query=wire.query,
@@ -131,7 +125,9 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
         top_n=wire.top_n,
         return_documents=False,
         max_doc_length=wire.max_tokens_per_doc,
-        extensions=extension_map(NAME, fields, {"return_documents"}),
+        extensions=extension_map(
+            NAME, kept_fields(left, priority=wire.priority), {"return_documents"}
+        ),
     )
 
 
@@ -163,14 +159,8 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
 
 
 def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
-    fields = dict(left.fields)
-    if wire.id is not UNSET:
-        fields["id"] = wire.id
-    if wire.meta is not UNSET:
-        fields["meta"] = wire.meta
-    extra = (
-        results_by_index(left.results, [r.index for r in wire.results]) if left.results else None
-    )
+    fields = kept_fields(left, id=wire.id, meta=wire.meta)
+    extra = kept_results(left, [r.index for r in wire.results])
     return RerankResponse(
         results=tuple(
             [RerankResult(index=r.index, relevance_score=r.relevance_score) for r in wire.results]

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 from typing import Annotated, Final, Generic, TypeVar, cast
 
-import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import (
@@ -61,10 +60,11 @@ from ._base import (
     GeneralDocument,
     Leftovers,
     Sink,
+    Wire,
     WireDocument,
     document_for_loss,
     extension_map,
-    results_by_index,
+    kept_results,
     text_of,
     to_document,
 )
@@ -98,14 +98,7 @@ D = TypeVar("D")
 OutDocument = str | TextDocument | ImageDocument | dict[str, str]
 
 
-class Request(
-    msgspec.Struct,
-    Generic[D],
-    frozen=True,
-    kw_only=True,
-    omit_defaults=True,
-    forbid_unknown_fields=True,
-):
+class Request(Wire, Generic[D], frozen=True, kw_only=True):
     """A Jina rerank request (current and legacy fields)."""
 
     model: str
@@ -118,14 +111,7 @@ class Request(
     return_embeddings: bool | UnsetType | None = UNSET
 
 
-class Result(
-    msgspec.Struct,
-    Generic[D],
-    frozen=True,
-    kw_only=True,
-    omit_defaults=True,
-    forbid_unknown_fields=True,
-):
+class Result(Wire, Generic[D], frozen=True, kw_only=True):
     """One result of a Jina rerank response."""
 
     index: Annotated[int, Meta(ge=0)]
@@ -134,14 +120,7 @@ class Result(
     embedding: list[float] | UnsetType | None = UNSET
 
 
-class Response(
-    msgspec.Struct,
-    Generic[D],
-    frozen=True,
-    kw_only=True,
-    omit_defaults=True,
-    forbid_unknown_fields=True,
-):
+class Response(Wire, Generic[D], frozen=True, kw_only=True):
     """A Jina rerank response (the legacy envelope and the late-2025 one with `object`)."""
 
     model: str | UnsetType = UNSET
@@ -228,15 +207,14 @@ def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> Rera
             for r in wire.results
         ]
     )
-    extra = (
-        results_by_index(left.results, [r.index for r in wire.results]) if left.results else None
-    )
     return RerankResponse(
         results=results,
         model=wire.model,
         object=wire.object,
         usage=wire.usage,
-        extensions=extension_map(NAME, left.fields, results=extra),
+        extensions=extension_map(
+            NAME, left.fields, results=kept_results(left, [r.index for r in wire.results])
+        ),
     )
 
 

@@ -60,15 +60,17 @@ from ._base import (
     GeneralDocument,
     Leftovers,
     Sink,
+    Wire,
     WireDocument,
     check_unset,
     convert_at,
     document_for_loss,
     extension_map,
     kept,
+    kept_fields,
+    kept_results,
     own_extension,
     read_flag,
-    results_by_index,
     text_of,
     to_document,
     write_flag,
@@ -98,9 +100,7 @@ _FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
 Flag = bool | str | None
 
 
-class Request(
-    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
-):
+class Request(Wire, frozen=True, kw_only=True):
     """An Xinference rerank request."""
 
     model: str
@@ -113,14 +113,7 @@ class Request(
     kwargs: str | UnsetType | None = UNSET
 
 
-class Result(
-    msgspec.Struct,
-    Generic[D],
-    frozen=True,
-    kw_only=True,
-    omit_defaults=True,
-    forbid_unknown_fields=True,
-):
+class Result(Wire, Generic[D], frozen=True, kw_only=True):
     """One result of an Xinference rerank response."""
 
     index: Annotated[int, Meta(ge=0)]
@@ -128,14 +121,7 @@ class Result(
     document: D | UnsetType | None = UNSET
 
 
-class Response(
-    msgspec.Struct,
-    Generic[D],
-    frozen=True,
-    kw_only=True,
-    omit_defaults=True,
-    forbid_unknown_fields=True,
-):
+class Response(Wire, Generic[D], frozen=True, kw_only=True):
     """An Xinference rerank response."""
 
     id: str | UnsetType = UNSET
@@ -201,7 +187,12 @@ def field_loss(
 
 
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
-    fields = dict(left.fields)
+    fields = kept_fields(
+        left,
+        return_len=wire.return_len,
+        max_chunks_per_doc=wire.max_chunks_per_doc,
+        kwargs=wire.kwargs,
+    )
     defaulted: set[str] = set()
     _check_flag(wire.return_documents, "return_documents")
     _check_flag(wire.return_len, "return_len")
@@ -213,10 +204,6 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
         fields=fields,
         defaulted=defaulted,
     )
-    for key in ("return_len", "max_chunks_per_doc", "kwargs"):
-        value = getattr(wire, key)
-        if value is not UNSET:
-            fields[key] = value
     return RerankRequest(
         model=wire.model,
         query=wire.query,
@@ -275,14 +262,8 @@ def _usage(meta: object) -> Usage | UnsetType:
 
 
 def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> RerankResponse:
-    fields = dict(left.fields)
-    if wire.id is not UNSET:
-        fields["id"] = wire.id
-    if wire.meta is not UNSET:
-        fields["meta"] = wire.meta
-    extra = (
-        results_by_index(left.results, [r.index for r in wire.results]) if left.results else None
-    )
+    fields = kept_fields(left, id=wire.id, meta=wire.meta)
+    extra = kept_results(left, [r.index for r in wire.results])
     return RerankResponse(
         results=tuple(
             [
