@@ -12,8 +12,10 @@ Read a body with `decode_request` / `decode_response`, write one with `encode_re
 from .canonical import (
     Document,
     Extension,
+    FieldError,
     ImageDocument,
     ObjectDocument,
+    RerankError,
     RerankRequest,
     RerankResponse,
     RerankResult,
@@ -23,10 +25,13 @@ from .canonical import (
 from .convert import (
     OnLoss,
     Payload,
+    convert_error,
     convert_request,
     convert_response,
+    decode_error,
     decode_request,
     decode_response,
+    encode_error,
     encode_request,
     encode_response,
 )
@@ -39,16 +44,18 @@ from .errors import (
     RerankFormatError,
     UnknownFormatError,
 )
-from .registry import FORMATS
+from .registry import ERROR_FORMATS, FORMATS
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ERROR_FORMATS",
     "FORMATS",
     "DecodeError",
     "Document",
     "EncodeError",
     "Extension",
+    "FieldError",
     "ImageDocument",
     "Loss",
     "LossWarning",
@@ -56,6 +63,7 @@ __all__ = [
     "ObjectDocument",
     "OnLoss",
     "Payload",
+    "RerankError",
     "RerankFormatError",
     "RerankRequest",
     "RerankResponse",
@@ -63,10 +71,13 @@ __all__ = [
     "TextDocument",
     "UnknownFormatError",
     "Usage",
+    "convert_error",
     "convert_request",
     "convert_response",
+    "decode_error",
     "decode_request",
     "decode_response",
+    "encode_error",
     "encode_request",
     "encode_response",
 ]

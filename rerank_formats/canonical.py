@@ -29,8 +29,10 @@ __all__ = [
     "UNSET",
     "Document",
     "Extension",
+    "FieldError",
     "ImageDocument",
     "ObjectDocument",
+    "RerankError",
     "RerankRequest",
     "RerankResponse",
     "RerankResult",
@@ -182,4 +184,44 @@ class RerankResponse(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tr
     model: str | UnsetType = UNSET
     object: str | UnsetType = UNSET
     usage: Usage | UnsetType | None = UNSET
+    extensions: Mapping[str, Extension] = {}
+
+
+class FieldError(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One field-level problem of a validation error (Jina's 422 `errors[]`, FastAPI's
+    `detail[]`).
+
+    Attributes:
+        field: where, as the provider named it (`"body.top_n"`, `"documents.0"`).
+        message: what is wrong.
+        type: the provider's machine-readable type, when it gave one.
+        input: the offending value, when the provider echoed it.
+    """
+
+    field: str
+    message: str
+    type: str | UnsetType = UNSET
+    input: object = UNSET
+
+
+class RerankError(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """An error response, whatever format it came in.
+
+    Attributes:
+        status: the HTTP status.
+        message: the human-readable message (Jina's `detail`, Cohere's `message`), without
+            internal details such as Xinference's `[address=..., pid=...]` prefix.
+        code: the provider's machine-readable code or type, when it gave one (Jina's `code`,
+            an OpenAI-style envelope's `code`).
+        request_id: the provider's id for the failed request (Jina's `request_id`, Cohere's
+            `id`).
+        details: field-level problems, when the provider listed them.
+        extensions: per format name, what that format's body said beyond these fields.
+    """
+
+    status: int
+    message: str
+    code: str | UnsetType = UNSET
+    request_id: str | UnsetType = UNSET
+    details: tuple[FieldError, ...] = ()
     extensions: Mapping[str, Extension] = {}

@@ -1,23 +1,44 @@
 """The registered formats, and lookup by name with a "did you mean".
 
-Adding a format is one module in `rerank_formats/formats/` and one entry in `_MODULES`.
+Adding a format is one module in `rerank_formats/formats/` and one entry in `_MODULES` (or,
+for a format that only has error bodies, in `_ERROR_ONLY`).
 """
 
 from __future__ import annotations
 
 import difflib
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol, TypeVar
 
-from .canonical import RerankRequest, RerankResponse
+from .canonical import RerankError, RerankRequest, RerankResponse
 from .errors import UnknownFormatError
-from .formats import cohere_v1, cohere_v2, jina, xinference
+from .formats import cohere_v1, cohere_v2, jina, openai, xinference
 from .formats._base import Codec, Leftovers, Sink
 
-__all__ = ["FORMATS", "Format", "get_format"]
+__all__ = ["ERROR_FORMATS", "FORMATS", "ErrorFormat", "Format", "get_error_format", "get_format"]
+
+M = TypeVar("M")
 
 
-class Format(Protocol):
-    """What every module in `rerank_formats.formats` provides (checked by mypy)."""
+class ErrorFormat(Protocol):
+    """What a format module provides for error bodies (checked by mypy)."""
+
+    @property
+    def NAME(self) -> str: ...  # noqa: N802
+    @property
+    def ERROR(self) -> Codec[Any]: ...  # noqa: N802
+    @property
+    def STATUSES(self) -> frozenset[int]: ...  # noqa: N802
+    @property
+    def STATUS_MAP(self) -> Mapping[int, int]: ...  # noqa: N802
+
+    def error_to_canonical(self, wire: Any, left: Leftovers, status: int | None) -> RerankError: ...
+    def error_from_canonical(self, error: RerankError) -> Any: ...
+    def error_from_text(self, text: str, status: int | None) -> RerankError | None: ...
+
+
+class Format(ErrorFormat, Protocol):
+    """What every request-and-response format module provides (checked by mypy)."""
 
     @property
     def NAME(self) -> str: ...  # noqa: N802 - module constants are upper case
@@ -45,6 +66,23 @@ FORMATS: tuple[str, ...] = tuple(_MODULES)
 """The registered format names: `("jina", "cohere_v1", "cohere_v2", "xinference")`."""
 
 
+_ERROR_ONLY: dict[str, ErrorFormat] = {openai.NAME: openai}
+_ERROR_MODULES: dict[str, ErrorFormat] = {**_MODULES, **_ERROR_ONLY}
+
+ERROR_FORMATS: tuple[str, ...] = tuple(_ERROR_MODULES)
+"""The formats whose error bodies can be read and written: `FORMATS` and `"openai"` (the
+`{"error": {...}}` envelope of OpenAI-style gateways)."""
+
+
+def _lookup(name: str, table: Mapping[str, M]) -> M:
+    key = name.strip().lower().replace("-", "_") if isinstance(name, str) else ""
+    module = table.get(key)
+    if module is None:
+        close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.5)
+        raise UnknownFormatError(str(name), table, close[0] if close else None)
+    return module
+
+
 def get_format(name: str) -> Format:
     """The format module registered as `name`.
 
@@ -53,9 +91,13 @@ def get_format(name: str) -> Format:
     Raises:
         UnknownFormatError: no such format; the error suggests the closest name.
     """
-    key = name.strip().lower().replace("-", "_") if isinstance(name, str) else ""
-    module = _MODULES.get(key)
-    if module is None:
-        close = difflib.get_close_matches(key, FORMATS, n=1, cutoff=0.5)
-        raise UnknownFormatError(str(name), FORMATS, close[0] if close else None)
-    return module
+    return _lookup(name, _MODULES)
+
+
+def get_error_format(name: str) -> ErrorFormat:
+    """The module that reads and writes the error bodies of format `name` (see `get_format`).
+
+    Raises:
+        UnknownFormatError: no such error format; the error suggests the closest name.
+    """
+    return _lookup(name, _ERROR_MODULES)

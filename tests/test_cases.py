@@ -30,7 +30,7 @@ from helpers import (
 
 import rerank_formats as rf
 
-CASE_FILES = sorted(CASES.glob("*/*.json"))
+CASE_FILES = sorted([*CASES.glob("request/*.json"), *CASES.glob("response/*.json")])
 
 
 def _case(path: Path) -> tuple[str, dict[str, Any], rf.RerankRequest | rf.RerankResponse]:

@@ -11,7 +11,7 @@ from helpers import ROOT
 
 import rerank_formats as rf
 from rerank_formats import canonical, cli, convert, errors, registry
-from rerank_formats.formats import _base, cohere_v1, cohere_v2, jina, xinference
+from rerank_formats.formats import _base, cohere_v1, cohere_v2, jina, openai, xinference
 
 
 def test_all_is_sorted_and_complete() -> None:
@@ -24,6 +24,7 @@ def test_all_is_sorted_and_complete() -> None:
 
 def test_formats_are_registered_in_order() -> None:
     assert rf.FORMATS == ("jina", "cohere_v1", "cohere_v2", "xinference")
+    assert rf.ERROR_FORMATS == ("jina", "cohere_v1", "cohere_v2", "xinference", "openai")
 
 
 @pytest.mark.parametrize("module", [jina, cohere_v1, cohere_v2, xinference])
@@ -67,7 +68,7 @@ def test_importing_does_not_import_pydantic() -> None:
     assert result.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("module", [rf, canonical, convert, errors, registry, cli, _base])
+@pytest.mark.parametrize("module", [rf, canonical, convert, errors, registry, cli, _base, openai])
 def test_docstring_examples(module: object) -> None:
     failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert failures == 0

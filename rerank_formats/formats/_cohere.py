@@ -1,4 +1,4 @@
-"""What Cohere v1 and v2 share: the response envelope (`id`, `meta`) and token usage.
+"""What Cohere v1 and v2 share: the response envelope (`id`, `meta`), token usage and errors.
 
 Reference: https://docs.cohere.com/reference/rerank and the `ApiMeta` schema of
 cohere-ai/cohere-developer-experience `cohere-openapi.yaml`.
@@ -11,8 +11,9 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from ..canonical import Usage
-from ._base import Sink, convert_at
+from ..canonical import RerankError, Usage
+from ._base import Codec, Leftovers, Sink, Wire, convert_at, extension_map
+from ._errors import fold
 
 Count = Annotated[float, Meta(ge=0)]
 
@@ -76,3 +77,36 @@ def tokens_for(usage: Usage, sink: Sink) -> dict[str, int]:
     return (
         {"input_tokens": read} if made is UNSET else {"input_tokens": read, "output_tokens": made}
     )
+
+
+# -- errors: `{message, id?}` for every status (the `*ErrorBody` schemas) ------------------------
+
+# Declared for /v1/rerank and /v2/rerank; Cohere has no 402.
+STATUSES = frozenset({400, 401, 403, 404, 422, 429, 498, 499, 500, 501, 503, 504})
+STATUS_MAP = {402: 403}
+
+
+class Error(Wire, frozen=True, kw_only=True):
+    """A Cohere error body."""
+
+    message: str
+    id: str | UnsetType = UNSET
+
+
+def error_codec(format: str) -> Codec[Error]:
+    return Codec[Error](format=format, kind="error", fast=Error, general=Error, struct=Error)
+
+
+def error_to_canonical(
+    format: str, wire: Error, left: Leftovers, status: int | None
+) -> RerankError:
+    return RerankError(
+        status=500 if status is None else status,
+        message=wire.message,
+        request_id=wire.id,
+        extensions=extension_map(format, dict(left.fields)),
+    )
+
+
+def error_from_canonical(error: RerankError) -> Error:
+    return Error(message=fold(error.message, error.details), id=error.request_id)

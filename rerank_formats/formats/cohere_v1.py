@@ -31,6 +31,12 @@ Response
 Written from other formats: documents as `{text}` (or the original object), `meta.tokens`
 from `usage`; `model` and `object` have no place (the client knows its model). An image
 document cannot be echoed (a loss), nor an embedding.
+
+Errors
+
+`{message, id?}` for every status: `message` is the canonical `message` (field-level details
+are folded into it), `id` the `request_id`. Statuses: 400, 401, 403, 404, 422, 429, 498
+(deny-listed token), 499 (request cancelled), 500, 501, 503, 504; no 402 (written as 403).
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from ..canonical import (
     Document,
     ImageDocument,
     ObjectDocument,
+    RerankError,
     RerankRequest,
     RerankResponse,
     RerankResult,
@@ -268,3 +275,24 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[Ou
         results=tuple(results),
         meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),
     )
+
+
+# -- errors (shared with cohere_v2) ---------------------------------------------------------------
+
+Error = _cohere.Error
+ERROR: Final = _cohere.error_codec(NAME)
+STATUSES: Final = _cohere.STATUSES
+STATUS_MAP: Final = _cohere.STATUS_MAP
+
+
+def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
+    return _cohere.error_to_canonical(NAME, wire, left, status)
+
+
+def error_from_canonical(error: RerankError) -> Error:
+    return _cohere.error_from_canonical(error)
+
+
+def error_from_text(text: str, status: int | None) -> RerankError | None:
+    """Cohere answers errors in JSON (an HTML page from its edge is not a Cohere error)."""
+    return None

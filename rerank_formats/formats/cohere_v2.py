@@ -29,6 +29,12 @@ Response
 | `meta`              | `extensions["cohere_v2"]` | kept whole; `tokens` (else `billed_units` token counts) map to `usage` |
 | `results[].index`, `results[].relevance_score` | same |                                               |
 | —                   | `results[].document`      | v2 has no documents; dropped, not a loss (echoes of the request) |
+
+Errors
+
+`{message, id?}` for every status: `message` is the canonical `message` (field-level details
+are folded into it), `id` the `request_id`. Statuses: 400, 401, 403, 404, 422, 429, 498
+(deny-listed token), 499 (request cancelled), 500, 501, 503, 504; no 402 (written as 403).
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from typing import Annotated, Final
 
 from msgspec import UNSET, Meta, UnsetType
 
-from ..canonical import RerankRequest, RerankResponse, RerankResult
+from ..canonical import RerankError, RerankRequest, RerankResponse, RerankResult
 from . import _cohere
 from ._base import (
     Codec,
@@ -182,3 +188,24 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response:
         ),
         meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),
     )
+
+
+# -- errors (shared with cohere_v1) ---------------------------------------------------------------
+
+Error = _cohere.Error
+ERROR: Final = _cohere.error_codec(NAME)
+STATUSES: Final = _cohere.STATUSES
+STATUS_MAP: Final = _cohere.STATUS_MAP
+
+
+def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
+    return _cohere.error_to_canonical(NAME, wire, left, status)
+
+
+def error_from_canonical(error: RerankError) -> Error:
+    return _cohere.error_from_canonical(error)
+
+
+def error_from_text(text: str, status: int | None) -> RerankError | None:
+    """Cohere answers errors in JSON (an HTML page from its edge is not a Cohere error)."""
+    return None

@@ -36,18 +36,34 @@ Response
 
 Documents filled from a request are written as `{"text": ...}`, the shape the Jina-format
 docs of gateways show; a bare string read from the wire is written back as one.
+
+Errors
+
+| wire field            | canonical            | notes                                           |
+| --------------------- | -------------------- | ----------------------------------------------- |
+| `detail` (a string)   | `message`            |                                                 |
+| `detail` (a list)     | `details`            | legacy FastAPI 422 `[{loc, msg, type}]`, kept for writing back |
+| `code`                | `code`               | e.g. `AUTH_INVALID_API_KEY`; gives the status when none is known |
+| `request_id`          | `request_id`         |                                                 |
+| `errors[]`            | `details`            | the current 422 `{field, message, type, input}` |
+
+Statuses: 400, 401, 403, 404, 409, 422, 429, 500, 503, 504. Jina has no 402: an exhausted
+balance is 403 (`AUTHZ_INSUFFICIENT_BALANCE`).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Final, Generic, TypeVar, cast
 
+import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import (
     Document,
+    FieldError,
     ImageDocument,
     ObjectDocument,
+    RerankError,
     RerankRequest,
     RerankResponse,
     RerankResult,
@@ -64,7 +80,9 @@ from ._base import (
     WireDocument,
     document_for_loss,
     extension_map,
+    kept,
     kept_results,
+    own_extension,
     text_of,
     to_document,
 )
@@ -237,3 +255,119 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[Ou
         object=response.object,
         usage=response.usage,
     )
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+STATUSES: Final = frozenset({400, 401, 403, 404, 409, 422, 429, 500, 503, 504})
+STATUS_MAP: Final = {402: 403}
+
+# https://api.jina.ai/openapi.json, components.responses and the info table of error codes.
+_CODE_STATUS: Final = {
+    "INPUT_MODEL_NOT_FOUND": 400,
+    "AUTH_MISSING_API_KEY": 401,
+    "AUTH_INVALID_API_KEY": 401,
+    "AUTH_INVALID_FORMAT": 401,
+    "AUTHZ_INSUFFICIENT_BALANCE": 403,
+    "AUTHZ_RESOURCE_LIMIT_EXCEEDED": 403,
+    "RESOURCE_NOT_FOUND": 404,
+    "RATE_REQUEST_LIMIT_EXCEEDED": 429,
+    "RATE_TOKEN_LIMIT_EXCEEDED": 429,
+    "RATE_CONCURRENCY_LIMIT_EXCEEDED": 429,
+    "RATE_IP_LIMIT_EXCEEDED": 429,
+    "INTERNAL_ERROR": 500,
+    "SERVICE_UNAVAILABLE": 503,
+    "SERVICE_TIMEOUT": 504,
+}
+
+
+class LegacyDetail(Wire, frozen=True, kw_only=True):
+    """One item of FastAPI's 422 `detail` list (legacy Jina)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str | UnsetType = UNSET
+    input: object = UNSET
+    ctx: object = UNSET
+    url: str | UnsetType = UNSET
+
+
+class ErrorItem(Wire, frozen=True, kw_only=True):
+    """One item of the current 422 `errors` list."""
+
+    field: str
+    message: str
+    type: str | UnsetType = UNSET
+    input: object = UNSET
+
+
+class Error(Wire, frozen=True, kw_only=True):
+    """A Jina error body (`ErrorResponse`, `HTTPValidationError`, or legacy FastAPI)."""
+
+    detail: str | list[LegacyDetail]
+    code: str | UnsetType = UNSET
+    request_id: str | UnsetType = UNSET
+    errors: list[ErrorItem] | UnsetType = UNSET
+
+
+ERROR: Final = Codec[Error](format=NAME, kind="error", fast=Error, general=Error, struct=Error)
+
+
+def _legacy(detail: list[LegacyDetail]) -> tuple[str, tuple[FieldError, ...]]:
+    details = tuple(
+        FieldError(
+            field=".".join(str(part) for part in d.loc), message=d.msg, type=d.type, input=d.input
+        )
+        for d in detail
+    )
+    return "Validation error", details
+
+
+def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
+    fields = dict(left.fields)
+    if isinstance(wire.detail, list):
+        message, details = _legacy(wire.detail)
+        fields["detail"] = msgspec.to_builtins(wire.detail)
+    else:
+        message = wire.detail
+        details = tuple(
+            FieldError(field=e.field, message=e.message, type=e.type, input=e.input)
+            for e in (wire.errors or ())
+        )
+    if status is None:
+        status = (
+            _CODE_STATUS.get(wire.code, 422 if details else 500)
+            if wire.code
+            else (422 if details else 500)
+        )
+    return RerankError(
+        status=status,
+        message=message,
+        code=wire.code,
+        request_id=wire.request_id,
+        details=details,
+        extensions=extension_map(NAME, fields),
+    )
+
+
+def error_from_canonical(error: RerankError) -> Error:
+    raw = kept(own_extension(error.extensions, NAME), "detail")
+    if raw is not UNSET:
+        legacy = msgspec.convert(raw, list[LegacyDetail])
+        if _legacy(legacy) == (error.message, error.details):  # unchanged since it was read
+            return Error(detail=legacy, code=error.code, request_id=error.request_id)
+    return Error(
+        detail=error.message,
+        code=error.code,
+        request_id=error.request_id,
+        errors=[
+            ErrorItem(field=d.field, message=d.message, type=d.type, input=d.input)
+            for d in error.details
+        ]
+        or UNSET,
+    )
+
+
+def error_from_text(text: str, status: int | None) -> RerankError | None:
+    """Jina answers every error in JSON."""
+    return None

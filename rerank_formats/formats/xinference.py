@@ -34,10 +34,22 @@ Response
 Written from other formats: `document` is always present (`null` when there is none),
 `meta` always has its four keys, with `tokens` from `usage` (input and output both the
 total, as Xinference reports them).
+
+Errors
+
+| wire                                  | canonical  | notes                                     |
+| ------------------------------------- | ---------- | ----------------------------------------- |
+| `{"detail": "..."}`                   | `message`  | an engine error's `[address=..., pid=...]` prefix is internal topology: removed from `message`, kept for writing back |
+| `text/plain` `Internal Server Error: ...` | `message` | a malformed request (Xinference parses outside FastAPI's 422 path), status 500 |
+| `text/plain` `Access denied for IP: ...`  | `message` | status 403                          |
+
+Statuses: 400, 401, 403, 404 (unknown model since v2.7.0), 429, 500 (also every validation
+failure: a 422 is written as 500), 503. Field-level details are folded into the message.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Final, Generic, TypeVar
 
 import msgspec
@@ -47,6 +59,7 @@ from ..canonical import (
     Document,
     ImageDocument,
     ObjectDocument,
+    RerankError,
     RerankRequest,
     RerankResponse,
     RerankResult,
@@ -75,6 +88,7 @@ from ._base import (
     to_document,
     write_flag,
 )
+from ._errors import fold
 
 NAME: Final = "xinference"
 
@@ -333,3 +347,56 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[Ou
             )
         )
     return Response[OutDocument](id=kept(own, "id"), results=tuple(results), meta=meta)
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+STATUSES: Final = frozenset({400, 401, 403, 404, 429, 500, 503})
+STATUS_MAP: Final = {402: 403, 422: 500}  # validation failures answer 500 (restful_api.py)
+
+# ModelActor errors carry the actor's address (xinference issue #4679).
+_ACTOR = re.compile(r"^\[address=[^\]]*\]\s*")
+# The app's 500 handler answers in plain text; the IP filter answers 403 in plain text.
+_TEXT = (
+    (re.compile(r"^Internal Server Error: ?(?P<message>.*)$", re.DOTALL), 500),
+    (re.compile(r"^(?P<message>Access denied for IP: .*)$", re.DOTALL), 403),
+)
+
+
+class Error(Wire, frozen=True, kw_only=True):
+    """An Xinference error body (FastAPI's `HTTPException`)."""
+
+    detail: str
+
+
+ERROR: Final = Codec[Error](format=NAME, kind="error", fast=Error, general=Error, struct=Error)
+
+
+def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
+    message = _ACTOR.sub("", wire.detail)
+    fields = dict(left.fields)
+    if message != wire.detail:
+        fields["detail"] = wire.detail
+    return RerankError(
+        status=500 if status is None else status,
+        message=message,
+        extensions=extension_map(NAME, fields),
+    )
+
+
+def error_from_canonical(error: RerankError) -> Error:
+    raw = kept(own_extension(error.extensions, NAME), "detail")
+    if isinstance(raw, str) and _ACTOR.sub("", raw) == error.message and not error.details:
+        return Error(detail=raw)
+    return Error(detail=fold(error.message, error.details))
+
+
+def error_from_text(text: str, status: int | None) -> RerankError | None:
+    """Xinference's plain-text answers: a malformed request (500) or a refused IP (403)."""
+    for pattern, default in _TEXT:
+        match = pattern.match(text.strip())
+        if match:
+            return RerankError(
+                status=default if status is None else status, message=match["message"]
+            )
+    return None

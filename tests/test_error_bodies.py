@@ -1,0 +1,334 @@
+"""Error bodies: decode, encode and convert provider error responses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from helpers import CASES, RECORDED, load_json
+from hypothesis import given, strategies as st
+from strategies import json_values
+
+import rerank_formats as rf
+from rerank_formats.convert import map_status
+from rerank_formats.registry import get_error_format
+
+ERROR_CASES = sorted((CASES / "error").glob("*.json"))
+MANIFEST = load_json(RECORDED / "manifest.json")
+RECORDED_ERRORS = [(name, entry) for name, entry in MANIFEST.items() if entry["kind"] == "error"]
+
+
+def native_error(value: dict[str, Any]) -> rf.RerankError:
+    details = tuple(rf.FieldError(**d) for d in value.get("details", ()))
+    return rf.RerankError(**{**value, "details": details})
+
+
+def _cases(direction: str) -> list[Any]:
+    return [
+        pytest.param(path, fmt, id=f"{path.stem}/{fmt}/{direction}")
+        for path in ERROR_CASES
+        for fmt in rf.ERROR_FORMATS
+    ]
+
+
+@pytest.mark.parametrize(("path", "fmt"), _cases("write"))
+def test_write(path: Path, fmt: str) -> None:
+    case = load_json(path)
+    status, body = rf.encode_error(native_error(case["canonical"]), format=fmt)
+    assert (status, json.loads(body)) == (case[fmt]["status"], case[fmt]["body"])
+
+
+@pytest.mark.parametrize(("path", "fmt"), _cases("read"))
+def test_read(path: Path, fmt: str) -> None:
+    case = load_json(path)
+    wire = json.dumps(case[fmt]["body"]).encode()
+    decoded = rf.decode_error(wire, format=fmt, status=case[fmt]["status"])
+    status, body = rf.encode_error(decoded, format=fmt)
+    assert (status, json.loads(body)) == (case[fmt]["status"], case[fmt]["body"])
+    assert decoded.status == case[fmt]["status"]
+
+
+def test_every_error_case_covers_every_error_format() -> None:
+    assert len(ERROR_CASES) >= 10
+    for path in ERROR_CASES:
+        assert set(rf.ERROR_FORMATS) <= set(load_json(path)), path.name
+
+
+@pytest.mark.parametrize(("name", "entry"), RECORDED_ERRORS, ids=[n for n, _ in RECORDED_ERRORS])
+def test_recorded_error_bodies_round_trip_and_convert(name: str, entry: dict[str, Any]) -> None:
+    fmt = name.split("/")[0]
+    data = (RECORDED / name).read_bytes()
+    error = rf.decode_error(data, format=fmt, status=entry["status"])
+    assert not error.message.startswith("unrecognised")
+    status, body = rf.encode_error(error, format=fmt)
+    assert json.loads(body) == json.loads(data)
+    assert status == (entry["status"] or 500)
+    for other in rf.ERROR_FORMATS:
+        status, body = rf.convert_error(data, read=fmt, write=other, status=entry["status"])
+        assert rf.decode_error(body, format=other, status=status).message == error.message
+
+
+# Each recorded body, decoded: the canonical error, exactly.
+DECODED = {
+    "cohere_v1/error-401-invalid-api-token-converted.json": rf.RerankError(
+        status=401, message="invalid api token"
+    ),
+    "cohere_v1/error-empty-documents-langchain4j-770.json": rf.RerankError(
+        status=400, message="invalid request: list of documents must not be empty"
+    ),
+    "cohere_v2/error-422-unknown-field-lightrag-1813.json": rf.RerankError(
+        status=422,
+        message="unknown field: parameter 'top_k' is not a valid field. For proper usage, please refer to https://docs.cohere.com/reference/rerank",
+        request_id="44558cc5-318a-42ac-bf42-9b9f3c6afabd",
+    ),
+    "jina/openapi-2026-errorresponse-field-examples.json": rf.RerankError(
+        status=401,
+        message="Invalid API key. Verify your API key at https://jina.ai/api-dashboard/key-manager or generate a new one.",
+        code="AUTH_INVALID_API_KEY",
+        request_id="03f58cd9da22fabf",
+    ),
+    "xinference/error-inference-4679.json": rf.RerankError(
+        status=500,
+        message="'results'",
+        extensions={
+            "xinference": rf.Extension(
+                fields={"detail": "[address=10.16.13.11:53707, pid=1964] 'results'"}
+            )
+        },
+    ),
+    "openai/error-litellm-proxy-29156.json": rf.RerankError(
+        status=500,
+        message="'list' object has no attribute 'get'",
+        extensions={
+            "openai": rf.Extension(
+                fields={"error": {"type": "None", "param": "None", "code": "500"}}
+            )
+        },
+    ),
+    "openai/error-new-api-437-convert-request-failed.json": rf.RerankError(
+        status=500,
+        message="not implemented (request id: 20240815175815741360656uYIfGCmK)",
+        code="convert_request_failed",
+        extensions={
+            "openai": rf.Extension(
+                fields={
+                    "error": {
+                        "type": "new_api_error",
+                        "param": "",
+                        "code": "convert_request_failed",
+                    }
+                }
+            )
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DECODED))
+def test_recorded_error_bodies_decode_exactly(name: str) -> None:
+    fmt = name.split("/")[0]
+    status = MANIFEST[name]["status"]
+    assert (
+        rf.decode_error((RECORDED / name).read_bytes(), format=fmt, status=status) == DECODED[name]
+    )
+    assert set(DECODED) == {n for n, _ in RECORDED_ERRORS}
+
+
+def test_the_xinference_actor_address_is_not_sent_to_other_formats() -> None:
+    data = (RECORDED / "xinference/error-inference-4679.json").read_bytes()
+    for fmt in ("jina", "cohere_v1", "cohere_v2", "openai"):
+        assert b"address=" not in rf.convert_error(data, read="xinference", write=fmt)[1]
+
+
+PLAIN_TEXT = [
+    (
+        "xinference",
+        b"Internal Server Error: 1 validation error for RerankRequest\ndocuments -> 0\n  str type expected",
+        "text/plain; charset=utf-8",
+        None,
+        rf.RerankError(
+            status=500,
+            message="1 validation error for RerankRequest\ndocuments -> 0\n  str type expected",
+        ),
+    ),
+    (
+        "xinference",
+        b"Access denied for IP: 10.0.0.7",
+        "text/plain",
+        None,
+        rf.RerankError(status=403, message="Access denied for IP: 10.0.0.7"),
+    ),
+    (
+        "cohere_v1",
+        b"<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></body></html>",
+        "text/html",
+        403,
+        rf.RerankError(
+            status=403,
+            message="unrecognised cohere_v1 error body (an HTML page): <html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></bo…",
+        ),
+    ),
+    (
+        "jina",
+        b"",
+        None,
+        502,
+        rf.RerankError(status=502, message="unrecognised jina error body: empty"),
+    ),
+    (
+        "jina",
+        None,
+        None,
+        None,
+        rf.RerankError(status=500, message="unrecognised jina error body: empty"),
+    ),
+    (
+        "cohere_v2",
+        b'{"message": "truncated',
+        "application/json",
+        500,
+        rf.RerankError(
+            status=500,
+            message='unrecognised cohere_v2 error body (not JSON): {"message": "truncated',
+        ),
+    ),
+    (
+        "jina",
+        b'{"detail": {"error": "DeepInfra nests it"}}',
+        "application/json",
+        400,
+        rf.RerankError(
+            status=400,
+            message='unrecognised jina error body (JSON in no known error shape): {"detail": {"error": "DeepInfra nests it"}}',
+        ),
+    ),
+    (
+        "jina",
+        b'{"message": "a Cohere body reached a Jina client"}',
+        "application/json",
+        400,
+        rf.RerankError(status=400, message="a Cohere body reached a Jina client"),
+    ),
+    (
+        "jina",
+        b'{"detail": [{"loc": ["body", "query"], "msg": "field required", "type": "value_error.missing"}]}',
+        "application/json",
+        None,
+        rf.RerankError(
+            status=422,
+            message="Validation error",
+            details=(
+                rf.FieldError(
+                    field="body.query", message="field required", type="value_error.missing"
+                ),
+            ),
+            extensions={
+                "jina": rf.Extension(
+                    fields={
+                        "detail": [
+                            {
+                                "loc": ["body", "query"],
+                                "msg": "field required",
+                                "type": "value_error.missing",
+                            }
+                        ]
+                    }
+                )
+            },
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("fmt", "body", "content_type", "status", "expected"), PLAIN_TEXT)
+def test_other_bodies_decode_to_one_line_errors(
+    fmt: str,
+    body: bytes | None,
+    content_type: str | None,
+    status: int | None,
+    expected: rf.RerankError,
+) -> None:
+    assert rf.decode_error(body, format=fmt, status=status, content_type=content_type) == expected
+
+
+def test_a_xinference_text_500_in_the_cohere_and_jina_shapes() -> None:
+    body = b"Internal Server Error: [address=0.0.0.0:3958, pid=7] Model not found"
+    assert rf.convert_error(
+        body, read="xinference", write="cohere_v2", content_type="text/plain"
+    ) == (
+        500,
+        b'{"message":"[address=0.0.0.0:3958, pid=7] Model not found"}',
+    )
+    assert rf.convert_error(body, read="xinference", write="jina", status=500) == (
+        500,
+        b'{"detail":"[address=0.0.0.0:3958, pid=7] Model not found"}',
+    )
+
+
+# The status table (docs/errors.md): every row, every error format.
+STATUS_TABLE = [
+    # status: jina, cohere_v1, cohere_v2, xinference, openai
+    (400, 400, 400, 400, 400, 400),
+    (401, 401, 401, 401, 401, 401),
+    (402, 403, 403, 403, 403, 402),
+    (403, 403, 403, 403, 403, 403),
+    (404, 404, 404, 404, 404, 404),
+    (409, 409, 400, 400, 400, 409),
+    (422, 422, 422, 422, 500, 422),
+    (429, 429, 429, 429, 429, 429),
+    (498, 400, 498, 498, 400, 498),
+    (499, 400, 499, 499, 400, 499),
+    (500, 500, 500, 500, 500, 500),
+    (501, 500, 501, 501, 500, 501),
+    (502, 500, 500, 500, 500, 502),
+    (503, 503, 503, 503, 503, 503),
+    (504, 504, 504, 504, 500, 504),
+    (418, 400, 400, 400, 400, 418),
+]
+
+
+@pytest.mark.parametrize(("status", "expected"), [(row[0], row[1:]) for row in STATUS_TABLE])
+def test_status_table(status: int, expected: tuple[int, ...]) -> None:
+    mapped = tuple(map_status(status, get_error_format(fmt)) for fmt in rf.ERROR_FORMATS)
+    assert mapped == expected
+
+
+def test_declared_statuses_are_kept_by_their_own_format() -> None:
+    for fmt in rf.ERROR_FORMATS:
+        module = get_error_format(fmt)
+        assert all(map_status(s, module) == s for s in module.STATUSES), fmt
+
+
+statuses = st.one_of(st.none(), st.integers(), st.sampled_from([200, 402, 418, 498, 599, 600, -1]))
+content_types = st.one_of(
+    st.none(),
+    st.text(max_size=20),
+    st.sampled_from(["text/html", "application/json", "text/plain"]),
+)
+bodies = st.one_of(
+    st.binary(max_size=200),
+    st.text(max_size=100),
+    json_values().map(msgspec.json.encode),
+    json_values(),
+    st.builds(lambda m: {"error": m}, json_values()),
+    st.builds(lambda m: {"detail": m}, json_values()),
+    st.builds(lambda m: {"message": m}, json_values()),
+)
+
+
+@pytest.mark.parametrize("fmt", rf.ERROR_FORMATS)
+@given(body=bodies, status=statuses, content_type=content_types)
+def test_no_body_or_status_makes_decode_error_raise(
+    fmt: str, body: object, status: object, content_type: str | None
+) -> None:
+    error = rf.decode_error(body, format=fmt, status=status, content_type=content_type)  # type: ignore[arg-type]
+    assert 100 <= error.status <= 599
+    assert "\n" not in error.message or not error.message.startswith("unrecognised")
+    assert len(error.message) <= 200 or not error.message.startswith("unrecognised")
+    for other in rf.ERROR_FORMATS:
+        mapped, written = rf.encode_error(error, format=other)
+        assert mapped in get_error_format(other).STATUSES
+        assert isinstance(json.loads(written), dict)
