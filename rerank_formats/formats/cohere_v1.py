@@ -16,7 +16,8 @@ Request
 | `max_chunks_per_doc` | `extensions["cohere_v1"]`        | a loss for other formats                       |
 | —                    | `truncation`, `max_doc_length`, `return_embeddings` | losses when set                  |
 
-Image documents and queries are losses (written as their URL). Unknown keys are not written:
+Image documents and queries are losses (written as their URL), as is an object without a
+`text` when there are no `rank_fields` (flattened to `key: value` lines). Unknown keys are not written:
 Cohere answers 422 to any unknown field (HKUDS/LightRAG #1813).
 
 Response
@@ -84,7 +85,6 @@ SUPPORTS: Final = frozenset(
         "model",
         "top_n",
         "return_documents",
-        "object_documents",
         "response_documents",
         "object_echo",
         "token_usage",
@@ -181,9 +181,15 @@ def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> Rerank
     )
 
 
-def _document_out(document: Document, path: str, sink: Sink) -> OutDocument:
+def _document_out(
+    document: Document, path: str, sink: Sink, rank_fields: list[str] | UnsetType
+) -> OutDocument:
     if isinstance(document, ObjectDocument):
-        return dict(document.fields)
+        if "text" in document.fields or rank_fields is not UNSET:
+            return dict(document.fields)
+        # Cohere ranks an object on its `text` unless `rank_fields` names others.
+        sink(path, f"cohere_v1 needs a `text` (or rank_fields) in {document_for_loss(document)}")
+        return text_of(document)[0]
     if isinstance(document, ImageDocument):
         sink(path, "cohere_v1 cannot rank images")
         return document.image
@@ -192,6 +198,7 @@ def _document_out(document: Document, path: str, sink: Sink) -> OutDocument:
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDocument]:
     own = own_extension(request.extensions, NAME)
+    rank_fields = kept(own, "rank_fields")
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"cohere_v1 takes a text query, not {document_for_loss(request.query)}")
@@ -208,10 +215,13 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
         model=request.model,
         query=query,
         documents=tuple(
-            [_document_out(d, f"$.documents[{i}]", sink) for i, d in enumerate(request.documents)]
+            [
+                _document_out(d, f"$.documents[{i}]", sink, rank_fields)
+                for i, d in enumerate(request.documents)
+            ]
         ),
         top_n=UNSET if request.top_n is None else request.top_n,
-        rank_fields=kept(own, "rank_fields"),
+        rank_fields=rank_fields,
         return_documents=write_flag(
             request.return_documents,
             "return_documents",

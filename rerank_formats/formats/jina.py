@@ -20,7 +20,9 @@ Request
 | anything else       | `extensions["jina"]`| written back by this format only                        |
 
 Written: a document object needs a `text` (or to be a lone `{image}`); one without is
-flattened to `key: value` lines, a loss. A missing `model` is a loss (Jina requires it).
+flattened to `key: value` lines, a loss. A missing `model` is a loss (Jina requires it), as
+is a `max_doc_length` outside 1-8192 (Cohere v2's `max_tokens_per_doc` has no maximum); it is
+written clamped.
 
 Response
 
@@ -194,6 +196,16 @@ def _document_out(document: Document, path: str, sink: Sink) -> OutDocument:
     return document
 
 
+MAX_DOC_LENGTH: Final = 8192  # RerankerV3Request: "Range: 1-8192"
+
+
+def _max_doc_length(value: int | UnsetType, sink: Sink) -> int | UnsetType:
+    if value is UNSET or 1 <= value <= MAX_DOC_LENGTH:
+        return value
+    sink("$.max_doc_length", f"jina takes 1 to {MAX_DOC_LENGTH} tokens per document, not {value}")
+    return min(max(value, 1), MAX_DOC_LENGTH)
+
+
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDocument]:
     if request.model is UNSET:
         sink("$.model", "jina requires `model`; the request has none")
@@ -206,7 +218,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
         top_n=request.top_n,
         return_documents=request.return_documents,
         truncation=request.truncation,
-        max_doc_length=request.max_doc_length,
+        max_doc_length=_max_doc_length(request.max_doc_length, sink),
         return_embeddings=request.return_embeddings,
     )
 
