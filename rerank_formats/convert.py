@@ -269,20 +269,11 @@ def _in_context(
             f"expected a RerankRequest, got {type(request).__name__}", type="wrong_type"
         )
     documents = request.documents
-    count = len(documents)
-    seen: set[int] = set()
-    for position, result in enumerate(response.results):
-        index = result.index
-        if index >= count or index in seen:
-            problem = "appears twice" if index in seen else f"is out of range for {count} documents"
-            raise DecodeError(
-                f"index {index} {problem}",
-                path=f"$.results[{position}].index",
-                type="duplicate_index" if index in seen else "out_of_range",
-                format=format,
-                kind="response",
-            )
-        seen.add(index)
+    indices = [r.index for r in response.results]
+    if indices and (
+        len(set(indices)) < len(indices) or not 0 <= min(indices) <= max(indices) < len(documents)
+    ):
+        _check_indices(indices, len(documents), format)
     results: list[RerankResult] = sorted(response.results, key=_score, reverse=True)
     top_n = request.top_n
     if type(top_n) is int:
@@ -301,6 +292,21 @@ def _in_context(
         ]
     model = request.model if response.model is UNSET else response.model
     return msgspec.structs.replace(response, results=tuple(results), model=model)
+
+
+def _check_indices(indices: list[int], count: int, format: str | None) -> None:
+    seen: set[int] = set()
+    for position, index in enumerate(indices):
+        if not 0 <= index < count or index in seen:
+            problem = "appears twice" if index in seen else f"is out of range for {count} documents"
+            raise DecodeError(
+                f"index {index} {problem}",
+                path=f"$.results[{position}].index",
+                type="duplicate_index" if index in seen else "out_of_range",
+                format=format,
+                kind="response",
+            )
+        seen.add(index)
 
 
 def _encode(module: Format, kind: str, obj: RerankRequest | RerankResponse, sink: Sink) -> bytes:

@@ -6,7 +6,6 @@ for a format that only has error bodies, in `_ERROR_ONLY`).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any, Protocol, TypeVar
 
@@ -75,9 +74,14 @@ ERROR_FORMATS: tuple[str, ...] = tuple(_ERROR_MODULES)
 
 
 def _lookup(name: str, table: Mapping[str, M]) -> M:
+    module = table.get(name) if isinstance(name, str) else None
+    if module is not None:
+        return module
     key = name.strip().lower().replace("-", "_") if isinstance(name, str) else ""
     module = table.get(key)
     if module is None:
+        import difflib  # only for the suggestion; importing it costs a millisecond
+
         close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.5)
         raise UnknownFormatError(str(name), table, close[0] if close else None)
     return module

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ..canonical import Document, Extension, ImageDocument, ObjectDocument, TextDocument
+from ..canonical import (
+    Document,
+    Extension,
+    ImageDocument,
+    ObjectDocument,
+    RerankResult,
+    TextDocument,
+)
 from ..errors import DecodeError, Loss, excerpt
 
 W = TypeVar("W")
@@ -114,15 +122,17 @@ class Codec(Generic[W]):
     ) -> None:
         self.format = format
         self.kind = kind
-        self._fast = msgspec.json.Decoder(fast)
+        self._fast_type = fast
         self._general = general
-        self.fields = frozenset(f.encode_name for f in msgspec.structs.fields(struct))
+        self.fields: frozenset[str] = frozenset(struct.__struct_encode_fields__)
         self._nested_key, nested_struct = nested if nested else ("", None)
-        self.nested_fields = (
-            frozenset(f.encode_name for f in msgspec.structs.fields(nested_struct))
-            if nested_struct
-            else frozenset()
+        self.nested_fields: frozenset[str] = frozenset(
+            nested_struct.__struct_encode_fields__ if nested_struct else ()
         )
+
+    @functools.cached_property
+    def _fast(self) -> msgspec.json.Decoder[W]:
+        return msgspec.json.Decoder(self._fast_type)  # built on first use: cheaper imports
 
     def decode(self, data: Payload) -> tuple[W, Leftovers]:
         if isinstance(data, (bytes, bytearray, memoryview, str)):
@@ -293,11 +303,50 @@ def kept_fields(left: Leftovers, **present: object) -> dict[str, object]:
     return fields
 
 
-def kept_results(left: Leftovers, indices: list[int]) -> dict[int, dict[str, object]] | None:
+def kept_results(left: Leftovers, results: Sequence[Any]) -> dict[int, dict[str, object]] | None:
     """Unknown result keys, by the result's `index` rather than its position."""
     if not left.results:
         return None
-    return {indices[position]: extra for position, extra in left.results.items()}
+    return {results[position].index: extra for position, extra in left.results.items()}
+
+
+def results_to_canonical(
+    results: Sequence[Any], left: Leftovers, *, images: bool, embeddings: bool = False
+) -> tuple[RerankResult, ...]:
+    """Canonical results from wire ones (which have `index`, `relevance_score`, `document`,
+    and `embedding` when `embeddings`). This is the hot loop of a response conversion."""
+    if left is NO_LEFTOVERS:  # the fast path: documents are already str or TextDocument
+        if embeddings:
+            return tuple(
+                [
+                    RerankResult(
+                        index=r.index,
+                        relevance_score=r.relevance_score,
+                        document=r.document,
+                        embedding=r.embedding,
+                    )
+                    for r in results
+                ]
+            )
+        return tuple(
+            [
+                RerankResult(index=r.index, relevance_score=r.relevance_score, document=r.document)
+                for r in results
+            ]
+        )
+    return tuple(
+        [
+            RerankResult(
+                index=r.index,
+                relevance_score=r.relevance_score,
+                document=to_document(r.document, images=images)
+                if isinstance(r.document, dict)
+                else r.document,
+                embedding=r.embedding if embeddings else UNSET,
+            )
+            for r in results
+        ]
+    )
 
 
 class Sink:
@@ -327,3 +376,10 @@ def unknown_fields(extension: Extension | None, known: frozenset[str]) -> dict[s
     if extension is None or not extension.fields:
         return {}
     return {k: v for k, v in extension.fields.items() if k not in known}
+
+
+def embedding_losses(results: Sequence[RerankResult], sink: Sink) -> None:
+    """Report every result's embedding, for a format that returns none."""
+    for position, result in enumerate(results):
+        if result.embedding is not UNSET and result.embedding is not None:
+            sink(f"$.results[{position}].embedding", f"{sink.format} does not return embeddings")

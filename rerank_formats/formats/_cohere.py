@@ -53,6 +53,8 @@ def usage_from_meta(meta: object, *, format: str, kind: str = "response") -> Usa
 def meta_for(usage: Usage | UnsetType | None, own_meta: object, sink: Sink) -> Any:
     """The `meta` to write: the one this format read (or its absence), while it still says
     the same usage; otherwise that one (or a new one) with `tokens` from the canonical usage."""
+    if own_meta is UNSET:  # written from another format: only what the usage says
+        return {"tokens": tokens_for(usage, sink)} if isinstance(usage, Usage) else UNSET
     if usage_from_meta(own_meta, format=sink.format) == usage:
         return own_meta
     meta = dict(own_meta) if isinstance(own_meta, dict) else {}

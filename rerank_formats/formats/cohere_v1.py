@@ -53,7 +53,6 @@ from ..canonical import (
     RerankError,
     RerankRequest,
     RerankResponse,
-    RerankResult,
     TextDocument,
 )
 from . import _cohere
@@ -67,12 +66,14 @@ from ._base import (
     WireDocument,
     check_unset,
     document_for_loss,
+    embedding_losses,
     extension_map,
     kept,
     kept_fields,
     kept_results,
     own_extension,
     read_flag,
+    results_to_canonical,
     text_of,
     to_document,
     write_flag,
@@ -235,20 +236,9 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
 
 def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> RerankResponse:
     fields = kept_fields(left, id=wire.id, meta=wire.meta)
-    extra = kept_results(left, [r.index for r in wire.results])
+    extra = kept_results(left, wire.results)
     return RerankResponse(
-        results=tuple(
-            [
-                RerankResult(
-                    index=r.index,
-                    relevance_score=r.relevance_score,
-                    document=r.document
-                    if not isinstance(r.document, dict)
-                    else to_document(r.document, images=False),
-                )
-                for r in wire.results
-            ]
-        ),
+        results=results_to_canonical(wire.results, left, images=False),
         usage=_cohere.usage_from_meta(wire.meta, format=NAME),
         extensions=extension_map(NAME, fields, results=extra),
     )
@@ -269,10 +259,9 @@ def _echo(document: Document | UnsetType | None, index: int, sink: Sink) -> OutD
 
 def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
     own = own_extension(response.extensions, NAME)
+    embedding_losses(response.results, sink)
     results = []
     for position, r in enumerate(response.results):
-        if r.embedding is not UNSET and r.embedding is not None:
-            sink(f"$.results[{position}].embedding", "cohere_v1 does not return embeddings")
         results.append(
             Result[OutDocument](
                 index=r.index,

@@ -52,6 +52,7 @@ from ._base import (
     Wire,
     check_unset,
     document_for_loss,
+    embedding_losses,
     extension_map,
     kept,
     kept_fields,
@@ -166,7 +167,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
 
 def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
     fields = kept_fields(left, id=wire.id, meta=wire.meta)
-    extra = kept_results(left, [r.index for r in wire.results])
+    extra = kept_results(left, wire.results)
     return RerankResponse(
         results=tuple(
             [RerankResult(index=r.index, relevance_score=r.relevance_score) for r in wire.results]
@@ -177,10 +178,8 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
 
 
 def response_from_canonical(response: RerankResponse, sink: Sink) -> Response:
+    embedding_losses(response.results, sink)
     own = own_extension(response.extensions, NAME)
-    for position, r in enumerate(response.results):
-        if r.embedding is not UNSET and r.embedding is not None:
-            sink(f"$.results[{position}].embedding", "cohere_v2 does not return embeddings")
     return Response(
         id=kept(own, "id"),
         results=tuple(

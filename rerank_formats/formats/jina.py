@@ -68,7 +68,6 @@ from ..canonical import (
     RerankError,
     RerankRequest,
     RerankResponse,
-    RerankResult,
     TextDocument,
     Usage,
 )
@@ -85,6 +84,7 @@ from ._base import (
     kept,
     kept_results,
     own_extension,
+    results_to_canonical,
     text_of,
     to_document,
 )
@@ -224,27 +224,12 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
 
 
 def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> RerankResponse:
-    results = tuple(
-        [
-            RerankResult(
-                index=r.index,
-                relevance_score=r.relevance_score,
-                document=r.document
-                if not isinstance(r.document, dict)
-                else to_document(r.document, images=True),
-                embedding=r.embedding,
-            )
-            for r in wire.results
-        ]
-    )
     return RerankResponse(
-        results=results,
+        results=results_to_canonical(wire.results, left, images=True, embeddings=True),
         model=wire.model,
         object=wire.object,
         usage=wire.usage,
-        extensions=extension_map(
-            NAME, left.fields, results=kept_results(left, [r.index for r in wire.results])
-        ),
+        extensions=extension_map(NAME, left.fields, results=kept_results(left, wire.results)),
     )
 
 

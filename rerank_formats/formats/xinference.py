@@ -62,7 +62,6 @@ from ..canonical import (
     RerankError,
     RerankRequest,
     RerankResponse,
-    RerankResult,
     TextDocument,
     Usage,
 )
@@ -78,14 +77,15 @@ from ._base import (
     check_unset,
     convert_at,
     document_for_loss,
+    embedding_losses,
     extension_map,
     kept,
     kept_fields,
     kept_results,
     own_extension,
     read_flag,
+    results_to_canonical,
     text_of,
-    to_document,
     write_flag,
 )
 from ._errors import fold
@@ -277,20 +277,9 @@ def _usage(meta: object) -> Usage | UnsetType:
 
 def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> RerankResponse:
     fields = kept_fields(left, id=wire.id, meta=wire.meta)
-    extra = kept_results(left, [r.index for r in wire.results])
+    extra = kept_results(left, wire.results)
     return RerankResponse(
-        results=tuple(
-            [
-                RerankResult(
-                    index=r.index,
-                    relevance_score=r.relevance_score,
-                    document=r.document
-                    if not isinstance(r.document, dict)
-                    else to_document(r.document, images=False),
-                )
-                for r in wire.results
-            ]
-        ),
+        results=results_to_canonical(wire.results, left, images=False),
         usage=_usage(wire.meta),
         extensions=extension_map(NAME, fields, results=extra),
     )
@@ -335,10 +324,9 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[Ou
             "tokens": _tokens(response.usage, sink),
             "warnings": None,
         }
+    embedding_losses(response.results, sink)
     results = []
     for position, r in enumerate(response.results):
-        if r.embedding is not UNSET and r.embedding is not None:
-            sink(f"$.results[{position}].embedding", "xinference does not return embeddings")
         results.append(
             Result[OutDocument](
                 index=r.index,
