@@ -89,7 +89,12 @@ STATUS_MAP = {402: 403}
 
 
 class Error(Wire, frozen=True, kw_only=True):
-    """A Cohere error body."""
+    """A Cohere error body.
+
+    Attributes:
+        message: The message.
+        id: This request's id.
+    """
 
     message: str
     id: str | UnsetType = UNSET

@@ -100,7 +100,19 @@ OutDocument = str | TextDocument | dict[str, str]
 
 
 class Request(Wire, Generic[D], frozen=True, kw_only=True):
-    """A Cohere v1 rerank request."""
+    """A Cohere v1 rerank request.
+
+    Attributes:
+        model: The model, such as `rerank-v3.5`; optional in v1.
+        query: The search query.
+        documents: Strings, or objects of string fields (ranked on `text`, or on
+            `rank_fields`); every field of an object is echoed back.
+        top_n: How many results to return (at least 1); absent means all.
+        rank_fields: For object documents: the fields to rank on, in order.
+        return_documents: Whether each result carries its document (default false).
+        max_chunks_per_doc: How many chunks a long document is split into (documents times
+            chunks must stay under 10,000).
+    """
 
     model: str | UnsetType = UNSET
     query: str
@@ -112,7 +124,13 @@ class Request(Wire, Generic[D], frozen=True, kw_only=True):
 
 
 class Result(Wire, Generic[D], frozen=True, kw_only=True):
-    """One result of a Cohere v1 rerank response."""
+    """One result of a Cohere v1 rerank response.
+
+    Attributes:
+        index: The document's position in the request's `documents`.
+        relevance_score: Normalised to [0, 1].
+        document: With `return_documents`: `{"text": ...}`, or the original object.
+    """
 
     index: Annotated[int, Meta(ge=0)]
     relevance_score: float
@@ -120,7 +138,14 @@ class Result(Wire, Generic[D], frozen=True, kw_only=True):
 
 
 class Response(Wire, Generic[D], frozen=True, kw_only=True):
-    """A Cohere v1 rerank response."""
+    """A Cohere v1 rerank response.
+
+    Attributes:
+        id: This request's id.
+        results: The ranked documents, by descending relevance score.
+        meta: `ApiMeta`: `api_version`, `billed_units` (`search_units`, token counts),
+            `tokens`, `cached_tokens`, `warnings`; a private deployment may send none.
+    """
 
     id: str | UnsetType = UNSET
     results: tuple[Result[D], ...]

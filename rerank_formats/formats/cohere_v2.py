@@ -77,7 +77,16 @@ KEEPS_UNKNOWN: Final = frozenset({"response"})
 
 
 class Request(Wire, frozen=True, kw_only=True):
-    """A Cohere v2 rerank request."""
+    """A Cohere v2 rerank request.
+
+    Attributes:
+        model: The model, such as `rerank-v3.5` or `rerank-v4.0-pro`.
+        query: The search query.
+        documents: The documents, as strings (structured data as YAML strings).
+        top_n: How many results to return (at least 1); absent means all.
+        max_tokens_per_doc: Documents are truncated to this many tokens (default 4096).
+        priority: Scheduling priority, 0 (the default, first) to 999.
+    """
 
     model: str
     query: str
@@ -88,14 +97,26 @@ class Request(Wire, frozen=True, kw_only=True):
 
 
 class Result(Wire, frozen=True, kw_only=True):
-    """One result of a Cohere v2 rerank response."""
+    """One result of a Cohere v2 rerank response.
+
+    Attributes:
+        index: The document's position in the request's `documents`.
+        relevance_score: Normalised to [0, 1].
+    """
 
     index: Annotated[int, Meta(ge=0)]
     relevance_score: float
 
 
 class Response(Wire, frozen=True, kw_only=True):
-    """A Cohere v2 rerank response."""
+    """A Cohere v2 rerank response.
+
+    Attributes:
+        id: This request's id.
+        results: The ranked documents, by descending relevance score.
+        meta: `ApiMeta`: `api_version`, `billed_units` (`search_units`, token counts),
+            `tokens`, `cached_tokens`, `warnings`.
+    """
 
     id: str | UnsetType = UNSET
     results: tuple[Result, ...]

@@ -119,7 +119,21 @@ OutDocument = str | TextDocument | ImageDocument | dict[str, str]
 
 
 class Request(Wire, Generic[D], frozen=True, kw_only=True):
-    """A Jina rerank request (current and legacy fields)."""
+    """A Jina rerank request (current and legacy fields).
+
+    Attributes:
+        model: The reranking model, such as `jina-reranker-v2-base-multilingual`; it selects
+            the request schema (only `jina-reranker-m0` takes images, only
+            `jina-reranker-v3` reads `max_doc_length` and `return_embeddings`).
+        query: The search query: a string (legacy Jina also took a `{text}` or image object).
+        documents: The documents to rank: strings, `{"text": ...}` objects, or (m0)
+            `{"image": url or base64}` objects.
+        top_n: How many results to return; null or absent means all.
+        return_documents: Whether each result carries its document (default true).
+        truncation: Whether to truncate documents longer than the model's limit.
+        max_doc_length: jina-reranker-v3: tokens per document, 1 to 8192 (default 2048).
+        return_embeddings: jina-reranker-v3: return each document's embedding.
+    """
 
     model: str
     query: D
@@ -132,7 +146,15 @@ class Request(Wire, Generic[D], frozen=True, kw_only=True):
 
 
 class Result(Wire, Generic[D], frozen=True, kw_only=True):
-    """One result of a Jina rerank response."""
+    """One result of a Jina rerank response.
+
+    Attributes:
+        index: The document's position in the request's `documents`.
+        relevance_score: Higher is more relevant; no range is promised.
+        document: The document, when `return_documents` was true: `{"text": ...}` (legacy),
+            a bare string (late 2025), an image object, or null.
+        embedding: jina-reranker-v3 with `return_embeddings`: the document's embedding.
+    """
 
     index: Annotated[int, Meta(ge=0)]
     relevance_score: float
@@ -141,7 +163,15 @@ class Result(Wire, Generic[D], frozen=True, kw_only=True):
 
 
 class Response(Wire, Generic[D], frozen=True, kw_only=True):
-    """A Jina rerank response (the legacy envelope and the late-2025 one with `object`)."""
+    """A Jina rerank response (the legacy envelope and the late-2025 one with `object`).
+
+    Attributes:
+        model: The model that ranked the documents.
+        object: Always `"list"`, since late 2025.
+        usage: Token usage: `total_tokens` (legacy also `prompt_tokens`; OpenAI-style
+            gateways add `completion_tokens`).
+        results: The ranked documents, by descending relevance score.
+    """
 
     model: str | UnsetType = UNSET
     object: str | UnsetType = UNSET
@@ -279,7 +309,16 @@ _CODE_STATUS: Final = {
 
 
 class LegacyDetail(Wire, frozen=True, kw_only=True):
-    """One item of FastAPI's 422 `detail` list (legacy Jina)."""
+    """One item of FastAPI's 422 `detail` list (legacy Jina).
+
+    Attributes:
+        loc: Where, as a list of keys and indices (`["body", "query"]`).
+        msg: What is wrong.
+        type: The pydantic error type.
+        input: The offending value.
+        ctx: pydantic's error context.
+        url: pydantic's documentation link for the error type.
+    """
 
     loc: list[str | int]
     msg: str
@@ -290,7 +329,14 @@ class LegacyDetail(Wire, frozen=True, kw_only=True):
 
 
 class ErrorItem(Wire, frozen=True, kw_only=True):
-    """One item of the current 422 `errors` list."""
+    """One item of the current 422 `errors` list.
+
+    Attributes:
+        field: Where (`body.top_n`).
+        message: What is wrong.
+        type: The error type.
+        input: The offending value.
+    """
 
     field: str
     message: str
@@ -299,7 +345,14 @@ class ErrorItem(Wire, frozen=True, kw_only=True):
 
 
 class Error(Wire, frozen=True, kw_only=True):
-    """A Jina error body (`ErrorResponse`, `HTTPValidationError`, or legacy FastAPI)."""
+    """A Jina error body (`ErrorResponse`, `HTTPValidationError`, or legacy FastAPI).
+
+    Attributes:
+        detail: The message; legacy validation errors give a list of `{loc, msg, type}`.
+        code: A machine-readable code such as `AUTH_INVALID_API_KEY`.
+        request_id: Jina's id of the failed request, for support.
+        errors: Field-level validation errors (current 422 bodies).
+    """
 
     detail: str | list[LegacyDetail]
     code: str | UnsetType = UNSET

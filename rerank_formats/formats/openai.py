@@ -38,7 +38,14 @@ _NOTHING = (None, "", "None")  # LiteLLM writes Python's None as the string "Non
 
 
 class Body(Wire, frozen=True, kw_only=True):
-    """The `error` object."""
+    """The `error` object.
+
+    Attributes:
+        message: The message.
+        type: The error type (`invalid_request_error`, `new_api_error`, ...).
+        param: The parameter at fault, if any.
+        code: A machine-readable code, or (LiteLLM) the HTTP status as a string.
+    """
 
     message: str
     type: str | UnsetType | None = UNSET
@@ -47,7 +54,11 @@ class Body(Wire, frozen=True, kw_only=True):
 
 
 class Error(Wire, frozen=True, kw_only=True):
-    """An OpenAI-style error envelope."""
+    """An OpenAI-style error envelope.
+
+    Attributes:
+        error: The error object.
+    """
 
     error: Body
 

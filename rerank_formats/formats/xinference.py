@@ -115,7 +115,20 @@ Flag = bool | str | None
 
 
 class Request(Wire, frozen=True, kw_only=True):
-    """An Xinference rerank request."""
+    """An Xinference rerank request.
+
+    Attributes:
+        model: The running model's UID.
+        query: The search query.
+        documents: The documents, as strings.
+        top_n: How many results to return; null or absent means all (0 means none).
+        return_documents: Whether each result carries its document (default false); pydantic
+            v1 also takes the strings `"true"`, `"false"`, `"yes"`, `"no"`, `"1"`, `"0"`, ...
+        return_len: Whether to report token counts in `meta.tokens`.
+        max_chunks_per_doc: Accepted, but the sentence-transformers engine fails unless null.
+        kwargs: A JSON-encoded object of extra arguments for the model (`instruction`,
+            `doc_type`, ...).
+    """
 
     model: str
     query: str
@@ -128,7 +141,14 @@ class Request(Wire, frozen=True, kw_only=True):
 
 
 class Result(Wire, Generic[D], frozen=True, kw_only=True):
-    """One result of an Xinference rerank response."""
+    """One result of an Xinference rerank response.
+
+    Attributes:
+        index: The document's position in the request's `documents`.
+        relevance_score: The model's score; logits may be negative.
+        document: `{"text": ...}` with `return_documents`, else null (a bare string from the
+            llama.cpp engine).
+    """
 
     index: Annotated[int, Meta(ge=0)]
     relevance_score: float
@@ -136,7 +156,14 @@ class Result(Wire, Generic[D], frozen=True, kw_only=True):
 
 
 class Response(Wire, Generic[D], frozen=True, kw_only=True):
-    """An Xinference rerank response."""
+    """An Xinference rerank response.
+
+    Attributes:
+        id: This request's id.
+        results: The ranked documents, by descending relevance score, cut to `top_n`.
+        meta: `api_version`, `billed_units` and `warnings` (always null) and `tokens`
+            (`{input_tokens, output_tokens}` with `return_len`, output repeating input).
+    """
 
     id: str | UnsetType = UNSET
     results: tuple[Result[D], ...]
@@ -352,7 +379,11 @@ _TEXT = (
 
 
 class Error(Wire, frozen=True, kw_only=True):
-    """An Xinference error body (FastAPI's `HTTPException`)."""
+    """An Xinference error body (FastAPI's `HTTPException`).
+
+    Attributes:
+        detail: The message; engine errors start with the actor's `[address=..., pid=...]`.
+    """
 
     detail: str
 
