@@ -45,6 +45,7 @@ from .errors import (
     UnknownFormatError,
 )
 from .registry import ERROR_FORMATS, FORMATS
+from .validation import Kind, Match, Problem, detect, validate
 
 __version__ = "0.1.0"
 
@@ -57,12 +58,15 @@ __all__ = [
     "Extension",
     "FieldError",
     "ImageDocument",
+    "Kind",
     "Loss",
     "LossWarning",
     "LossyConversionError",
+    "Match",
     "ObjectDocument",
     "OnLoss",
     "Payload",
+    "Problem",
     "RerankError",
     "RerankFormatError",
     "RerankRequest",
@@ -77,7 +81,9 @@ __all__ = [
     "decode_error",
     "decode_request",
     "decode_response",
+    "detect",
     "encode_error",
     "encode_request",
     "encode_response",
+    "validate",
 ]

@@ -10,11 +10,20 @@ from collections.abc import Mapping
 from typing import Any, Protocol, TypeVar
 
 from .canonical import RerankError, RerankRequest, RerankResponse
-from .errors import UnknownFormatError
+from .errors import RerankFormatError, UnknownFormatError, excerpt
 from .formats import cohere_v1, cohere_v2, jina, openai, xinference
 from .formats._base import Codec, Leftovers, Sink
+from .formats._checks import Report, Severity
 
-__all__ = ["ERROR_FORMATS", "FORMATS", "ErrorFormat", "Format", "get_error_format", "get_format"]
+__all__ = [
+    "ERROR_FORMATS",
+    "FORMATS",
+    "ErrorFormat",
+    "Format",
+    "get_codec",
+    "get_error_format",
+    "get_format",
+]
 
 M = TypeVar("M")
 
@@ -25,6 +34,10 @@ class ErrorFormat(Protocol):
     @property
     def NAME(self) -> str: ...  # noqa: N802
     @property
+    def PROVIDER(self) -> str: ...  # noqa: N802
+    @property
+    def UNKNOWN_FIELDS(self) -> Mapping[str, Severity]: ...  # noqa: N802
+    @property
     def ERROR(self) -> Codec[Any]: ...  # noqa: N802
     @property
     def STATUSES(self) -> frozenset[int]: ...  # noqa: N802
@@ -34,6 +47,7 @@ class ErrorFormat(Protocol):
     def error_to_canonical(self, wire: Any, left: Leftovers, status: int | None) -> RerankError: ...
     def error_from_canonical(self, error: RerankError) -> Any: ...
     def error_from_text(self, text: str, status: int | None) -> RerankError | None: ...
+    def check(self, kind: str, body: Mapping[str, object], report: Report) -> None: ...
 
 
 class Format(ErrorFormat, Protocol):
@@ -105,3 +119,21 @@ def get_error_format(name: str) -> ErrorFormat:
         UnknownFormatError: no such error format; the error suggests the closest name.
     """
     return _lookup(name, _ERROR_MODULES)
+
+
+def get_codec(name: str, kind: str) -> Codec[Any]:
+    """The codec that reads `kind` (`"request"`, `"response"` or `"error"`) of format `name`.
+
+    Raises:
+        UnknownFormatError: no such format (or no such error format, for `"error"`).
+        RerankFormatError: `kind` is not one of the three.
+    """
+    if kind == "error":
+        return get_error_format(name).ERROR
+    if kind == "request":
+        return get_format(name).REQUEST
+    if kind == "response":
+        return get_format(name).RESPONSE
+    raise RerankFormatError(
+        f"kind must be 'request', 'response' or 'error', not {excerpt(str(kind))!r}"
+    )

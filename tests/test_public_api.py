@@ -10,13 +10,13 @@ import pytest
 from helpers import ROOT
 
 import rerank_formats as rf
-from rerank_formats import canonical, cli, convert, errors, registry
+from rerank_formats import canonical, cli, convert, errors, registry, validation
 from rerank_formats.formats import _base, cohere_v1, cohere_v2, jina, openai, xinference
 
 
 def test_all_is_sorted_and_complete() -> None:
     public = {name for name in dir(rf) if not name.startswith("_")}
-    modules = {"canonical", "cli", "convert", "errors", "formats", "registry"}
+    modules = {"canonical", "cli", "convert", "errors", "formats", "registry", "validation"}
     isort_style = sorted(rf.__all__, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
     assert rf.__all__ == isort_style
     assert set(rf.__all__) == public - modules
@@ -68,7 +68,9 @@ def test_importing_does_not_import_pydantic() -> None:
     assert result.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("module", [rf, canonical, convert, errors, registry, cli, _base, openai])
+@pytest.mark.parametrize(
+    "module", [rf, canonical, convert, errors, registry, cli, validation, _base, openai]
+)
 def test_docstring_examples(module: object) -> None:
     failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert failures == 0

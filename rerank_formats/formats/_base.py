@@ -130,6 +130,11 @@ class Codec(Generic[W]):
             nested_struct.__struct_encode_fields__ if nested_struct else ()
         )
 
+    @property
+    def general(self) -> Any:
+        """The wire type the general path converts into (what validation and schemas use)."""
+        return self._general
+
     @functools.cached_property
     def _fast(self) -> msgspec.json.Decoder[W]:
         return msgspec.json.Decoder(self._fast_type)  # built on first use: cheaper imports

@@ -6,6 +6,7 @@ cohere-ai/cohere-developer-experience `cohere-openapi.yaml`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import msgspec
@@ -13,6 +14,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import RerankError, Usage
 from ._base import Codec, Leftovers, Sink, Wire, convert_at, extension_map
+from ._checks import Report
 from ._errors import fold
 
 Count = Annotated[float, Meta(ge=0)]
@@ -117,3 +119,27 @@ def error_to_canonical(
 
 def error_from_canonical(error: RerankError) -> Error:
     return Error(message=fold(error.message, error.details), id=error.request_id)
+
+
+def check_meta(body: Mapping[str, object], report: Report, version: str) -> None:
+    """Cohere's `meta`: objects, not the nulls Xinference sends, and this API version."""
+    meta = body.get("meta")
+    if not isinstance(meta, Mapping):
+        return
+    for key, value in meta.items():
+        if value is None:
+            report(
+                f"$.meta.{key}",
+                "invalid_value",
+                "Cohere never sends null here (Xinference does)",
+                "warning",
+            )
+    api_version = meta.get("api_version")
+    sent = api_version.get("version") if isinstance(api_version, Mapping) else None
+    if sent in ("1", "2") and sent != version:
+        report(
+            "$.meta.api_version.version",
+            "invalid_value",
+            f"version {sent} is Cohere's v{sent} API, not v{version}",
+            "warning",
+        )

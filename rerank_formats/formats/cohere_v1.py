@@ -42,6 +42,7 @@ are folded into it), `id` the `request_id`. Statuses: 400, 401, 403, 404, 422, 4
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Final, Generic, TypeVar
 
 from msgspec import UNSET, Meta, UnsetType
@@ -55,7 +56,7 @@ from ..canonical import (
     RerankResponse,
     TextDocument,
 )
-from . import _cohere
+from . import _checks, _cohere
 from ._base import (
     Codec,
     FastDocument,
@@ -80,6 +81,7 @@ from ._base import (
 )
 
 NAME: Final = "cohere_v1"
+PROVIDER: Final = "Cohere"  # for messages about what it does
 
 SUPPORTS: Final = frozenset(
     {
@@ -320,3 +322,67 @@ def error_from_canonical(error: RerankError) -> Error:
 def error_from_text(text: str, status: int | None) -> RerankError | None:
     """Cohere answers errors in JSON (an HTML page from its edge is not a Cohere error)."""
     return None
+
+
+# -- validation (what Cohere does with a payload) ---------------------------------------------
+
+UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
+    "request": "error",
+    "response": "warning",
+    "error": "warning",
+}
+
+_MAX_CHUNKS: Final = 10_000  # documents x max_chunks_per_doc must stay below it
+
+
+def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
+    """Report what Cohere v1 would refuse (errors) or do surprisingly (warnings) with `body`."""
+    if kind == "request":
+        _checks.check_documents(body, report, empty="error", recommended=1000)
+        _checks.check_top_n(body, report, below_one="error")
+        _checks.check_range(body, "max_chunks_per_doc", 1, None, report)
+        _check_objects(body, report)
+        chunks = body.get("max_chunks_per_doc")
+        count = len(_checks.documents(body)) * (chunks if _checks.is_int(chunks) else 10)
+        if count >= _MAX_CHUNKS:
+            report(
+                "$.documents",
+                "too_many_chunks",
+                f"documents x max_chunks_per_doc is {count}; Cohere requires less than {_MAX_CHUNKS}",
+                "error",
+            )
+    elif kind == "response":
+        _checks.check_results(body, report)
+        for i, result in enumerate(_checks.results(body)):
+            if isinstance(result.get("document"), str):
+                report(
+                    f"$.results[{i}].document",
+                    "document_shape",
+                    "Cohere echoes documents as objects, not strings",
+                    "error",
+                )
+        _cohere.check_meta(body, report, "1")
+
+
+def _check_objects(body: Mapping[str, object], report: _checks.Report) -> None:
+    rank_fields = body.get("rank_fields")
+    for i, document in enumerate(_checks.documents(body)):
+        if not isinstance(document, Mapping):
+            continue
+        if not isinstance(rank_fields, list):
+            if "text" not in document:
+                report(
+                    f"$.documents[{i}]",
+                    "invalid_value",
+                    "a document object needs a `text` unless `rank_fields` names others",
+                    "error",
+                )
+            continue
+        missing = [field for field in rank_fields if field not in document]
+        if missing:
+            report(
+                f"$.documents[{i}]",
+                "missing_field",
+                f"the document has none of {', '.join(map(str, missing))} (from rank_fields)",
+                "warning",
+            )

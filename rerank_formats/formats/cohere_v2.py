@@ -39,12 +39,13 @@ are folded into it), `id` the `request_id`. Statuses: 400, 401, 403, 404, 422, 4
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Final
 
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import RerankError, RerankRequest, RerankResponse, RerankResult
-from . import _cohere
+from . import _checks, _cohere
 from ._base import (
     Codec,
     Leftovers,
@@ -62,6 +63,7 @@ from ._base import (
 )
 
 NAME: Final = "cohere_v2"
+PROVIDER: Final = "Cohere"  # for messages about what it does
 
 SUPPORTS: Final = frozenset(
     {
@@ -229,3 +231,24 @@ def error_from_canonical(error: RerankError) -> Error:
 def error_from_text(text: str, status: int | None) -> RerankError | None:
     """Cohere answers errors in JSON (an HTML page from its edge is not a Cohere error)."""
     return None
+
+
+# -- validation (what Cohere does with a payload) ---------------------------------------------
+
+UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
+    "request": "error",
+    "response": "warning",
+    "error": "warning",
+}
+
+
+def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
+    """Report what Cohere v2 would refuse (errors) or do surprisingly (warnings) with `body`."""
+    if kind == "request":
+        _checks.check_documents(body, report, empty="error", recommended=1000)
+        _checks.check_top_n(body, report, below_one="error")
+        _checks.check_range(body, "max_tokens_per_doc", 1, None, report)
+        _checks.check_range(body, "priority", 0, 999, report)
+    elif kind == "response":
+        _checks.check_results(body, report)
+        _cohere.check_meta(body, report, "2")

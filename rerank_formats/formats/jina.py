@@ -55,6 +55,7 @@ balance is 403 (`AUTHZ_INSUFFICIENT_BALANCE`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Final, Generic, TypeVar, cast
 
 import msgspec
@@ -71,6 +72,7 @@ from ..canonical import (
     TextDocument,
     Usage,
 )
+from . import _checks
 from ._base import (
     Codec,
     FastDocument,
@@ -90,6 +92,7 @@ from ._base import (
 )
 
 NAME: Final = "jina"
+PROVIDER: Final = "Jina"  # for messages about what it does
 
 SUPPORTS: Final = frozenset(
     {
@@ -421,3 +424,71 @@ def error_from_canonical(error: RerankError) -> Error:
 def error_from_text(text: str, status: int | None) -> RerankError | None:
     """Jina answers every error in JSON."""
     return None
+
+
+# -- validation (what Jina's API does with a payload) -------------------------------------------
+
+UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
+    "request": "warning",
+    "response": "warning",
+    "error": "warning",
+}
+
+_V3_ONLY: Final = ("max_doc_length", "return_embeddings")
+
+
+def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
+    """Report what Jina would refuse (errors) or do surprisingly (warnings) with `body`."""
+    if kind == "request":
+        _check_request(body, report)
+    elif kind == "response":
+        _check_response(body, report)
+
+
+def _check_request(body: Mapping[str, object], report: _checks.Report) -> None:
+    _checks.check_documents(body, report, empty="error")  # minItems: 1
+    _checks.check_top_n(body, report, below_one="error")  # minimum: 1
+    _checks.check_range(body, "max_doc_length", 1, MAX_DOC_LENGTH, report)
+    model = body.get("model")
+    for i, document in enumerate(_checks.documents(body)):
+        if not isinstance(document, Mapping):
+            continue
+        if set(document) == {"image"}:
+            if model != "jina-reranker-m0":
+                report(
+                    f"$.documents[{i}]",
+                    "unsupported_document",
+                    "only jina-reranker-m0 takes image documents",
+                    "error",
+                )
+        elif "text" not in document:
+            report(
+                f"$.documents[{i}]",
+                "invalid_value",
+                "a document object needs a `text` (or, for jina-reranker-m0, an `image`)",
+                "error",
+            )
+    for key in _V3_ONLY:
+        if key in body and model != "jina-reranker-v3":
+            report(
+                f"$.{key}", "unsupported_field", f"only jina-reranker-v3 reads `{key}`", "warning"
+            )
+    if isinstance(body.get("query"), Mapping):
+        report("$.query", "legacy_shape", "the current API takes a string query", "warning")
+
+
+def _check_response(body: Mapping[str, object], report: _checks.Report) -> None:
+    _checks.check_results(body, report)
+    for key in ("model", "usage"):
+        if key not in body:
+            report(f"$.{key}", "missing_field", f"Jina's schema requires `{key}`", "warning")
+    if "object" not in body:
+        for i, result in enumerate(_checks.results(body)):
+            if isinstance(result.get("document"), str):
+                report(
+                    f"$.results[{i}].document",
+                    "document_shape",
+                    "a bare-string document comes with the late-2025 envelope, which has "
+                    '`object: "list"`',
+                    "warning",
+                )

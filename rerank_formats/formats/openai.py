@@ -21,15 +21,18 @@ otherwise, `param` is `null`, `code` the canonical code or `null`. Any status is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from msgspec import UNSET, UnsetType
 
 from ..canonical import RerankError
+from . import _checks
 from ._base import Codec, Leftovers, Wire, extension_map, kept, own_extension
 from ._errors import fold
 
 NAME: Final = "openai"
+PROVIDER: Final = "the gateway"  # for messages about what it does
 
 STATUSES: Final = frozenset(range(100, 600))
 STATUS_MAP: Final[dict[int, int]] = {}
@@ -115,3 +118,10 @@ def error_from_canonical(error: RerankError) -> Error:
 def error_from_text(text: str, status: int | None) -> RerankError | None:
     """Gateways answer errors in JSON."""
     return None
+
+
+UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {"error": "warning"}
+
+
+def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
+    """Gateways' envelopes have nothing to check beyond their shape."""

@@ -50,6 +50,7 @@ failure: a 422 is written as 500), 503. Field-level details are folded into the 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated, Final, Generic, TypeVar
 
 import msgspec
@@ -66,6 +67,7 @@ from ..canonical import (
     Usage,
 )
 from ..errors import DecodeError
+from . import _checks
 from ._base import (
     Codec,
     FastDocument,
@@ -91,6 +93,7 @@ from ._base import (
 from ._errors import fold
 
 NAME: Final = "xinference"
+PROVIDER: Final = "Xinference"  # for messages about what it does
 
 SUPPORTS: Final = frozenset(
     {
@@ -419,3 +422,75 @@ def error_from_text(text: str, status: int | None) -> RerankError | None:
                 status=default if status is None else status, message=match["message"]
             )
     return None
+
+
+# -- validation (what Xinference does with a payload) -----------------------------------------
+
+# Unknown keys are ignored by pydantic v1 (no `extra = "forbid"` on RerankRequest).
+UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
+    "request": "warning",
+    "response": "warning",
+    "error": "warning",
+}
+
+
+def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
+    """Report what Xinference would refuse (errors) or do surprisingly (warnings) with `body`."""
+    if kind == "request":
+        _check_request(body, report)
+    elif kind == "response":
+        _checks.check_results(body, report)
+        for i, result in enumerate(_checks.results(body)):
+            if isinstance(result.get("document"), str):
+                report(
+                    f"$.results[{i}].document",
+                    "document_shape",
+                    "only the llama.cpp engine echoes a bare string; others send {text} or null",
+                    "warning",
+                )
+        meta = body.get("meta")
+        if "meta" not in body:
+            report("$.meta", "missing_field", "Xinference sends `meta` since v0.12.2", "warning")
+        elif isinstance(meta, Mapping):
+            for key in ("api_version", "billed_units", "warnings"):
+                if meta.get(key) is not None:
+                    report(
+                        f"$.meta.{key}",
+                        "invalid_value",
+                        "Xinference always sends null here (Cohere sends objects)",
+                        "warning",
+                    )
+
+
+def _check_request(body: Mapping[str, object], report: _checks.Report) -> None:
+    _checks.check_documents(body, report, empty="warning")  # no check: the engine decides
+    _checks.check_top_n(body, report, below_one="warning")  # a slice: 0 gives no results
+    for key in ("return_documents", "return_len"):
+        value = body.get(key)
+        if isinstance(value, str):
+            valid = value.lower() in _TRUE | _FALSE
+            report(
+                f"$.{key}",
+                "string_boolean" if valid else "invalid_value",
+                "a string where a boolean is expected; pydantic v1 coerces it, other servers refuse it"
+                if valid
+                else "not a boolean, nor one of pydantic v1's boolean strings",
+                "warning" if valid else "error",
+            )
+    if body.get("max_chunks_per_doc") is not None:
+        report(
+            "$.max_chunks_per_doc",
+            "unsupported_field",
+            "the sentence-transformers engine fails on any max_chunks_per_doc",
+            "error",
+        )
+    kwargs = body.get("kwargs")
+    if isinstance(kwargs, str) and not _is_object_json(kwargs):
+        report("$.kwargs", "invalid_value", "kwargs must be a JSON-encoded object", "error")
+
+
+def _is_object_json(text: str) -> bool:
+    try:
+        return isinstance(msgspec.json.decode(text), dict)
+    except msgspec.MsgspecError:
+        return False

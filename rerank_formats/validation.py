@@ -1,0 +1,263 @@
+"""Validation of third-party payloads: every problem, at its JSON path, as the provider sees it.
+
+`validate` walks a payload against the format's wire Structs (the same definitions the
+decoders use, read through `msgspec.inspect`), so it reports *every* wrong type, missing
+field and unknown key rather than the first; then the format's own `check` adds what the
+real provider would do: Cohere answers 422 to an unknown key (an error), Xinference ignores
+one (a warning), Jina and Cohere require `top_n` of at least 1, and so on.
+
+`detect` runs `validate` for every format and kind and says which ones a payload could be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+import msgspec
+import msgspec.inspect as mi
+
+from .errors import excerpt
+from .formats._base import Payload
+from .formats._checks import Report, Severity
+from .registry import ERROR_FORMATS, FORMATS, get_codec, get_error_format
+
+__all__ = ["Kind", "Match", "Problem", "detect", "validate"]
+
+Kind = Literal["request", "response", "error"]
+"""What a payload is: a request, a (successful) response, or an error response."""
+
+
+class Problem(msgspec.Struct, frozen=True, kw_only=True):
+    """One problem with a payload.
+
+    Attributes:
+        path: where, as a JSON path (`$.results[2].index`; `$` is the whole payload).
+        type: a stable slug: `invalid_json`, `wrong_type`, `missing_field`, `unknown_field`,
+            `out_of_range`, `duplicate_index`, `unsorted_results`, `empty_documents`,
+            `too_many_documents`, `too_many_chunks`, `string_boolean`, `document_shape`,
+            `unsupported_document`, `unsupported_field`, `legacy_shape`, `invalid_value`.
+        message: what is wrong, in one line.
+        severity: `"error"` when the provider refuses the payload (or a client would fail on
+            it), `"warning"` when it accepts it but not as one might expect.
+    """
+
+    path: str
+    type: str
+    message: str
+    severity: Severity
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class Match(msgspec.Struct, frozen=True, kw_only=True):
+    """A format and kind a payload is valid as (see `detect`).
+
+    Attributes:
+        format: the format's name.
+        kind: `"request"`, `"response"` or `"error"`.
+        reason: why, in one line: the keys that only this format uses, and whether another
+            format fits the payload just as well.
+        ambiguous: another match fits just as well (the same keys known, the same warnings).
+        warnings: what `validate` warns about for this format and kind.
+    """
+
+    format: str
+    kind: str
+    reason: str
+    ambiguous: bool = False
+    warnings: tuple[Problem, ...] = ()
+
+
+def validate(data: Payload, *, format: str, kind: Kind) -> tuple[Problem, ...]:
+    """Every problem the provider of `format` would have with a payload; empty when valid.
+
+    Args:
+        data: the payload: JSON as `bytes` or `str`, or an already-parsed object.
+        format: the format to validate against (`"openai"` too, for `kind="error"`).
+        kind: `"request"`, `"response"` or `"error"`.
+
+    Raises:
+        UnknownFormatError: `format` is not registered.
+        RerankFormatError: `kind` is not one of the three.
+
+    Example:
+        >>> import rerank_formats as rf
+        >>> for problem in rf.validate(
+        ...     b'{"model": "rerank-v3.5", "query": "q", "documents": [], "top_k": 3}',
+        ...     format="cohere_v2", kind="request"):
+        ...     print(problem.severity, problem)
+        error $.top_k: unknown field `top_k` (Cohere answers 422)
+        error $.documents: there are no documents to rank
+    """
+    codec = get_codec(format, kind)
+    module = get_error_format(format)
+    try:
+        body = _parse(data)
+    except msgspec.MsgspecError as exc:
+        message = str(exc).split(" - at ")[0]
+        return (Problem(path="$", type="invalid_json", message=message, severity="error"),)
+    problems: list[Problem] = []
+
+    def report(path: str, type: str, message: str, severity: Severity) -> None:
+        problems.append(Problem(path=path, type=type, message=message, severity=severity))
+
+    unknown = module.UNKNOWN_FIELDS.get(kind, "warning")
+    _Walker(report, unknown, module.PROVIDER).walk(body, mi.type_info(codec.general), "$")
+    if isinstance(body, Mapping):
+        module.check(kind, body, report)
+    return tuple(problems)
+
+
+def detect(data: Payload, *, kind: Kind | None = None) -> tuple[Match, ...]:
+    """Which formats (and kinds) a payload could be, best first.
+
+    A payload matches every format and kind it is valid as (no error from `validate`).
+    Matches are ranked by how many of the payload's top-level keys the format knows, then by
+    how few it does not, then by how few warnings it has. Matches that rank alike are all
+    marked `ambiguous`: `{"query": "q", "documents": ["a"]}` is a valid Cohere v1 request, and
+    nothing in it tells it apart from a Cohere v1... or a Jina request that lost its model.
+
+    Args:
+        data: the payload.
+        kind: only consider this kind; all three when None.
+
+    Example:
+        >>> import rerank_formats as rf
+        >>> [(m.format, m.kind) for m in rf.detect(
+        ...     b'{"query": "q", "documents": ["a"], "rank_fields": ["text"]}')]
+        [('cohere_v1', 'request')]
+    """
+    try:
+        body = _parse(data)
+    except msgspec.MsgspecError:
+        return ()
+    keys = set(body) if isinstance(body, Mapping) else set()
+    candidates = []
+    for each_kind in (kind,) if kind else ("request", "response", "error"):
+        for name in ERROR_FORMATS if each_kind == "error" else FORMATS:
+            problems = validate(body, format=name, kind=each_kind)  # type: ignore[arg-type]
+            if not any(p.severity == "error" for p in problems):
+                fields = get_codec(name, each_kind).fields
+                rank = (-len(keys & fields), len(keys - fields), len(problems))
+                candidates.append((rank, name, each_kind, fields, problems))
+    candidates.sort(key=lambda c: c[0])
+    matches = []
+    for rank, name, each_kind, fields, problems in candidates:
+        peers = [
+            f"{c[1]} {c[2]}" for c in candidates if c[0] == rank and c[1:3] != (name, each_kind)
+        ]
+        names = ERROR_FORMATS if each_kind == "error" else FORMATS
+        others = [get_codec(n, each_kind).fields for n in names if n != name]
+        own = sorted((keys & fields).difference(*others))
+        known, warned = len(keys & fields), len(problems)
+        reason = (
+            f"valid {name} {each_kind}: knows {known} of {len(keys)} top-level keys, "
+            f"{warned} warning{'' if warned == 1 else 's'}"
+        )
+        if own:
+            reason += "; only it uses " + ", ".join(f"`{excerpt(k)}`" for k in own)
+        if peers:
+            reason += "; equally valid as " + ", ".join(peers)
+        matches.append(
+            Match(
+                format=name, kind=each_kind, reason=reason, ambiguous=bool(peers), warnings=problems
+            )
+        )
+    return tuple(matches)
+
+
+def _parse(data: Payload) -> object:
+    if isinstance(data, (bytes, bytearray, memoryview, str)):
+        return msgspec.json.decode(data)
+    return data
+
+
+_NAMES: dict[type, str] = {
+    mi.StrType: "str",
+    mi.IntType: "int",
+    mi.FloatType: "float",
+    mi.BoolType: "bool",
+    mi.NoneType: "null",
+    mi.ListType: "array",
+    mi.VarTupleType: "array",
+    mi.DictType: "object",
+    mi.StructType: "object",
+}
+
+
+def _json_name(value: object) -> str:
+    if value is None:
+        return "null"
+    for kind, name in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str")):
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return "object" if isinstance(value, Mapping) else type(value).__name__
+
+
+def _below(value: int, minimum: int | None) -> bool:
+    return minimum is not None and value < minimum
+
+
+def _accepts(t: mi.Type, name: str) -> bool:
+    if isinstance(t, mi.AnyType) or (isinstance(t, mi.CustomType) and t.cls is object):
+        return True
+    return _NAMES.get(type(t)) == name or (name == "int" and isinstance(t, mi.FloatType))
+
+
+class _Walker:
+    """Walks a parsed payload against msgspec type info, reporting every mismatch."""
+
+    def __init__(self, report: Report, unknown: Severity, provider: str) -> None:
+        self.report = report
+        self.unknown = unknown
+        self.provider = provider
+
+    def walk(self, value: object, t: mi.Type, path: str) -> None:
+        if isinstance(t, mi.UnionType):
+            member = next((m for m in t.types if _accepts(m, _json_name(value))), None)
+            if member is None:
+                self._wrong(t.types, value, path)
+            else:
+                self.walk(value, member, path)
+        elif not _accepts(t, _json_name(value)):
+            self._wrong((t,), value, path)
+        elif isinstance(t, mi.StructType) and isinstance(value, Mapping):
+            self._struct(value, t, path)
+        elif isinstance(t, (mi.ListType, mi.VarTupleType)) and isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                self.walk(item, t.item_type, f"{path}[{i}]")
+        elif isinstance(t, mi.DictType) and isinstance(value, Mapping):
+            for key, item in value.items():
+                self.walk(item, t.value_type, f"{path}.{excerpt(str(key))}")
+        elif isinstance(t, mi.IntType) and isinstance(value, int) and _below(value, t.ge):
+            self.report(path, "out_of_range", f"Expected `int` >= {t.ge}", "error")
+
+    def _struct(self, value: Mapping[str, object], t: mi.StructType, path: str) -> None:
+        fields = {f.encode_name: f for f in t.fields}
+        for name, field in fields.items():
+            if field.required and name not in value:
+                self.report(
+                    f"{path}.{name}", "missing_field", f"missing required field `{name}`", "error"
+                )
+        for key, item in value.items():
+            known = fields.get(key)
+            if known is not None:
+                self.walk(item, known.type, f"{path}.{key}")
+                continue
+            what = "answers 422" if self.unknown == "error" else "ignores it"
+            self.report(
+                f"{path}.{excerpt(str(key))}",
+                "unknown_field",
+                f"unknown field `{excerpt(str(key))}` ({self.provider} {what})",
+                self.unknown,
+            )
+
+    def _wrong(self, members: tuple[mi.Type, ...], value: object, path: str) -> None:
+        expected = " | ".join(dict.fromkeys(_NAMES.get(type(m), "any") for m in members))
+        self.report(
+            path, "wrong_type", f"Expected `{expected}`, got `{_json_name(value)}`", "error"
+        )
