@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 RECORDED := fixtures/recorded/cohere_v2
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench schemas clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
@@ -34,6 +34,12 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Regenerate the JSON Schemas checked into docs/schemas (a test compares them with the code).
+schemas: $(STAMP)
+	@for kind in request response error; do for format in jina cohere_v1 cohere_v2 xinference; do \
+		$(BIN)/rerank-formats schema --format $$format --kind $$kind > docs/schemas/$$format.$$kind.json; done; done
+	$(BIN)/rerank-formats schema --format openai --kind error > docs/schemas/openai.error.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis site

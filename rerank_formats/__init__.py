@@ -45,6 +45,7 @@ from .errors import (
     UnknownFormatError,
 )
 from .registry import ERROR_FORMATS, FORMATS
+from .schema import json_schema
 from .validation import Kind, Match, Problem, detect, validate
 
 __version__ = "0.1.0"
@@ -85,5 +86,6 @@ __all__ = [
     "encode_error",
     "encode_request",
     "encode_response",
+    "json_schema",
     "validate",
 ]

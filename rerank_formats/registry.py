@@ -17,12 +17,14 @@ from .formats._checks import Report, Severity
 
 __all__ = [
     "ERROR_FORMATS",
+    "FEATURES",
     "FORMATS",
     "ErrorFormat",
     "Format",
     "get_codec",
     "get_error_format",
     "get_format",
+    "support_matrix",
 ]
 
 M = TypeVar("M")
@@ -137,3 +139,33 @@ def get_codec(name: str, kind: str) -> Codec[Any]:
     raise RerankFormatError(
         f"kind must be 'request', 'response' or 'error', not {excerpt(str(kind))!r}"
     )
+
+
+FEATURES: dict[str, str] = {
+    "model": "`model` in requests",
+    "top_n": "`top_n`",
+    "return_documents": "`return_documents` (whether results echo documents)",
+    "truncation": "`truncation` (Jina's switch)",
+    "max_doc_length": "a token limit per document (`max_doc_length`, `max_tokens_per_doc`)",
+    "return_embeddings": "`return_embeddings` (Jina v3)",
+    "image_documents": "image documents (jina-reranker-m0)",
+    "object_query": "a query given as an object (legacy Jina)",
+    "response_documents": "documents echoed in results",
+    "image_echo": "image documents echoed in results",
+    "object_echo": "document objects echoed whole in results",
+    "response_model": "`model` in responses",
+    "embeddings": "embeddings in results (Jina v3)",
+    "token_usage": "token usage in responses",
+    "usage_split": "usage split into prompt and completion tokens",
+    "reports_tokens": "the provider reports token usage for every request",
+}
+"""The canonical features a format may express exactly (the names in each `SUPPORTS`)."""
+
+
+def support_matrix() -> list[tuple[str, dict[str, bool]]]:
+    """Which format expresses which canonical feature: `(description, {format: bool})` rows,
+    in the order of `FEATURES`, from each format module's `SUPPORTS`."""
+    return [
+        (description, {name: feature in _MODULES[name].SUPPORTS for name in FORMATS})
+        for feature, description in FEATURES.items()
+    ]

@@ -10,13 +10,22 @@ import pytest
 from helpers import ROOT
 
 import rerank_formats as rf
-from rerank_formats import canonical, cli, convert, errors, registry, validation
+from rerank_formats import canonical, cli, convert, errors, registry, schema, validation
 from rerank_formats.formats import _base, cohere_v1, cohere_v2, jina, openai, xinference
 
 
 def test_all_is_sorted_and_complete() -> None:
     public = {name for name in dir(rf) if not name.startswith("_")}
-    modules = {"canonical", "cli", "convert", "errors", "formats", "registry", "validation"}
+    modules = {
+        "canonical",
+        "cli",
+        "convert",
+        "errors",
+        "formats",
+        "registry",
+        "schema",
+        "validation",
+    }
     isort_style = sorted(rf.__all__, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
     assert rf.__all__ == isort_style
     assert set(rf.__all__) == public - modules
@@ -69,7 +78,7 @@ def test_importing_does_not_import_pydantic() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [rf, canonical, convert, errors, registry, cli, validation, _base, openai]
+    "module", [rf, canonical, convert, errors, registry, cli, schema, validation, _base, openai]
 )
 def test_docstring_examples(module: object) -> None:
     failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
@@ -89,3 +98,9 @@ def test_the_project_never_reads_the_shared_research_folder() -> None:
         and name != "tests/test_public_api.py"
     ]
     assert offenders == []
+
+
+def test_every_supported_feature_is_described() -> None:
+    from rerank_formats.registry import FEATURES, _MODULES
+
+    assert set().union(*(m.SUPPORTS for m in _MODULES.values())) == set(FEATURES)
