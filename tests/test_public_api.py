@@ -101,6 +101,6 @@ def test_the_project_never_reads_the_shared_research_folder() -> None:
 
 
 def test_every_supported_feature_is_described() -> None:
-    from rerank_formats.registry import FEATURES, _MODULES
+    from rerank_formats.registry import _MODULES, FEATURES
 
     assert set().union(*(m.SUPPORTS for m in _MODULES.values())) == set(FEATURES)
