@@ -44,6 +44,7 @@ from .errors import (
     RerankFormatError,
     UnknownFormatError,
 )
+from .limits import DEFAULT_LIMITS, Limits
 from .registry import ERROR_FORMATS, FORMATS
 from .schema import json_schema
 from .validation import Kind, Match, Problem, detect, validate
@@ -51,6 +52,7 @@ from .validation import Kind, Match, Problem, detect, validate
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "ERROR_FORMATS",
     "FORMATS",
     "DecodeError",
@@ -60,6 +62,7 @@ __all__ = [
     "FieldError",
     "ImageDocument",
     "Kind",
+    "Limits",
     "Loss",
     "LossWarning",
     "LossyConversionError",

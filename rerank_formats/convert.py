@@ -21,6 +21,8 @@ from msgspec import UNSET
 
 from .canonical import (
     Document,
+    ImageDocument,
+    ObjectDocument,
     RerankError,
     RerankRequest,
     RerankResponse,
@@ -37,6 +39,7 @@ from .errors import (
 )
 from .formats._base import Payload, Sink, unknown_fields
 from .formats._errors import status_class
+from .limits import DEFAULT_LIMITS, Limits
 from .registry import _ERROR_MODULES, ErrorFormat, Format, get_error_format, get_format
 
 __all__ = [
@@ -61,12 +64,14 @@ _POLICIES = ("raise", "warn", "ignore")
 _score = operator.attrgetter("relevance_score")
 
 
-def decode_request(data: Payload, *, format: str) -> RerankRequest:
+def decode_request(data: Payload, *, format: str, limits: Limits | None = None) -> RerankRequest:
     """Read a rerank request in `format` into the canonical model.
 
     Args:
         data: the request body: JSON as `bytes` or `str`, or an already-parsed object.
         format: the format to read, such as `"jina"` or `"cohere-v2"`.
+        limits: what to accept (`DEFAULT_LIMITS` when None): body size, nesting depth, number
+            and length of documents.
 
     Returns:
         The canonical request; whatever `format` said beyond Jina's fields is in its
@@ -83,8 +88,11 @@ def decode_request(data: Payload, *, format: str) -> RerankRequest:
         False
     """
     module = get_format(format)
-    wire, leftovers = module.REQUEST.decode(data)
-    return module.request_to_canonical(wire, leftovers)
+    limits = limits or DEFAULT_LIMITS
+    wire, leftovers = module.REQUEST.decode(data, limits)
+    request = module.request_to_canonical(wire, leftovers)
+    _check_documents(request, limits, module.NAME)
+    return request
 
 
 def encode_request(request: RerankRequest, *, format: str, on_loss: OnLoss = "raise") -> bytes:
@@ -122,7 +130,11 @@ def encode_request(request: RerankRequest, *, format: str, on_loss: OnLoss = "ra
 
 
 def decode_response(
-    data: Payload, *, format: str, request: RerankRequest | None = None
+    data: Payload,
+    *,
+    format: str,
+    request: RerankRequest | None = None,
+    limits: Limits | None = None,
 ) -> RerankResponse:
     """Read a rerank response in `format` into the canonical model.
 
@@ -133,6 +145,7 @@ def decode_response(
             by descending score (stable), cut to its `top_n`, every index is checked against
             its documents, documents are filled from it when it wants them (and removed when
             it does not), and its `model` fills a missing one.
+        limits: what to accept (`DEFAULT_LIMITS` when None).
 
     Returns:
         The canonical response.
@@ -143,7 +156,7 @@ def decode_response(
             or repeated for `request`; the error has the JSON path.
     """
     module = get_format(format)
-    response = _decode_response(module, data)
+    response = _decode_response(module, data, limits or DEFAULT_LIMITS)
     if request is not None:
         response = _in_context(response, request, fill=True, format=module.NAME)
     return response
@@ -187,7 +200,14 @@ def encode_response(
     return body
 
 
-def convert_request(data: Payload, *, read: str, write: str, on_loss: OnLoss = "raise") -> bytes:
+def convert_request(
+    data: Payload,
+    *,
+    read: str,
+    write: str,
+    on_loss: OnLoss = "raise",
+    limits: Limits | None = None,
+) -> bytes:
     """Translate a request body from format `read` to format `write`.
 
     Example:
@@ -202,7 +222,7 @@ def convert_request(data: Payload, *, read: str, write: str, on_loss: OnLoss = "
     """
     target = get_format(write)
     _check_policy(on_loss)
-    request = decode_request(data, format=read)
+    request = decode_request(data, format=read, limits=limits)
     sink = Sink(target.NAME)
     body = _encode(target, "request", request, sink)
     _settle(sink, on_loss)
@@ -216,6 +236,7 @@ def convert_response(
     write: str,
     request: RerankRequest | None = None,
     on_loss: OnLoss = "raise",
+    limits: Limits | None = None,
 ) -> bytes:
     """Translate a response body from format `read` to format `write`.
 
@@ -225,7 +246,7 @@ def convert_response(
     source = get_format(read)
     target = get_format(write)
     _check_policy(on_loss)
-    response = _decode_response(source, data)
+    response = _decode_response(source, data, limits or DEFAULT_LIMITS)
     if request is not None:
         response = _in_context(response, request, fill=_echoes(target), format=source.NAME)
     sink = Sink(target.NAME)
@@ -248,9 +269,62 @@ def _settle(sink: Sink, on_loss: OnLoss) -> None:
         warnings.warn(LossWarning(loss), stacklevel=3)
 
 
-def _decode_response(module: Format, data: Payload) -> RerankResponse:
-    wire, leftovers = module.RESPONSE.decode(data)
+def _decode_response(module: Format, data: Payload, limits: Limits) -> RerankResponse:
+    wire, leftovers = module.RESPONSE.decode(data, limits)
+    if len(wire.results) > limits.max_documents:
+        raise _limit_error(
+            f"{len(wire.results):,} results; the limit is {limits.max_documents:,}",
+            "$.results",
+            "too_many_documents",
+            module.NAME,
+            "response",
+        )
     return module.response_to_canonical(wire, leftovers)
+
+
+def _check_documents(request: RerankRequest, limits: Limits, format: str) -> None:
+    documents = request.documents
+    if len(documents) > limits.max_documents:
+        raise _limit_error(
+            f"{len(documents):,} documents; the limit is {limits.max_documents:,}",
+            "$.documents",
+            "too_many_documents",
+            format,
+            "request",
+        )
+    longest = limits.max_document_length
+    if (
+        len(request.query) > longest
+        if type(request.query) is str
+        else _length(request.query) > longest
+    ):
+        raise _too_long(request.query, "$.query", longest, format)
+    for i, document in enumerate(documents):
+        if len(document) > longest if type(document) is str else _length(document) > longest:
+            raise _too_long(document, f"$.documents[{i}]", longest, format)
+
+
+def _too_long(document: Document, path: str, longest: int, format: str) -> DecodeError:
+    length = _length(document)
+    return _limit_error(
+        f"{length:,} characters; the limit is {longest:,}", path, "too_long", format, "request"
+    )
+
+
+def _length(document: Document) -> int:
+    if type(document) is str:
+        return len(document)
+    if isinstance(document, TextDocument):
+        return len(document.text)
+    if isinstance(document, ImageDocument):
+        return len(document.image)
+    if isinstance(document, ObjectDocument):
+        return sum(len(value) for value in document.fields.values())
+    return len(document)  # a str subclass
+
+
+def _limit_error(message: str, path: str, type: str, format: str, kind: str) -> DecodeError:
+    return DecodeError(message, path=path, type=type, format=format, kind=kind)
 
 
 def _echoes(module: Format) -> bool:
@@ -400,6 +474,7 @@ def decode_error(
     format: str,
     status: int | None = None,
     content_type: str | None = None,
+    limits: Limits | None = None,
 ) -> RerankError:
     """Read an error response in `format` into a canonical `RerankError`. Never raises for
     the body.
@@ -416,6 +491,7 @@ def decode_error(
         status: the HTTP status, when known; otherwise taken from the body when it says
             (Jina's `code`, a gateway's numeric `code`), else 500.
         content_type: the response's `Content-Type`, when known.
+        limits: what to parse (`DEFAULT_LIMITS` when None): a larger body is not parsed.
 
     Raises:
         UnknownFormatError: `format` is not registered.
@@ -430,7 +506,7 @@ def decode_error(
     """
     module = get_error_format(format)
     status = status if type(status) is int and 100 <= status <= 599 else None
-    text, parsed = _parse_error_body(data)
+    text, parsed = _parse_error_body(data, limits or DEFAULT_LIMITS)
     candidates = [module, *(m for m in _ERROR_MODULES.values() if m is not module)]
     if isinstance(parsed, Mapping):
         for candidate in candidates:
@@ -439,7 +515,7 @@ def decode_error(
             except DecodeError:
                 continue
             return candidate.error_to_canonical(wire, leftovers, status)
-    if text:
+    if text and parsed is not _TOO_LARGE:
         for candidate in candidates:
             error = candidate.error_from_text(text, status)
             if error is not None:
@@ -508,7 +584,7 @@ def map_status(status: int, module: ErrorFormat) -> int:
     return module.STATUS_MAP.get(status) or status_class(status)
 
 
-def _parse_error_body(data: object) -> tuple[str, object]:
+def _parse_error_body(data: object, limits: Limits) -> tuple[str, object]:
     if isinstance(data, Mapping):
         return "", data
     if isinstance(data, str):
@@ -517,14 +593,17 @@ def _parse_error_body(data: object) -> tuple[str, object]:
         raw = bytes(data)
     else:
         return "", None
+    if len(raw) > limits.max_bytes:
+        return raw[: _SNIPPET + 1].decode("utf-8", "replace"), _TOO_LARGE
     text = raw.decode("utf-8", "replace")
     try:
         return text, msgspec.json.decode(raw)
-    except msgspec.MsgspecError:
+    except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
         return text, _NOT_JSON
 
 
 _NOT_JSON = object()
+_TOO_LARGE = object()
 
 
 def _describe(text: str, parsed: object, content_type: str | None, format: str) -> str:
@@ -532,7 +611,9 @@ def _describe(text: str, parsed: object, content_type: str | None, format: str) 
     media = (content_type or "").split(";")[0].strip().lower()
     if not text.strip():
         return f"unrecognised {format} error body: empty"
-    if "html" in media or text.lstrip().startswith("<"):
+    if parsed is _TOO_LARGE:
+        what = "too large to read"
+    elif "html" in media or text.lstrip().startswith("<"):
         what = "an HTML page"
     elif parsed is _NOT_JSON:
         what = "not JSON"

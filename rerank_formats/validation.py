@@ -12,14 +12,15 @@ one (a warning), Jina and Cohere require `top_n` of at least 1, and so on.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 import msgspec.inspect as mi
 
-from .errors import excerpt
-from .formats._base import Payload
+from .errors import DecodeError, excerpt
+from .formats._base import Codec, Payload
 from .formats._checks import Report, Severity
+from .limits import DEFAULT_LIMITS, Limits, too_deep
 from .registry import ERROR_FORMATS, FORMATS, get_codec, get_error_format
 
 __all__ = ["Kind", "Match", "Problem", "detect", "validate"]
@@ -70,13 +71,17 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
     warnings: tuple[Problem, ...] = ()
 
 
-def validate(data: Payload, *, format: str, kind: Kind) -> tuple[Problem, ...]:
+def validate(
+    data: Payload, *, format: str, kind: Kind, limits: Limits | None = None
+) -> tuple[Problem, ...]:
     """Every problem the provider of `format` would have with a payload; empty when valid.
 
     Args:
         data: the payload: JSON as `bytes` or `str`, or an already-parsed object.
         format: the format to validate against (`"openai"` too, for `kind="error"`).
         kind: `"request"`, `"response"` or `"error"`.
+        limits: what to read (`DEFAULT_LIMITS` when None); a body beyond them is one problem
+            (`too_large`, `too_deep`) and is not read further.
 
     Raises:
         UnknownFormatError: `format` is not registered.
@@ -93,11 +98,11 @@ def validate(data: Payload, *, format: str, kind: Kind) -> tuple[Problem, ...]:
     """
     codec = get_codec(format, kind)
     module = get_error_format(format)
+    limits = limits or DEFAULT_LIMITS
     try:
-        body = _parse(data)
-    except msgspec.MsgspecError as exc:
-        message = str(exc).split(" - at ")[0]
-        return (Problem(path="$", type="invalid_json", message=message, severity="error"),)
+        body = _read(codec, data, limits)
+    except DecodeError as error:
+        return (Problem(path=error.path, type=error.type, message=error.message, severity="error"),)
     problems: list[Problem] = []
 
     def report(path: str, type: str, message: str, severity: Severity) -> None:
@@ -110,7 +115,9 @@ def validate(data: Payload, *, format: str, kind: Kind) -> tuple[Problem, ...]:
     return tuple(problems)
 
 
-def detect(data: Payload, *, kind: Kind | None = None) -> tuple[Match, ...]:
+def detect(
+    data: Payload, *, kind: Kind | None = None, limits: Limits | None = None
+) -> tuple[Match, ...]:
     """Which formats (and kinds) a payload could be, best first.
 
     A payload matches every format and kind it is valid as (no error from `validate`).
@@ -122,6 +129,7 @@ def detect(data: Payload, *, kind: Kind | None = None) -> tuple[Match, ...]:
     Args:
         data: the payload.
         kind: only consider this kind; all three when None.
+        limits: what to read (`DEFAULT_LIMITS` when None); beyond them, nothing matches.
 
     Example:
         >>> import rerank_formats as rf
@@ -129,15 +137,16 @@ def detect(data: Payload, *, kind: Kind | None = None) -> tuple[Match, ...]:
         ...     b'{"query": "q", "documents": ["a"], "rank_fields": ["text"]}')]
         [('cohere_v1', 'request')]
     """
+    limits = limits or DEFAULT_LIMITS
     try:
-        body = _parse(data)
-    except msgspec.MsgspecError:
+        body = _read(get_codec("jina", "request"), data, limits)
+    except DecodeError:
         return ()
     keys = set(body) if isinstance(body, Mapping) else set()
     candidates = []
     for each_kind in (kind,) if kind else ("request", "response", "error"):
         for name in ERROR_FORMATS if each_kind == "error" else FORMATS:
-            problems = validate(body, format=name, kind=each_kind)  # type: ignore[arg-type]
+            problems = validate(body, format=name, kind=each_kind, limits=limits)  # type: ignore[arg-type]
             if not any(p.severity == "error" for p in problems):
                 fields = get_codec(name, each_kind).fields
                 rank = (-len(keys & fields), len(keys - fields), len(problems))
@@ -168,9 +177,20 @@ def detect(data: Payload, *, kind: Kind | None = None) -> tuple[Match, ...]:
     return tuple(matches)
 
 
-def _parse(data: Payload) -> object:
+def _read(codec: Codec[Any], data: Payload, limits: Limits) -> object:
+    """The parsed payload within `limits`, or the `DecodeError` the decoder would raise."""
     if isinstance(data, (bytes, bytearray, memoryview, str)):
-        return msgspec.json.decode(data)
+        if len(data) > limits.max_bytes:
+            raise DecodeError(
+                f"the body is {len(data):,} bytes; the limit is {limits.max_bytes:,}",
+                type="too_large",
+            )
+        data = codec.parse(data)  # type: ignore[assignment]
+    where = too_deep(data, limits.max_depth)
+    if where is not None:
+        raise DecodeError(
+            f"nested deeper than {limits.max_depth} levels", path=where, type="too_deep"
+        )
     return data
 
 

@@ -10,7 +10,7 @@ import pytest
 from helpers import ROOT
 
 import rerank_formats as rf
-from rerank_formats import canonical, cli, convert, errors, registry, schema, validation
+from rerank_formats import canonical, cli, convert, errors, limits, registry, schema, validation
 from rerank_formats.formats import _base, cohere_v1, cohere_v2, jina, openai, xinference
 
 
@@ -22,6 +22,7 @@ def test_all_is_sorted_and_complete() -> None:
         "convert",
         "errors",
         "formats",
+        "limits",
         "registry",
         "schema",
         "validation",
@@ -78,7 +79,8 @@ def test_importing_does_not_import_pydantic() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [rf, canonical, convert, errors, registry, cli, schema, validation, _base, openai]
+    "module",
+    [rf, canonical, convert, errors, limits, registry, cli, schema, validation, _base, openai],
 )
 def test_docstring_examples(module: object) -> None:
     failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
 
 import msgspec
+import msgspec.inspect as mi
 from msgspec import UNSET, UnsetType
 
 from ..canonical import (
@@ -19,6 +20,7 @@ from ..canonical import (
     TextDocument,
 )
 from ..errors import DecodeError, Loss, excerpt
+from ..limits import DEFAULT_LIMITS, Limits, too_deep
 
 W = TypeVar("W")
 
@@ -139,19 +141,56 @@ class Codec(Generic[W]):
     def _fast(self) -> msgspec.json.Decoder[W]:
         return msgspec.json.Decoder(self._fast_type)  # built on first use: cheaper imports
 
-    def decode(self, data: Payload) -> tuple[W, Leftovers]:
-        if isinstance(data, (bytes, bytearray, memoryview, str)):
-            try:
-                return self._fast.decode(data), NO_LEFTOVERS
-            except msgspec.MsgspecError:
-                pass
-            try:
-                data = msgspec.json.decode(data)
-            except msgspec.MsgspecError as exc:
-                raise translate(exc, format=self.format, kind=self.kind) from None
-        return self.convert(data)
+    @functools.cached_property
+    def _open_fields(self) -> tuple[str, ...]:
+        """The fields whose shape the format leaves open (`meta`): any JSON may nest there."""
+        info = mi.type_info(self._fast_type)
+        assert isinstance(info, mi.StructType)
+        return tuple(f.name for f in info.fields if _open(f.type))
 
-    def convert(self, obj: object) -> tuple[W, Leftovers]:
+    def decode(self, data: Payload, limits: Limits = DEFAULT_LIMITS) -> tuple[W, Leftovers]:
+        if isinstance(data, (bytes, bytearray, memoryview, str)):
+            if len(data) > limits.max_bytes:
+                raise self.error(
+                    f"the body is {len(data):,} bytes; the limit is {limits.max_bytes:,}",
+                    type="too_large",
+                )
+            try:
+                wire = self._fast.decode(data)
+            except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+                pass  # the general path says what is wrong, with a path
+            else:
+                self._check_open_fields(wire, limits)
+                return wire, NO_LEFTOVERS
+            return self.convert(self.parse(data), limits)
+        return self.convert(data, limits)
+
+    def parse(self, data: bytes | bytearray | memoryview | str) -> object:
+        """JSON text to Python objects, or a `DecodeError`."""
+        try:
+            return msgspec.json.decode(data)
+        except msgspec.MsgspecError as exc:
+            raise translate(exc, format=self.format, kind=self.kind) from None
+        except RecursionError:
+            raise self.error("nested deeper than the parser allows", type="too_deep") from None
+        except UnicodeDecodeError:
+            raise self.error("not valid UTF-8", type="invalid_json") from None
+
+    def _check_open_fields(self, wire: W, limits: Limits) -> None:
+        for name in self._open_fields:
+            where = too_deep(getattr(wire, name), limits.max_depth - 1)
+            if where is not None:
+                self._too_deep(f"$.{name}{where[1:]}", limits)
+
+    def _too_deep(self, path: str, limits: Limits) -> NoReturn:
+        raise self.error(
+            f"nested deeper than {limits.max_depth} levels", path=path, type="too_deep"
+        )
+
+    def convert(self, obj: object, limits: Limits = DEFAULT_LIMITS) -> tuple[W, Leftovers]:
+        where = too_deep(obj, limits.max_depth)
+        if where is not None:
+            self._too_deep(where, limits)
         if not isinstance(obj, Mapping):
             raise self.error(f"expected a JSON object, got {json_type(obj)}", type="wrong_type")
         known: dict[str, object] = {}
@@ -180,6 +219,16 @@ class Codec(Generic[W]):
 
     def error(self, message: str, *, path: str = "$", type: str) -> DecodeError:
         return DecodeError(message, path=path, type=type, format=self.format, kind=self.kind)
+
+
+def _open(t: mi.Type) -> bool:
+    if isinstance(t, mi.CustomType):
+        return t.cls is object
+    if isinstance(t, mi.UnionType):
+        return any(_open(member) for member in t.types)
+    if isinstance(t, (mi.DictType, mi.ListType, mi.VarTupleType)):
+        return _open(t.value_type if isinstance(t, mi.DictType) else t.item_type)
+    return False
 
 
 def convert_at(obj: object, target: Any, *, path: str, format: str, kind: str) -> Any:

@@ -1,0 +1,81 @@
+"""Limits on what a decoder reads, so that a hostile body costs little time and memory.
+
+A body over `max_bytes` is refused before it is parsed. A payload nested deeper than
+`max_depth` is refused: the parts whose shape a format fixes cannot nest deeper than their
+schema, so the depth is checked on the parts it leaves open (Cohere's `meta`, unknown keys)
+and on the whole payload when it takes the general path (a parsed mapping, unknown keys);
+a body nested beyond the interpreter's recursion limit is refused by the parser itself.
+`max_documents` and `max_document_length` are checked right after parsing, before any
+conversion work. Each refusal is a `DecodeError` of its own type: `too_large`, `too_deep`,
+`too_many_documents`, `too_long`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import msgspec
+
+__all__ = ["DEFAULT_LIMITS", "Limits"]
+
+
+class Limits(msgspec.Struct, frozen=True, kw_only=True):
+    """What a decoder accepts; pass your own to any decode, convert or validate function.
+
+    Attributes:
+        max_bytes: the largest body, in bytes (in characters for a `str`).
+        max_documents: the most documents a request, or results a response, may hold.
+        max_document_length: the longest document or query, in characters (an object
+            document counts all its values; an image its URL or base64 text).
+        max_depth: the deepest nesting of objects and arrays.
+
+    Example:
+        >>> import rerank_formats as rf
+        >>> strict = rf.Limits(max_documents=2)
+        >>> rf.decode_request(b'{"query": "q", "documents": ["a", "b", "c"]}',
+        ...                   format="cohere_v1", limits=strict)
+        Traceback (most recent call last):
+        ...
+        rerank_formats.errors.DecodeError: invalid cohere_v1 request: 3 documents; the limit is 2 (at $.documents)
+    """
+
+    max_bytes: int = 16 * 1024 * 1024
+    max_documents: int = 10_000
+    max_document_length: int = 1_000_000
+    max_depth: int = 64
+
+
+DEFAULT_LIMITS = Limits()
+"""The limits used when none are given: 16 MiB, 10,000 documents of at most 1,000,000
+characters, nesting 64 deep."""
+
+
+_Trail = tuple["_Trail", object] | None  # (parent trail, key): a path, spelled out only if needed
+
+
+def too_deep(value: object, limit: int) -> str | None:
+    """The JSON path of the first place `value` nests deeper than `limit`, or None."""
+    stack: list[tuple[object, int, _Trail]] = [(value, 1, None)]
+    while stack:
+        node, depth, trail = stack.pop()
+        items: Iterable[tuple[object, object]]
+        if isinstance(node, Mapping):
+            items = node.items()
+        elif isinstance(node, (list, tuple)):
+            items = enumerate(node)
+        else:
+            continue
+        if depth > limit:
+            return _path(trail)
+        for key, child in items:
+            if isinstance(child, (Mapping, list, tuple)):
+                stack.append((child, depth + 1, (trail, key)))
+    return None
+
+
+def _path(trail: _Trail) -> str:
+    parts: list[str] = []
+    while trail is not None:
+        trail, key = trail
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "$" + "".join(reversed(parts))
