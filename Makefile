@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 RECORDED := fixtures/recorded/cohere_v2
 
-.PHONY: demo test lint typecheck unit bench schemas clean
+.PHONY: demo test lint typecheck unit bench fuzz schemas clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
@@ -34,6 +34,12 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# A long fuzz campaign: make fuzz SECONDS=600, or make fuzz COUNT=100000.
+SECONDS ?= 300
+COUNT ?= 0
+fuzz: $(STAMP)
+	$(BIN)/python -m fuzz --seconds $(SECONDS) --count $(COUNT)
 
 # Regenerate the JSON Schemas checked into docs/schemas (a test compares them with the code).
 schemas: $(STAMP)
