@@ -42,7 +42,42 @@ __all__ = [
 ]
 
 
-class TextDocument(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+_SHOWN = 40  # characters of a string, and items of a sequence, that a repr shows
+
+
+def _short(value: object) -> str:
+    """A repr that shows only the start of long strings and sequences (payloads can hold
+    private data, and reprs end up in logs)."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= _SHOWN else value[: _SHOWN - 1] + "…")
+    if isinstance(value, (tuple, list)):
+        shown = ", ".join(_short(item) for item in value[:3])
+        more = f", … {len(value) - 3} more" if len(value) > 3 else ""
+        if isinstance(value, list):
+            return f"[{shown}{more}]"
+        return f"({shown}{more}{',' if len(value) == 1 else ''})"
+    if isinstance(value, dict):
+        items = list(value.items())
+        shown = ", ".join(f"{_short(k)}: {_short(v)}" for k, v in items[:3])
+        return "{" + shown + (f", … {len(items) - 3} more" if len(items) > 3 else "") + "}"
+    return repr(value)
+
+
+class _Short:
+    """Gives a Struct a repr with long strings and sequences cut short."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        fields = (
+            f"{name}={_short(getattr(self, name))}"
+            for name in self.__struct_fields__  # type: ignore[attr-defined]
+            if getattr(self, name) is not UNSET and (name != "extensions" or getattr(self, name))
+        )
+        return f"{type(self).__name__}({', '.join(fields)})"
+
+
+class TextDocument(_Short, msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A text document written as an object, `{"text": ...}`.
 
     Attributes:
@@ -52,7 +87,7 @@ class TextDocument(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     text: str
 
 
-class ImageDocument(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class ImageDocument(_Short, msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """An image document, `{"image": ...}`, as jina-reranker-m0 takes them.
 
     Attributes:
@@ -62,7 +97,7 @@ class ImageDocument(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     image: str
 
 
-class ObjectDocument(msgspec.Struct, frozen=True, kw_only=True):
+class ObjectDocument(_Short, msgspec.Struct, frozen=True, kw_only=True):
     """A document object with other string fields than a lone `text` or `image`.
 
     Cohere v1 takes such objects (its `rank_fields` chooses which keys are ranked, `text` by
@@ -102,7 +137,7 @@ class Extension(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     results: Mapping[int, Mapping[str, object]] = {}
 
 
-class RerankRequest(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class RerankRequest(_Short, msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """A rerank request, in Jina's shape.
 
     Attributes:
@@ -151,7 +186,7 @@ class Usage(
     completion_tokens: int | UnsetType = UNSET
 
 
-class RerankResult(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class RerankResult(_Short, msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """One ranked document.
 
     Attributes:
@@ -167,7 +202,7 @@ class RerankResult(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
     embedding: list[float] | UnsetType | None = UNSET
 
 
-class RerankResponse(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class RerankResponse(_Short, msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """A rerank response, in Jina's shape.
 
     Attributes:

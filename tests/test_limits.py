@@ -160,3 +160,26 @@ def test_decode_error_does_not_parse_an_oversized_body() -> None:
         status=500,
         message='unrecognised jina error body (too large to read): {"detail": "' + "x" * 67 + "…",
     )
+
+
+def test_reprs_show_only_the_start_of_documents_and_queries() -> None:
+    request = rf.decode_request(
+        b'{"model": "m", "query": "'
+        + b"secret " * 20
+        + b'", "documents": ["a", {"text": "'
+        + b"x" * 100
+        + b'"}, "c", "d", "e"]}',
+        format="jina",
+    )
+    assert repr(request) == (
+        "RerankRequest(query='secret secret secret secret secret secr…', documents=('a', "
+        "TextDocument(text='xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'), 'c', … 2 more), model='m')"
+    )
+    response = rf.decode_response(
+        b'{"results": [{"index": 0, "relevance_score": 1, "document": "' + b"y" * 100 + b'"}]}',
+        format="jina",
+    )
+    assert repr(response) == (
+        "RerankResponse(results=(RerankResult(index=0, relevance_score=1.0, "
+        "document='yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy…'),))"
+    )
