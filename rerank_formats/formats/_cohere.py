@@ -14,7 +14,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import RerankError, Usage
 from ._base import Codec, Leftovers, Sink, Wire, convert_at, extension_map
-from ._checks import Report
+from ._checks import Report, Severity
 from ._errors import fold
 
 Count = Annotated[float, Meta(ge=0)]
@@ -119,6 +119,20 @@ def error_to_canonical(
 
 def error_from_canonical(error: RerankError) -> Error:
     return Error(message=fold(error.message, error.details), id=error.request_id)
+
+
+def error_from_text(text: str, status: int | None) -> RerankError | None:
+    """Cohere answers errors in JSON (an HTML page from its edge is not a Cohere error)."""
+    return None
+
+
+# Cohere answers 422 to an unknown request key (HKUDS/LightRAG #1813); clients (the SDKs,
+# with extra="allow") tolerate unknown response keys.
+UNKNOWN_FIELDS: Mapping[str, Severity] = {
+    "request": "error",
+    "response": "warning",
+    "error": "warning",
+}
 
 
 def check_meta(body: Mapping[str, object], report: Report, version: str) -> None:

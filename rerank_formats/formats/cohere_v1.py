@@ -303,34 +303,23 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[Ou
     )
 
 
-# -- errors (shared with cohere_v2) ---------------------------------------------------------------
+# -- errors: `{message, id?}`, the same as cohere_v2's (`_cohere`) -------------------------------
 
 Error = _cohere.Error
 ERROR: Final = _cohere.error_codec(NAME)
 STATUSES: Final = _cohere.STATUSES
 STATUS_MAP: Final = _cohere.STATUS_MAP
+error_from_canonical = _cohere.error_from_canonical
+error_from_text = _cohere.error_from_text
 
 
 def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
     return _cohere.error_to_canonical(NAME, wire, left, status)
 
 
-def error_from_canonical(error: RerankError) -> Error:
-    return _cohere.error_from_canonical(error)
-
-
-def error_from_text(text: str, status: int | None) -> RerankError | None:
-    """Cohere answers errors in JSON (an HTML page from its edge is not a Cohere error)."""
-    return None
-
-
 # -- validation (what Cohere does with a payload) ---------------------------------------------
 
-UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
-    "request": "error",
-    "response": "warning",
-    "error": "warning",
-}
+UNKNOWN_FIELDS: Final = _cohere.UNKNOWN_FIELDS
 
 _MAX_CHUNKS: Final = 10_000  # documents x max_chunks_per_doc must stay below it
 

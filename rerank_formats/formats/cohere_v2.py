@@ -212,34 +212,23 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response:
     )
 
 
-# -- errors (shared with cohere_v1) ---------------------------------------------------------------
+# -- errors: `{message, id?}`, the same as cohere_v1's (`_cohere`) -------------------------------
 
 Error = _cohere.Error
 ERROR: Final = _cohere.error_codec(NAME)
 STATUSES: Final = _cohere.STATUSES
 STATUS_MAP: Final = _cohere.STATUS_MAP
+error_from_canonical = _cohere.error_from_canonical
+error_from_text = _cohere.error_from_text
 
 
 def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
     return _cohere.error_to_canonical(NAME, wire, left, status)
 
 
-def error_from_canonical(error: RerankError) -> Error:
-    return _cohere.error_from_canonical(error)
-
-
-def error_from_text(text: str, status: int | None) -> RerankError | None:
-    """Cohere answers errors in JSON (an HTML page from its edge is not a Cohere error)."""
-    return None
-
-
 # -- validation (what Cohere does with a payload) ---------------------------------------------
 
-UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
-    "request": "error",
-    "response": "warning",
-    "error": "warning",
-}
+UNKNOWN_FIELDS: Final = _cohere.UNKNOWN_FIELDS
 
 
 def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
