@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 RECORDED := fixtures/recorded/cohere_v2
 
-.PHONY: demo test lint typecheck unit bench fuzz schemas clean
+.PHONY: demo test lint typecheck unit docs bench fuzz schemas clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
@@ -31,6 +31,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# The documentation site in site/ (make test builds it too, with --strict, in tests/test_docs_site.py).
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -146,7 +146,15 @@ def _payloads(args: argparse.Namespace) -> Iterator[tuple[str, bytes]]:
             file.close()
 
 
+def _formats_of(args: argparse.Namespace, *names: str) -> None:
+    if args.kind != "error":
+        for name in names:
+            if name not in FORMATS:
+                raise _UsageError(f"{name} has error bodies only (--kind error)")
+
+
 def _convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    _formats_of(args, args.read, args.write)
     if args.request and args.kind != "response":
         raise _UsageError("--request only applies to --kind response")
     if args.kind != "error" and (args.status is not None or args.content_type):
@@ -219,6 +227,7 @@ def _request(args: argparse.Namespace) -> RerankRequest:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    _formats_of(args, args.format)
     counts: Counter[str] = Counter()
     payloads = invalid = 0
     for where, payload in _payloads(args):
@@ -235,15 +244,21 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _detect(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    unknown = 0
+    best: Counter[str] = Counter()
+    payloads = 0
     for where, payload in _payloads(args):
+        payloads += 1
         matches = detect(payload, kind=args.kind)
         if not matches:
-            unknown += 1
+            best["none"] += 1
             out.write(f"{where}no format: the payload is valid as none of them\n")
+            continue
+        best[f"{matches[0].format} {matches[0].kind}"] += 1
         for match in matches if not args.jsonl else matches[:1]:
             out.write(f"{where}{match.format} {match.kind}: {match.reason}\n")
-    return 1 if unknown else 0
+    if args.jsonl:
+        _summary(err, f"{payloads} payloads, by best match", best)
+    return 1 if best["none"] else 0
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -289,6 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     except RerankFormatError as exc:
         print(f"rerank-formats: {exc}", file=sys.stderr)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         print(f"rerank-formats: {exc.filename}: {exc.strerror}", file=sys.stderr)
     return 1

@@ -81,7 +81,7 @@ def decode_request(data: Payload, *, format: str, limits: Limits | None = None) 
         UnknownFormatError: `format` is not registered.
         DecodeError: `data` is not a valid request in `format`; the error has the JSON path.
 
-    Example:
+    Examples:
         >>> import rerank_formats as rf
         >>> req = rf.decode_request(b'{"query": "q", "documents": ["a"]}', format="cohere_v1")
         >>> req.return_documents  # Cohere v1's default, made explicit
@@ -210,7 +210,7 @@ def convert_request(
 ) -> bytes:
     """Translate a request body from format `read` to format `write`.
 
-    Example:
+    Examples:
         >>> import rerank_formats as rf
         >>> rf.convert_request(
         ...     b'{"model": "jina-reranker-v2-base-multilingual", "query": "q",'
@@ -496,7 +496,7 @@ def decode_error(
     Raises:
         UnknownFormatError: `format` is not registered.
 
-    Example:
+    Examples:
         >>> import rerank_formats as rf
         >>> error = rf.decode_error(
         ...     b"Internal Server Error: 1 validation error for RerankRequest", format="xinference",
@@ -566,7 +566,7 @@ def convert_error(
     """Translate an error response from format `read` to format `write`; never raises for
     the body (see `decode_error` and `encode_error`).
 
-    Example:
+    Examples:
         >>> import rerank_formats as rf
         >>> rf.convert_error(b'{"message": "invalid api token"}', read="cohere_v2", write="jina",
         ...                  status=401)

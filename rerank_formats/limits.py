@@ -29,7 +29,7 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True):
             document counts all its values; an image its URL or base64 text).
         max_depth: the deepest nesting of objects and arrays.
 
-    Example:
+    Examples:
         >>> import rerank_formats as rf
         >>> strict = rf.Limits(max_documents=2)
         >>> rf.decode_request(b'{"query": "q", "documents": ["a", "b", "c"]}',

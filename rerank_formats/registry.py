@@ -157,7 +157,7 @@ FEATURES: dict[str, str] = {
     "embeddings": "embeddings in results (Jina v3)",
     "token_usage": "token usage in responses",
     "usage_split": "usage split into prompt and completion tokens",
-    "reports_tokens": "the provider reports token usage for every request",
+    "reports_tokens": "the provider can report token usage (what Xinference's `return_len` asks)",
 }
 """The canonical features a format may express exactly (the names in each `SUPPORTS`)."""
 

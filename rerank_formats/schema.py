@@ -37,7 +37,7 @@ def json_schema(*, format: str, kind: str) -> dict[str, Any]:
         UnknownFormatError: `format` is not registered.
         RerankFormatError: `kind` is not one of the three.
 
-    Example:
+    Examples:
         >>> import rerank_formats as rf
         >>> schema = rf.json_schema(format="cohere_v2", kind="request")
         >>> schema["$defs"]["Request"]["required"]

@@ -87,7 +87,7 @@ def validate(
         UnknownFormatError: `format` is not registered.
         RerankFormatError: `kind` is not one of the three.
 
-    Example:
+    Examples:
         >>> import rerank_formats as rf
         >>> for problem in rf.validate(
         ...     b'{"model": "rerank-v3.5", "query": "q", "documents": [], "top_k": 3}',
@@ -109,7 +109,11 @@ def validate(
         problems.append(Problem(path=path, type=type, message=message, severity=severity))
 
     unknown = module.UNKNOWN_FIELDS.get(kind, "warning")
-    _Walker(report, unknown, module.PROVIDER).walk(body, mi.type_info(codec.general), "$")
+    if kind != "request":  # the provider sent it: say what it is, not what it does with it
+        note = f"not in {module.PROVIDER}'s format"
+    else:
+        note = f"{module.PROVIDER} {'answers 422' if unknown == 'error' else 'ignores it'}"
+    _Walker(report, unknown, note).walk(body, mi.type_info(codec.general), "$")
     if isinstance(body, Mapping):
         module.check(kind, body, report)
     return tuple(problems)
@@ -123,15 +127,15 @@ def detect(
     A payload matches every format and kind it is valid as (no error from `validate`).
     Matches are ranked by how many of the payload's top-level keys the format knows, then by
     how few it does not, then by how few warnings it has. Matches that rank alike are all
-    marked `ambiguous`: `{"query": "q", "documents": ["a"]}` is a valid Cohere v1 request, and
-    nothing in it tells it apart from a Cohere v1... or a Jina request that lost its model.
+    marked `ambiguous`: `{"model": "m", "query": "q", "documents": ["a"]}` is a valid request
+    in all four formats, and nothing in it tells them apart.
 
     Args:
         data: the payload.
         kind: only consider this kind; all three when None.
         limits: what to read (`DEFAULT_LIMITS` when None); beyond them, nothing matches.
 
-    Example:
+    Examples:
         >>> import rerank_formats as rf
         >>> [(m.format, m.kind) for m in rf.detect(
         ...     b'{"query": "q", "documents": ["a"], "rank_fields": ["text"]}')]
@@ -231,10 +235,10 @@ def _accepts(t: mi.Type, name: str) -> bool:
 class _Walker:
     """Walks a parsed payload against msgspec type info, reporting every mismatch."""
 
-    def __init__(self, report: Report, unknown: Severity, provider: str) -> None:
+    def __init__(self, report: Report, unknown: Severity, note: str) -> None:
         self.report = report
         self.unknown = unknown
-        self.provider = provider
+        self.note = note
 
     def walk(self, value: object, t: mi.Type, path: str) -> None:
         if isinstance(t, mi.UnionType):
@@ -268,11 +272,10 @@ class _Walker:
             if known is not None:
                 self.walk(item, known.type, f"{path}.{key}")
                 continue
-            what = "answers 422" if self.unknown == "error" else "ignores it"
             self.report(
                 f"{path}.{excerpt(str(key))}",
                 "unknown_field",
-                f"unknown field `{excerpt(str(key))}` ({self.provider} {what})",
+                f"unknown field `{excerpt(str(key))}` ({self.note})",
                 self.unknown,
             )
 

@@ -158,7 +158,7 @@ def test_convert_jsonl_converts_each_line_and_reports_failures() -> None:
 
 
 def test_convert_an_error_body() -> None:
-    body = b"Internal Server Error: [address=0.0.0.0:1, pid=2] boom"
+    body = b"Internal Server Error: [address=0.0.0.0:1, pid=2] boom"  # the actor address is removed
     result = run(
         "convert",
         "--kind",
@@ -173,7 +173,7 @@ def test_convert_an_error_body() -> None:
     )
     assert (result.returncode, result.stdout, result.stderr) == (
         0,
-        b'{"message":"[address=0.0.0.0:1, pid=2] boom"}\n',
+        b'{"message":"boom"}\n',
         b"rerank-formats: status 500\n",
     )
 
@@ -259,3 +259,35 @@ def test_usage_errors_exit_2_with_one_line() -> None:
         result.stderr.splitlines()[-1]
         == b"rerank-formats: error: --status and --content-type only apply to --kind error"
     )
+
+
+def test_detect_jsonl_summarises_the_best_matches() -> None:
+    lines = b'{"query": "q", "documents": ["a"], "rank_fields": ["text"]}\n[]\n'
+    result = run("detect", "--jsonl", stdin=lines)
+    assert (result.returncode, result.stdout) == (
+        1,
+        b"line 1: cohere_v1 request: valid cohere_v1 request: knows 3 of 3 top-level keys, 0 warnings; only it uses `rank_fields`\n"
+        b"line 2: no format: the payload is valid as none of them\n",
+    )
+    assert (
+        result.stderr
+        == b"rerank-formats: 2 payloads, by best match (cohere_v1 request 1, none 1)\n"
+    )
+
+
+def test_an_error_only_format_for_a_request_is_a_usage_error() -> None:
+    result = run("convert", "--kind", "request", "--read", "openai", "--write", "jina", stdin=b"{}")
+    assert result.returncode == 2
+    assert (
+        result.stderr.splitlines()[-1]
+        == b"rerank-formats: error: openai has error bodies only (--kind error)"
+    )
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    import subprocess
+
+    pipeline = f"{sys.executable} -m rerank_formats formats | head -1"
+    result = subprocess.run(pipeline, shell=True, capture_output=True, cwd=ROOT)
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout.split() == [b"feature", b"jina", b"cohere_v1", b"cohere_v2", b"xinference"]

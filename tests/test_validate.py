@@ -220,7 +220,7 @@ CASES = [
                 W,
                 "$.results[0].rank",
                 "unknown_field",
-                "unknown field `rank` (Xinference ignores it)",
+                "unknown field `rank` (not in Xinference's format)",
             ),
             (
                 W,
@@ -236,7 +236,7 @@ CASES = [
         {"msg": "nope"},
         [
             (E, "$.message", "missing_field", "missing required field `message`"),
-            (W, "$.msg", "unknown_field", "unknown field `msg` (Cohere ignores it)"),
+            (W, "$.msg", "unknown_field", "unknown field `msg` (not in Cohere's format)"),
         ],
     ),
     ("jina", "request", b'{"model": "m",', [(E, "$", "invalid_json", "Input data was truncated")]),

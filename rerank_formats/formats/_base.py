@@ -251,11 +251,12 @@ def to_document(value: WireDocument, *, images: bool) -> Document:
     return ObjectDocument(fields=value)
 
 
-def text_of(document: Document, rank_fields: list[str] | None = None) -> tuple[str, bool]:
+def text_of(document: Document) -> tuple[str, bool]:
     """The text a strings-only format gets for `document`, and whether that loses something.
 
-    An object's `text` (or, with `rank_fields`, those fields as `key: value` lines, the way
-    Cohere recommends structured data for v2) stands for the object; an image has no text.
+    An object's `text` stands for it (Cohere ranks objects on `text`); an object without one
+    becomes its fields as `key: value` lines, the way Cohere recommends structured data for
+    v2, which loses the structure; an image has no text (its URL is sent).
     """
     if type(document) is str:
         return document, False
@@ -265,10 +266,9 @@ def text_of(document: Document, rank_fields: list[str] | None = None) -> tuple[s
         return document.image, True
     if isinstance(document, ObjectDocument):
         fields = document.fields
-        if rank_fields is None and "text" in fields:
+        if "text" in fields:
             return fields["text"], False
-        keys = [k for k in rank_fields if k in fields] if rank_fields else list(fields)
-        return "\n".join(f"{key}: {fields[key]}" for key in keys), True
+        return "\n".join(f"{key}: {value}" for key, value in fields.items()), True
     raise TypeError(type(document).__name__)
 
 

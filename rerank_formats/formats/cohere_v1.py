@@ -332,6 +332,8 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
         _checks.check_range(body, "max_chunks_per_doc", 1, None, report)
         _check_objects(body, report)
         chunks = body.get("max_chunks_per_doc")
+        # default 10: cohere-openapi.yaml /v1/rerank (its best-practices page says 1 for
+        # current models; the spec's larger default is the safer assumption)
         count = len(_checks.documents(body)) * (chunks if _checks.is_int(chunks) else 10)
         if count >= _MAX_CHUNKS:
             report(

@@ -18,7 +18,9 @@ Request
 | —                    | `truncation`, `return_embeddings` | losses when set                           |
 
 Image documents and queries, and objects without a `text`, are losses (written as their
-URL, or as `key: value` lines, as Cohere recommends for structured data). Unknown keys are
+URL, or as `key: value` lines, as Cohere recommends for structured data). An object with a
+`text` is sent as its text: its other fields were not ranked (Cohere v1 ranks on `text`
+unless `rank_fields` says otherwise), and the response path echoes the original object. Unknown keys are
 never written: Cohere answers 422 to any unknown field (HKUDS/LightRAG #1813).
 
 Response

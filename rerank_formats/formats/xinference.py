@@ -20,7 +20,9 @@ Request
 | —                    | `truncation`, `max_doc_length`, `return_embeddings` | losses when set          |
 
 Image documents and queries, and objects without a `text`, are losses (Xinference takes
-images only as strings plus `kwargs`, which this library does not synthesise).
+images only as strings plus `kwargs`, which this library does not synthesise). An object with
+a `text` is sent as its text: its other fields were not ranked (Cohere v1 ranks on `text`
+unless `rank_fields` says otherwise), and the response path echoes the original object.
 
 Response
 
@@ -40,7 +42,7 @@ Errors
 | wire                                  | canonical  | notes                                     |
 | ------------------------------------- | ---------- | ----------------------------------------- |
 | `{"detail": "..."}`                   | `message`  | an engine error's `[address=..., pid=...]` prefix is internal topology: removed from `message`, kept for writing back |
-| `text/plain` `Internal Server Error: ...` | `message` | a malformed request (Xinference parses outside FastAPI's 422 path), status 500 |
+| `text/plain` `Internal Server Error: ...` | `message` | a malformed request (Xinference parses outside FastAPI's 422 path), status 500; the actor prefix is removed too |
 | `text/plain` `Access denied for IP: ...`  | `message` | status 403                          |
 
 Statuses: 400, 401, 403, 404 (unknown model since v2.7.0), 429, 500 (also every validation
@@ -418,9 +420,8 @@ def error_from_text(text: str, status: int | None) -> RerankError | None:
     for pattern, default in _TEXT:
         match = pattern.match(text.strip())
         if match:
-            return RerankError(
-                status=default if status is None else status, message=match["message"]
-            )
+            message = _ACTOR.sub("", match["message"])
+            return RerankError(status=default if status is None else status, message=message)
     return None
 
 
