@@ -6,7 +6,8 @@
 A response is read or written *in the context of* the request it answers when that request
 (canonical, as decoded from the client) is given: results are sorted by descending score,
 cut to the request's `top_n`, their indices checked against its documents, documents filled
-from it (or removed) as it asked, and the model taken from it when the response has none.
+from it (or removed) as it asked, the model taken from it when the response has none, and a
+missing usage made an explicit `None` (unknown: Jina's schema requires the key).
 """
 
 from __future__ import annotations
@@ -144,7 +145,8 @@ def decode_response(
         request: the canonical request this response answers. When given, results are sorted
             by descending score (stable), cut to its `top_n`, every index is checked against
             its documents, documents are filled from it when it wants them (and removed when
-            it does not), and its `model` fills a missing one.
+            it does not), its `model` fills a missing one, and a missing `usage` becomes
+            `None` (unknown, which Jina writes as `"usage": null`).
         limits: what to accept (`DEFAULT_LIMITS` when None).
 
     Returns:
@@ -365,7 +367,10 @@ def _in_context(
             for r in results
         ]
     model = request.model if response.model is UNSET else response.model
-    return msgspec.structs.replace(response, results=tuple(results), model=model)
+    # A response for a client says its usage is unknown rather than leaving it out: Jina's
+    # schema requires the key, and Jina clients read it (jina-haystack's JinaRanker).
+    usage = None if response.usage is UNSET else response.usage
+    return msgspec.structs.replace(response, results=tuple(results), model=model, usage=usage)
 
 
 def _check_indices(indices: list[int], count: int, format: str | None) -> None:

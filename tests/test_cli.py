@@ -26,6 +26,7 @@ def test_convert_a_response_with_its_request() -> None:
     assert (result.returncode, result.stderr) == (0, b"")
     assert json.loads(result.stdout) == {
         "model": "rerank-v4.0-pro",
+        "usage": None,
         "results": [
             {"index": 3, "relevance_score": 0.999071},
             {"index": 4, "relevance_score": 0.7867867},

@@ -29,6 +29,7 @@ def test_a_jina_client_gets_sorted_cut_filled_results_with_the_model() -> None:
     )
     assert json.loads(body) == {
         "model": "jina-reranker-v2-base-multilingual",
+        "usage": None,
         "results": [
             {"index": 2, "relevance_score": 0.9, "document": {"text": "Washington"}},
             {"index": 1, "relevance_score": 0.5, "document": {"text": "Saipan"}},
@@ -42,7 +43,11 @@ def test_documents_are_not_filled_when_the_client_did_not_ask() -> None:
     )
     upstream = b'{"results": [{"index": 1, "relevance_score": 0.7, "document": {"text": "b"}}]}'
     body = rf.convert_response(upstream, read="cohere_v1", write="jina", request=client)
-    assert json.loads(body) == {"model": "m", "results": [{"index": 1, "relevance_score": 0.7}]}
+    assert json.loads(body) == {
+        "model": "m",
+        "usage": None,
+        "results": [{"index": 1, "relevance_score": 0.7}],
+    }
 
 
 def test_a_cohere_v1_client_gets_documents_only_when_it_asked() -> None:
@@ -143,6 +148,7 @@ def test_encode_response_applies_the_request_too() -> None:
     body = rf.encode_response(response, format="jina", request=request())
     assert json.loads(body) == {
         "model": "jina-reranker-v2-base-multilingual",
+        "usage": None,
         "results": [
             {"index": 2, "relevance_score": 0.8, "document": {"text": "Washington"}},
             {"index": 0, "relevance_score": 0.1, "document": {"text": "Carson City"}},

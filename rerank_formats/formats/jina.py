@@ -479,9 +479,11 @@ def _check_request(body: Mapping[str, object], report: _checks.Report) -> None:
 
 def _check_response(body: Mapping[str, object], report: _checks.Report) -> None:
     _checks.check_results(body, report)
-    for key in ("model", "usage"):
+    for key in ("model", "usage"):  # jina-haystack's JinaRanker reads both
         if key not in body:
-            report(f"$.{key}", "missing_field", f"Jina's schema requires `{key}`", "warning")
+            report(f"$.{key}", "missing_field", f"Jina's schema requires `{key}`", "error")
+    if "usage" in body and body["usage"] is None:
+        report("$.usage", "invalid_value", "Jina sends usage; null says it is unknown", "warning")
     if "object" not in body:
         for i, result in enumerate(_checks.results(body)):
             if isinstance(result.get("document"), str):

@@ -1,0 +1,122 @@
+"""Real HTTP servers on 127.0.0.1 for tests: uvicorn in a thread, a recording ASGI wrapper,
+and a fake upstream whose answer each test sets."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from helpers import ROOT
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if str(ROOT) not in sys.path:  # makes `examples` importable
+    sys.path.insert(0, str(ROOT))
+
+
+@contextmanager
+def serve(app: ASGIApp) -> Iterator[str]:
+    """Serve `app` on a free port of 127.0.0.1 until the block ends; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@dataclass
+class Exchange:
+    """One request a server received (method, path, body) and its answer (status, body)."""
+
+    method: str
+    path: str
+    body: bytes
+    status: int = 0
+    answer: bytes = b""
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Recorder:
+    """An ASGI wrapper that records every HTTP request reaching `app`."""
+
+    app: ASGIApp
+    seen: list[Exchange] = field(default_factory=list)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        exchange = Exchange(scope["method"], scope["path"], b"".join(chunks))
+        self.seen.append(exchange)
+
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:  # the body is read: what follows is the client's disconnect
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": exchange.body, "more_body": False}
+
+        async def record(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                exchange.status = message["status"]
+            elif message["type"] == "http.response.body":
+                exchange.answer += message.get("body", b"")
+            await send(message)
+
+        await self.app(scope, replay, record)
+
+
+Reply = Callable[[bytes], tuple[int, bytes]]
+"""What a fake upstream answers to a request body: a status and a body."""
+
+
+class FakeUpstream:
+    """A rerank server at `path` whose answer each test sets with `reply`."""
+
+    def __init__(self, path: str) -> None:
+        self.reply: Reply = lambda body: (500, b'{"detail": "no reply set"}')
+
+        async def rerank(request: Request) -> Response:
+            status, body = self.reply(await request.body())
+            return Response(body, status, media_type="application/json")
+
+        self.recorder = Recorder(Starlette(routes=[Route(path, rerank, methods=["POST"])]))
+
+    @property
+    def seen(self) -> list[Exchange]:
+        return self.recorder.seen
