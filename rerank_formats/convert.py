@@ -41,7 +41,7 @@ from .errors import (
 from .formats._base import Payload, Sink, unknown_fields
 from .formats._errors import status_class
 from .limits import DEFAULT_LIMITS, Limits
-from .registry import _ERROR_MODULES, ErrorFormat, Format, get_error_format, get_format
+from .registry import ERROR_FORMATS, ErrorFormat, Format, get_error_format, get_format
 
 __all__ = [
     "OnLoss",
@@ -389,7 +389,8 @@ def _check_indices(indices: list[int], count: int, format: str | None) -> None:
 
 
 def _encode(module: Format, kind: str, obj: RerankRequest | RerankResponse, sink: Sink) -> bytes:
-    _extension_losses(module, kind, obj, sink)
+    if obj.extensions:
+        _extension_losses(module, kind, obj, sink)
     codec = module.REQUEST if kind == "request" else module.RESPONSE
     try:
         if isinstance(obj, RerankRequest):
@@ -512,7 +513,7 @@ def decode_error(
     module = get_error_format(format)
     status = status if type(status) is int and 100 <= status <= 599 else None
     text, parsed = _parse_error_body(data, limits or DEFAULT_LIMITS)
-    candidates = [module, *(m for m in _ERROR_MODULES.values() if m is not module)]
+    candidates = [module, *(get_error_format(n) for n in ERROR_FORMATS if n != module.NAME)]
     if isinstance(parsed, Mapping):
         for candidate in candidates:
             try:
