@@ -17,6 +17,7 @@ from typing import Any, Literal
 import msgspec
 import msgspec.inspect as mi
 
+from .convert import decode_request, decode_response
 from .errors import DecodeError, excerpt
 from .formats._base import Codec, Payload
 from .formats._checks import Report, Severity
@@ -113,10 +114,28 @@ def validate(
         note = f"not in {module.PROVIDER}'s format"
     else:
         note = f"{module.PROVIDER} {'answers 422' if unknown == 'error' else 'ignores it'}"
-    _Walker(report, unknown, note).walk(body, mi.type_info(codec.general), "$")
+    _Walker(report, unknown, note, codec.keeps_unknown).walk(body, mi.type_info(codec.general), "$")
     if isinstance(body, Mapping):
         module.check(kind, body, report)
+    refused = _refusal(format, kind, body, limits)
+    if refused and refused.path not in {p.path for p in problems if p.severity == "error"}:
+        report(refused.path, refused.type, refused.message, "error")  # a rule only it applies
     return tuple(problems)
+
+
+def _refusal(format: str, kind: str, body: Any, limits: Limits) -> DecodeError | None:
+    """What the decoder refuses in `body`, if anything: validation never accepts less."""
+    try:
+        if kind == "request":
+            decode_request(body, format=format, limits=limits)
+        elif kind == "response":
+            decode_response(body, format=format, limits=limits)
+        else:
+            module = get_error_format(format)
+            module.error_to_canonical(*module.ERROR.convert(body, limits), None)
+    except DecodeError as error:
+        return error
+    return None
 
 
 def detect(
@@ -235,10 +254,13 @@ def _accepts(t: mi.Type, name: str) -> bool:
 class _Walker:
     """Walks a parsed payload against msgspec type info, reporting every mismatch."""
 
-    def __init__(self, report: Report, unknown: Severity, note: str) -> None:
+    def __init__(
+        self, report: Report, unknown: Severity, note: str, keeps: tuple[type, ...]
+    ) -> None:
         self.report = report
         self.unknown = unknown
         self.note = note
+        self.keeps = keeps
 
     def walk(self, value: object, t: mi.Type, path: str) -> None:
         if isinstance(t, mi.UnionType):
@@ -271,13 +293,17 @@ class _Walker:
             known = fields.get(key)
             if known is not None:
                 self.walk(item, known.type, f"{path}.{key}")
-                continue
-            self.report(
-                f"{path}.{excerpt(str(key))}",
-                "unknown_field",
-                f"unknown field `{excerpt(str(key))}` ({self.note})",
-                self.unknown,
-            )
+            else:
+                self._unknown(t, f"{path}.{excerpt(str(key))}", excerpt(str(key)))
+
+    def _unknown(self, t: mi.StructType, path: str, key: str) -> None:
+        if getattr(t.cls, "__origin__", t.cls) in self.keeps:
+            note, severity = self.note, self.unknown  # kept by the decoder; the provider decides
+        elif t.forbid_unknown_fields:
+            note, severity = "rerank_formats cannot keep it here", "error"
+        else:
+            note, severity = "not kept", "warning"
+        self.report(path, "unknown_field", f"unknown field `{key}` ({note})", severity)
 
     def _wrong(self, members: tuple[mi.Type, ...], value: object, path: str) -> None:
         expected = " | ".join(dict.fromkeys(_NAMES.get(type(m), "any") for m in members))

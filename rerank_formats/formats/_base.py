@@ -128,6 +128,12 @@ class Codec(Generic[W]):
         self._general = general
         self.fields: frozenset[str] = frozenset(struct.__struct_encode_fields__)
         self._nested_key, nested_struct = nested if nested else ("", None)
+        self.keeps_unknown: tuple[type, ...] = (
+            struct,
+            *((nested_struct,) if nested_struct else ()),
+        )
+        """The Structs whose unknown keys are kept (the payload, its results); any other
+        nested Struct that forbids unknown keys refuses the payload."""
         self.nested_fields: frozenset[str] = frozenset(
             nested_struct.__struct_encode_fields__ if nested_struct else ()
         )

@@ -13,11 +13,14 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import RerankError, Usage
+from ..errors import DecodeError
 from ._base import Codec, Leftovers, Sink, Wire, convert_at, extension_map
 from ._checks import Report, Severity
 from ._errors import fold
 
-Count = Annotated[float, Meta(ge=0)]
+# A token count: Cohere's spec says "number"; a whole one, and within what JSON numbers
+# carry exactly (an `inf` from a parsed mapping, or 3.7 tokens, is refused).
+Count = Annotated[float, Meta(ge=0, le=2**53)]
 
 
 class Tokens(msgspec.Struct, frozen=True, kw_only=True):
@@ -27,29 +30,44 @@ class Tokens(msgspec.Struct, frozen=True, kw_only=True):
     output_tokens: Count | UnsetType | None = UNSET
 
 
-def _count(value: float | UnsetType | None) -> int | None:
-    return None if value is UNSET or value is None else int(value)
+def _counts(part: object, path: str, format: str, kind: str) -> tuple[int | None, int | None]:
+    if not isinstance(part, dict):
+        return None, None
+    tokens = convert_at(part, Tokens, path=path, format=format, kind=kind)
+    counts: list[int | None] = []
+    for name in ("input_tokens", "output_tokens"):
+        value = getattr(tokens, name)
+        if value is UNSET or value is None:
+            counts.append(None)
+        elif not float(value).is_integer():
+            raise DecodeError(
+                "expected a whole number of tokens",
+                path=f"{path}.{name}",
+                type="invalid_value",
+                format=format,
+                kind=kind,
+            )
+        else:
+            counts.append(int(value))
+    return counts[0], counts[1]
 
 
 def usage_from_meta(meta: object, *, format: str, kind: str = "response") -> Usage | UnsetType:
     """Token usage from a Cohere `meta`: `meta.tokens`, else `meta.billed_units`'s token
-    counts. `search_units` is a billing unit, not a token count, and is not usage."""
+    counts (both are checked). `search_units` is a billing unit, not a token count, and is
+    not usage."""
     if not isinstance(meta, dict):
         return UNSET
-    for key in ("tokens", "billed_units"):
-        part = meta.get(key)
-        if not isinstance(part, dict):
-            continue
-        tokens = convert_at(part, Tokens, path=f"$.meta.{key}", format=format, kind=kind)
-        read, made = _count(tokens.input_tokens), _count(tokens.output_tokens)
-        if read is None and made is None:
-            continue
-        if made is None:
-            return Usage(total_tokens=read or 0)
-        if read is None:
-            return Usage(total_tokens=made, completion_tokens=made)
-        return Usage(total_tokens=read + made, prompt_tokens=read, completion_tokens=made)
-    return UNSET
+    tokens = _counts(meta.get("tokens"), "$.meta.tokens", format, kind)
+    billed = _counts(meta.get("billed_units"), "$.meta.billed_units", format, kind)
+    read, made = tokens if tokens != (None, None) else billed
+    if read is None and made is None:
+        return UNSET
+    if made is None:
+        return Usage(total_tokens=read or 0)
+    if read is None:
+        return Usage(total_tokens=made, completion_tokens=made)
+    return Usage(total_tokens=read + made, prompt_tokens=read, completion_tokens=made)
 
 
 def meta_for(usage: Usage | UnsetType | None, own_meta: object, sink: Sink) -> Any:

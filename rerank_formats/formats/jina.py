@@ -311,7 +311,7 @@ _CODE_STATUS: Final = {
 }
 
 
-class LegacyDetail(Wire, frozen=True, kw_only=True):
+class LegacyDetail(Wire, frozen=True, kw_only=True, forbid_unknown_fields=False):
     """One item of FastAPI's 422 `detail` list (legacy Jina).
 
     Attributes:
@@ -331,7 +331,7 @@ class LegacyDetail(Wire, frozen=True, kw_only=True):
     url: str | UnsetType = UNSET
 
 
-class ErrorItem(Wire, frozen=True, kw_only=True):
+class ErrorItem(Wire, frozen=True, kw_only=True, forbid_unknown_fields=False):
     """One item of the current 422 `errors` list.
 
     Attributes:

@@ -14,6 +14,7 @@ Errors
 | `error.code`    | `code`     | new-api: a slug (`convert_request_failed`); LiteLLM: the HTTP status as a string, which gives the status when none is known |
 | `error.type`    | `code`     | when there is no `code`; LiteLLM sends the string `"None"`, which means nothing |
 | `error.param`   | —          | kept for writing back                                          |
+| other keys of `error` | —    | not kept: an error body is read as best it can be              |
 
 Written from other formats: `type` is `invalid_request_error` for a 4xx and `server_error`
 otherwise, `param` is `null`, `code` the canonical code or `null`. Any status is kept.
@@ -40,7 +41,7 @@ STATUS_MAP: Final[dict[int, int]] = {}
 _NOTHING = (None, "", "None")  # LiteLLM writes Python's None as the string "None"
 
 
-class Body(Wire, frozen=True, kw_only=True):
+class Body(Wire, frozen=True, kw_only=True, forbid_unknown_fields=False):
     """The `error` object.
 
     Attributes:
