@@ -124,10 +124,7 @@ def encode_request(request: RerankRequest, *, format: str, on_loss: OnLoss = "ra
         raise EncodeError(
             f"expected a RerankRequest, got {type(request).__name__}", type="wrong_type"
         )
-    sink = Sink(module.NAME)
-    body = _encode(module, "request", request, sink)
-    _settle(sink, on_loss)
-    return body
+    return _write(module, "request", request, on_loss)
 
 
 def decode_response(
@@ -196,10 +193,7 @@ def encode_response(
         )
     if request is not None:
         response = _in_context(response, request, fill=_echoes(module), format=None)
-    sink = Sink(module.NAME)
-    body = _encode(module, "response", response, sink)
-    _settle(sink, on_loss)
-    return body
+    return _write(module, "response", response, on_loss)
 
 
 def convert_request(
@@ -225,10 +219,7 @@ def convert_request(
     target = get_format(write)
     _check_policy(on_loss)
     request = decode_request(data, format=read, limits=limits)
-    sink = Sink(target.NAME)
-    body = _encode(target, "request", request, sink)
-    _settle(sink, on_loss)
-    return body
+    return _write(target, "request", request, on_loss)
 
 
 def convert_response(
@@ -251,15 +242,21 @@ def convert_response(
     response = _decode_response(source, data, limits or DEFAULT_LIMITS)
     if request is not None:
         response = _in_context(response, request, fill=_echoes(target), format=source.NAME)
-    sink = Sink(target.NAME)
-    body = _encode(target, "response", response, sink)
-    _settle(sink, on_loss)
-    return body
+    return _write(target, "response", response, on_loss)
 
 
 def _check_policy(on_loss: object) -> None:
     if on_loss not in _POLICIES:
         raise RerankFormatError(f"on_loss must be 'raise', 'warn' or 'ignore', not {on_loss!r}")
+
+
+def _write(
+    module: Format, kind: str, obj: RerankRequest | RerankResponse, on_loss: OnLoss
+) -> bytes:
+    sink = Sink(module.NAME)
+    body = _encode(module, kind, obj, sink)
+    _settle(sink, on_loss)
+    return body
 
 
 def _settle(sink: Sink, on_loss: OnLoss) -> None:
@@ -268,7 +265,7 @@ def _settle(sink: Sink, on_loss: OnLoss) -> None:
     if on_loss == "raise":
         raise LossyConversionError(sink.losses)
     for loss in sink.losses:
-        warnings.warn(LossWarning(loss), stacklevel=3)
+        warnings.warn(LossWarning(loss), stacklevel=4)  # the caller of the public function
 
 
 def _decode_response(module: Format, data: Payload, limits: Limits) -> RerankResponse:
