@@ -42,7 +42,9 @@ that `decode_error` reads in the format's own shape:
 Two things are the decoder's and not the models': `Limits` (body size, nesting depth, how many
 documents and how long) are per-call policy, applied when the decoder reads the dump; and the
 JSON parser is the caller's: `json.loads`, which FastAPI uses, accepts lone surrogate escapes
-(`"\\ud800"`) that msgspec and `model_validate_json` refuse as invalid JSON.
+(`"\\ud800"`) that msgspec and `model_validate_json` refuse as invalid JSON, and msgspec
+does not read a key its Struct ignores (inside an error envelope's object), so invalid UTF-8
+there passes the decoder but not `model_validate_json`.
 
 Type checkers see each model as `BaseModel` (they are built at run time): annotate a FastAPI
 parameter with `cohere_v2.Request` and hand `body.model_dump(exclude_unset=True)` to the

@@ -542,6 +542,14 @@ def _bodies(fmt: str, kind: str) -> st.SearchStrategy[bytes]:
     )
 
 
+def _utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _surrogates(value: Any) -> bool:
     if isinstance(value, str):
         return any(0xD800 <= ord(c) <= 0xDFFF for c in value)
@@ -555,6 +563,12 @@ def _surrogates(value: Any) -> bool:
 def test_models_accept_what_the_decoders_accept(fmt: str, kind: str, data: st.DataObject) -> None:
     body = data.draw(_bodies(fmt, kind), label="body")
     model_ = model(fmt, kind)
+    if not _utf8(body):
+        # msgspec skips a key its Struct ignores (inside an error envelope's object) without
+        # reading it, so invalid UTF-8 there passes the decoder; pydantic's parser refuses
+        # invalid UTF-8 anywhere (a documented difference)
+        assert accepts(model_.model_validate_json, body) is False
+        return
     expected = decoder_accepts(fmt, kind, body)
     if kind == "error":
         rf.decode_error(body, format=fmt)  # never raises for the body
