@@ -87,3 +87,12 @@ def check_results(body: Mapping[str, object], report: Report) -> None:
             "results are not sorted by descending relevance_score",
             "warning",
         )
+
+
+def check_string_documents(
+    body: Mapping[str, object], report: Report, message: str, severity: Severity
+) -> None:
+    """Results whose document is a bare string, where the format echoes objects."""
+    for i, result in enumerate(results(body)):
+        if isinstance(result.get("document"), str):
+            report(f"$.results[{i}].document", "document_shape", message, severity)

@@ -344,14 +344,9 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
             )
     elif kind == "response":
         _checks.check_results(body, report)
-        for i, result in enumerate(_checks.results(body)):
-            if isinstance(result.get("document"), str):
-                report(
-                    f"$.results[{i}].document",
-                    "document_shape",
-                    "Cohere echoes documents as objects, not strings",
-                    "error",
-                )
+        _checks.check_string_documents(
+            body, report, "Cohere echoes documents as objects, not strings", "error"
+        )
         _cohere.check_meta(body, report, "1")
 
 

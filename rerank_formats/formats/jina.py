@@ -485,12 +485,9 @@ def _check_response(body: Mapping[str, object], report: _checks.Report) -> None:
     if "usage" in body and body["usage"] is None:
         report("$.usage", "invalid_value", "Jina sends usage; null says it is unknown", "warning")
     if "object" not in body:
-        for i, result in enumerate(_checks.results(body)):
-            if isinstance(result.get("document"), str):
-                report(
-                    f"$.results[{i}].document",
-                    "document_shape",
-                    "a bare-string document comes with the late-2025 envelope, which has "
-                    '`object: "list"`',
-                    "warning",
-                )
+        _checks.check_string_documents(
+            body,
+            report,
+            'a bare-string document comes with the late-2025 envelope, which has `object: "list"`',
+            "warning",
+        )

@@ -441,14 +441,12 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
         _check_request(body, report)
     elif kind == "response":
         _checks.check_results(body, report)
-        for i, result in enumerate(_checks.results(body)):
-            if isinstance(result.get("document"), str):
-                report(
-                    f"$.results[{i}].document",
-                    "document_shape",
-                    "only the llama.cpp engine echoes a bare string; others send {text} or null",
-                    "warning",
-                )
+        _checks.check_string_documents(
+            body,
+            report,
+            "only the llama.cpp engine echoes a bare string; others send {text} or null",
+            "warning",
+        )
         meta = body.get("meta")
         if "meta" not in body:
             report("$.meta", "missing_field", "Xinference sends `meta` since v0.12.2", "warning")
