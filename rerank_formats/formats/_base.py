@@ -421,9 +421,6 @@ class Sink:
     def __call__(self, path: str, reason: str) -> None:
         self.losses.append(Loss(format=self.format, path=path, reason=reason))
 
-    def __bool__(self) -> bool:
-        return bool(self.losses)
-
 
 def check_unset(sink: Sink, value: object, path: str, reason: str) -> None:
     """Report a loss when a canonical field the target cannot express carries a value."""
