@@ -1,26 +1,43 @@
-# The two commands of the README: `make demo` and `make test`. Both build .venv themselves.
+# The two commands of the README: `make demo` and `make test`. Each builds the virtual
+# environment it needs from a lock file (exact versions and hashes), whatever PyPI released
+# today. `make lock` refreshes the lock files; `make test-latest` shows the drift coming.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-RECORDED := fixtures/recorded/cohere_v2
+DEMO := examples/demo
 
-.PHONY: demo test lint typecheck unit docs bench fuzz schemas clean
+.PHONY: demo test lint typecheck unit test-lowest test-latest lock docs bench fuzz schemas clean
 
-$(STAMP): pyproject.toml
+# $(call venv,DIR,LOCK): DIR holds exactly what LOCK pins (hashes checked) and the project.
+define venv
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
 		|| { echo "rerank_formats needs Python 3.10 or newer (set PYTHON=...)"; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . --group dev
-	@touch $(STAMP)
+	rm -rf $(1)
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		--no-deps -r $(2)
+	$(1)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		--no-build-isolation -e .
+	$(1)/bin/python -m pip check --disable-pip-version-check
+	@touch $(1)/.installed-stamp
+endef
 
-demo: $(STAMP)
-	$(BIN)/rerank-formats convert --kind response --read cohere_v2 --write jina --pretty \
-		--request $(RECORDED)/openapi-x-fern-example-request.json --request-format cohere_v2 \
-		$(RECORDED)/openapi-x-fern-example-response.json
+$(STAMP): requirements-dev.lock pyproject.toml
+	$(call venv,$(VENV),requirements-dev.lock)
 
-test: lint typecheck unit
+.venv-%/.installed-stamp: requirements-%.lock pyproject.toml
+	$(call venv,.venv-$*,requirements-$*.lock)
+
+# The flagship: a Jina client's request, answered by a Cohere v2 upstream, documents filled.
+demo: .venv-demo/.installed-stamp
+	.venv-demo/bin/rerank-formats convert --kind request --read jina --write cohere_v2 \
+		--pretty $(DEMO)/jina-request.json
+	.venv-demo/bin/rerank-formats convert --kind response --read cohere_v2 --write jina \
+		--pretty --request $(DEMO)/jina-request.json --request-format jina \
+		$(DEMO)/cohere_v2-response.json
+
+test: lint typecheck unit test-lowest
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -31,6 +48,29 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# The suite on the lowest versions pyproject.toml declares (msgspec, pydantic, hypothesis, ...).
+test-lowest: .venv-lowest/.installed-stamp
+	HYPOTHESIS_PROFILE=fast .venv-lowest/bin/pytest -q -p no:cacheprovider
+
+# The suite on whatever PyPI serves today, unlocked: not part of `make test`.
+test-latest:
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	.venv-latest/bin/python -m pip install --quiet --upgrade -e . --group dev
+	.venv-latest/bin/ruff check .
+	.venv-latest/bin/mypy rerank_formats
+	.venv-latest/bin/pytest -q -p no:cacheprovider
+
+# Refresh every lock file from pyproject.toml (needs PyPI). Commit the result.
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.10 \
+	--generate-hashes
+lock: $(STAMP)
+	$(UV_COMPILE) --all-extras --group dev -o requirements-dev.lock
+	$(UV_COMPILE) --group build -o requirements-demo.lock
+	$(UV_COMPILE) --all-extras --group test --group build --resolution lowest-direct \
+		-o requirements-lowest.lock
 
 # The documentation site in site/ (make test builds it too, with --strict, in tests/test_docs_site.py).
 docs: $(STAMP)
@@ -52,4 +92,4 @@ schemas: $(STAMP)
 	$(BIN)/rerank-formats schema --format openai --kind error > docs/schemas/openai.error.json
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis site
+	rm -rf $(VENV) .venv-* .mypy_cache .ruff_cache .pytest_cache .hypothesis site
