@@ -64,7 +64,7 @@ test-latest:
 	.venv-latest/bin/pytest -q -p no:cacheprovider
 
 # Refresh every lock file from pyproject.toml (needs PyPI). Commit the result.
-UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.10 \
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --upgrade --universal --python-version 3.10 \
 	--generate-hashes
 lock: $(STAMP)
 	$(UV_COMPILE) --all-extras --group dev -o requirements-dev.lock

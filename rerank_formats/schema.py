@@ -136,14 +136,19 @@ def _describe(schema: dict[str, Any], cls: Any, closed: bool) -> dict[str, Any]:
 
 def _renamed(schema: Any, names: dict[str, str]) -> Any:
     """`schema` with msgspec's component names (`Request_str___dict_str__str__`) replaced by
-    the class names (`Request`) in every `$ref`."""
+    the class names (`Request`) in every `$ref`, and `null` last in every `anyOf` (msgspec
+    0.22 moved it there; earlier releases put it first): the output is the same whichever
+    msgspec is installed."""
     if isinstance(schema, dict):
-        return {
+        renamed = {
             key: f"#/$defs/{names[value.rpartition('/')[2]]}"
             if key == "$ref"
             else _renamed(value, names)
             for key, value in schema.items()
         }
+        if "anyOf" in renamed:
+            renamed["anyOf"].sort(key=lambda member: member == {"type": "null"})
+        return renamed
     if isinstance(schema, list):
         return [_renamed(item, names) for item in schema]
     return schema
