@@ -60,7 +60,8 @@ def json_schema(*, format: str, kind: str) -> dict[str, Any]:
     schema = {
         "$schema": SCHEMA_DIALECT,
         "title": f"{module.NAME} {kind}",
-        "description": f"A {module.PROVIDER} rerank {kind} body, as rerank_formats reads it.",
+        "description": f"A rerank {kind} body in the {module.NAME} format, as rerank_formats"
+        " reads it.",
         **root,
         "$defs": dict(sorted(definitions.items())),
     }

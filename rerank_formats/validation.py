@@ -59,8 +59,9 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
     Attributes:
         format: the format's name.
         kind: `"request"`, `"response"` or `"error"`.
-        reason: why, in one line: the keys that only this format uses, and whether another
-            format fits the payload just as well.
+        reason: why, in one line: how many top-level keys the format knows, the keys that
+            only it uses, whether another format fits the payload just as well, and the
+            warnings (`2 warnings: string_boolean at $.return_documents, $.return_len`).
         ambiguous: another match fits just as well (the same keys known, the same warnings).
         warnings: what `validate` warns about for this format and kind.
     """
@@ -183,21 +184,28 @@ def detect(
         names = ERROR_FORMATS if each_kind == "error" else FORMATS
         others = [get_codec(n, each_kind).fields for n in names if n != name]
         own = sorted((keys & fields).difference(*others))
-        known, warned = len(keys & fields), len(problems)
-        reason = (
-            f"valid {name} {each_kind}: knows {known} of {len(keys)} top-level keys, "
-            f"{warned} warning{'' if warned == 1 else 's'}"
-        )
+        reason = f"knows {len(keys & fields)} of {len(keys)} top-level keys"
         if own:
             reason += "; only it uses " + ", ".join(f"`{excerpt(k)}`" for k in own)
         if peers:
             reason += "; equally valid as " + ", ".join(peers)
+        if problems:
+            reason += f"; {len(problems)} warning{'' if len(problems) == 1 else 's'}: "
+            reason += _named(problems)
         matches.append(
             Match(
                 format=name, kind=each_kind, reason=reason, ambiguous=bool(peers), warnings=problems
             )
         )
     return tuple(matches)
+
+
+def _named(problems: tuple[Problem, ...]) -> str:
+    """`string_boolean at $.a, $.b; unknown_field at $.c`: the problems by type."""
+    paths: dict[str, list[str]] = {}
+    for problem in problems:
+        paths.setdefault(problem.type, []).append(problem.path)
+    return "; ".join(f"{type} at {', '.join(where)}" for type, where in paths.items())
 
 
 def _read(codec: Codec[Any], data: Payload, limits: Limits) -> object:
