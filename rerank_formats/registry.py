@@ -7,7 +7,7 @@ for a format that only has error bodies, in `_ERROR_ONLY`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from .canonical import RerankError, RerankRequest, RerankResponse
 from .errors import RerankFormatError, UnknownFormatError, excerpt
@@ -20,7 +20,9 @@ __all__ = [
     "FEATURES",
     "FORMATS",
     "ErrorFormat",
+    "ErrorFormatName",
     "Format",
+    "FormatName",
     "get_codec",
     "get_error_format",
     "get_format",
@@ -29,12 +31,19 @@ __all__ = [
 
 M = TypeVar("M")
 
+FormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference"]
+"""The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
+registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time)."""
+
+ErrorFormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference", "openai"]
+"""The name of a format whose error bodies can be read and written: `ERROR_FORMATS`."""
+
 
 class ErrorFormat(Protocol):
     """What a format module provides for error bodies (checked by mypy)."""
 
     @property
-    def NAME(self) -> str: ...  # noqa: N802
+    def NAME(self) -> ErrorFormatName: ...  # noqa: N802
     @property
     def PROVIDER(self) -> str: ...  # noqa: N802
     @property
@@ -56,7 +65,7 @@ class Format(ErrorFormat, Protocol):
     """What every request-and-response format module provides (checked by mypy)."""
 
     @property
-    def NAME(self) -> str: ...  # noqa: N802 - module constants are upper case
+    def NAME(self) -> FormatName: ...  # noqa: N802 - module constants are upper case
     @property
     def SUPPORTS(self) -> frozenset[str]: ...  # noqa: N802
     @property
@@ -77,14 +86,17 @@ class Format(ErrorFormat, Protocol):
 
 _MODULES: dict[str, Format] = {m.NAME: m for m in (jina, cohere_v1, cohere_v2, xinference)}
 
-FORMATS: tuple[str, ...] = tuple(_MODULES)
+# The Literals are written out for type checkers; a test keeps them equal to these tuples.
+FORMATS: tuple[FormatName, ...] = cast("tuple[FormatName, ...]", tuple(_MODULES))
 """The registered format names: `("jina", "cohere_v1", "cohere_v2", "xinference")`."""
 
 
 _ERROR_ONLY: dict[str, ErrorFormat] = {openai.NAME: openai}
 _ERROR_MODULES: dict[str, ErrorFormat] = {**_MODULES, **_ERROR_ONLY}
 
-ERROR_FORMATS: tuple[str, ...] = tuple(_ERROR_MODULES)
+ERROR_FORMATS: tuple[ErrorFormatName, ...] = cast(
+    "tuple[ErrorFormatName, ...]", tuple(_ERROR_MODULES)
+)
 """The formats whose error bodies can be read and written: `FORMATS` and `"openai"` (the
 `{"error": {...}}` envelope of OpenAI-style gateways)."""
 

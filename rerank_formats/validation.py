@@ -22,7 +22,14 @@ from .errors import DecodeError, excerpt
 from .formats._base import Codec, Payload
 from .formats._checks import Report, Severity
 from .limits import DEFAULT_LIMITS, Limits, too_deep
-from .registry import ERROR_FORMATS, FORMATS, get_codec, get_error_format
+from .registry import (
+    ERROR_FORMATS,
+    FORMATS,
+    ErrorFormatName,
+    get_codec,
+    get_error_format,
+    get_format,
+)
 
 __all__ = ["Kind", "Match", "Problem", "detect", "validate"]
 
@@ -74,7 +81,7 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def validate(
-    data: Payload, *, format: str, kind: Kind, limits: Limits | None = None
+    data: Payload, *, format: ErrorFormatName, kind: Kind, limits: Limits | None = None
 ) -> tuple[Problem, ...]:
     """Every problem the provider of `format` would have with a payload; empty when valid.
 
@@ -128,9 +135,9 @@ def _refusal(format: str, kind: str, body: Any, limits: Limits) -> DecodeError |
     """What the decoder refuses in `body`, if anything: validation never accepts less."""
     try:
         if kind == "request":
-            decode_request(body, format=format, limits=limits)
+            decode_request(body, format=get_format(format).NAME, limits=limits)
         elif kind == "response":
-            decode_response(body, format=format, limits=limits)
+            decode_response(body, format=get_format(format).NAME, limits=limits)
         else:
             module = get_error_format(format)
             module.error_to_canonical(*module.ERROR.convert(body, limits), None)
