@@ -86,7 +86,7 @@ def decode_request(
 
     Returns:
         The canonical request; whatever `format` said beyond Jina's fields is in its
-        `extensions`.
+            `extensions`.
 
     Raises:
         UnknownFormatError: `format` is not registered.
@@ -94,7 +94,8 @@ def decode_request(
 
     Examples:
         >>> import rerank_formats as rf
-        >>> req = rf.decode_request(b'{"query": "q", "documents": ["a"]}', format="cohere_v1")
+        >>> body = b'{"query": "q", "documents": ["a"]}'
+        >>> req = rf.decode_request(body, format="cohere_v1")
         >>> req.return_documents  # Cohere v1's default, made explicit
         False
     """
@@ -221,12 +222,12 @@ def convert_request(
     Examples:
         >>> import rerank_formats as rf
         >>> rf.convert_request(
-        ...     b'{"model": "jina-reranker-v2-base-multilingual", "query": "q",'
+        ...     b'{"model": "jina-reranker-v3", "query": "q",'
         ...     b' "documents": [{"text": "a"}], "top_n": 1}',
         ...     read="jina",
         ...     write="cohere_v2",
         ... )
-        b'{"model":"jina-reranker-v2-base-multilingual","query":"q","documents":["a"],"top_n":1}'
+        b'{"model":"jina-reranker-v3","query":"q","documents":["a"],"top_n":1}'
     """
     target = get_format(write)
     _check_policy(on_loss)
@@ -282,7 +283,7 @@ def convert_response(
         ...     write="jina",
         ...     request=b'{"model": "m", "query": "q", "documents": ["a"]}',
         ... )
-        b'{"model":"m","usage":null,"results":[{"index":0,"relevance_score":0.5,"document":{"text":"a"}}]}'
+        b'{"model":"m","usage":null,"results":[{"index":0,"relevance_score":0.5,...}]}'
     """
     source = get_format(read)
     target = get_format(write)
@@ -555,8 +556,10 @@ def decode_error(
     Examples:
         >>> import rerank_formats as rf
         >>> error = rf.decode_error(
-        ...     b"Internal Server Error: 1 validation error for RerankRequest", format="xinference",
-        ...     content_type="text/plain")
+        ...     b"Internal Server Error: 1 validation error for RerankRequest",
+        ...     format="xinference",
+        ...     content_type="text/plain",
+        ... )
         >>> (error.status, error.message)
         (500, '1 validation error for RerankRequest')
     """
@@ -624,8 +627,12 @@ def convert_error(
 
     Examples:
         >>> import rerank_formats as rf
-        >>> rf.convert_error(b'{"message": "invalid api token"}', read="cohere_v2", write="jina",
-        ...                  status=401)
+        >>> rf.convert_error(
+        ...     b'{"message": "invalid api token"}',
+        ...     read="cohere_v2",
+        ...     write="jina",
+        ...     status=401,
+        ... )
         (401, b'{"detail":"invalid api token"}')
     """
     target = get_error_format(write)

@@ -156,22 +156,23 @@ def get_codec(name: str, kind: str) -> Codec[Any]:
 FEATURES: dict[str, str] = {
     "model": "`model` in requests",
     "top_n": "`top_n`",
-    "return_documents": "`return_documents` (whether results echo documents)",
+    "return_documents": "`return_documents`",
     "truncation": "`truncation` (Jina's switch)",
-    "max_doc_length": "a token limit per document (`max_doc_length`, `max_tokens_per_doc`)",
+    "max_doc_length": "a token limit per document",
     "return_embeddings": "`return_embeddings` (Jina v3)",
     "image_documents": "image documents (jina-reranker-m0)",
-    "object_query": "a query given as an object (legacy Jina)",
+    "object_query": "an object query (legacy Jina)",
     "response_documents": "documents echoed in results",
-    "image_echo": "image documents echoed in results",
-    "object_echo": "document objects echoed whole in results",
+    "image_echo": "image documents echoed",
+    "object_echo": "document objects echoed whole",
     "response_model": "`model` in responses",
     "embeddings": "embeddings in results (Jina v3)",
     "token_usage": "token usage in responses",
-    "usage_split": "usage split into prompt and completion tokens",
-    "reports_tokens": "the provider can report token usage (what Xinference's `return_len` asks)",
+    "usage_split": "usage split: prompt and completion",
+    "reports_tokens": "can report token usage (`return_len`)",
 }
-"""The canonical features a format may express exactly (the names in each `SUPPORTS`)."""
+"""The canonical features a format may express exactly (the names in each `SUPPORTS`), each
+with a short description (at most 38 characters: the support matrix fits 80 columns)."""
 
 
 def support_matrix() -> list[tuple[str, dict[str, bool]]]:

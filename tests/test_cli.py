@@ -513,3 +513,11 @@ def test_a_response_without_its_request_is_written_with_warnings() -> None:
         b"rerank-formats: warning: not a valid jina response: $.model: Jina's schema requires `model`\n"
         b"rerank-formats: warning: not a valid jina response: $.usage: Jina's schema requires `usage`\n"
     )
+
+
+def test_formats_fits_an_80_column_terminal() -> None:
+    from rerank_formats.registry import FEATURES
+
+    assert max(len(description) for description in FEATURES.values()) <= 38
+    lines = run("formats").stdout.decode().splitlines()
+    assert max(len(line) for line in lines) == 73
