@@ -197,3 +197,66 @@ def test_the_extras_table_matches_pyproject() -> None:
     for extra, provides in _PROVIDES.items():
         names = {re.split(r"[<>=!~;\[ ]", r)[0].replace("-", "_") for r in extras[extra]}
         assert names <= set(provides), extra
+
+
+def _pyproject() -> dict[str, typing.Any]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def test_the_project_metadata_says_where_and_what() -> None:
+    project = _pyproject()
+    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    repository = re.search(r"^repo_url: (\S+)$", mkdocs, re.MULTILINE)
+    site = re.search(r"^site_url: (\S+)$", mkdocs, re.MULTILINE)
+    assert repository and site
+    assert project["urls"] == {
+        "Homepage": repository[1],
+        "Documentation": site[1],
+        "Repository": repository[1],
+        "Issues": f"{repository[1]}/issues",
+        "Changelog": f"{repository[1]}/blob/main/CHANGELOG.md",
+    }
+    assert {
+        "Operating System :: OS Independent",
+        "Framework :: Pydantic :: 2",
+        "Framework :: Hypothesis",
+        "Topic :: Software Development :: Libraries :: Python Modules",
+    } <= set(project["classifiers"])
+    assert project["readme"] == "README.md"
+
+
+MARKDOWN_LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)|^\[[^\]]+\]: (?P<reference>\S+)", re.M)
+
+
+def test_the_readme_reads_well_on_a_package_index() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = [m["target"] or m["reference"] for m in MARKDOWN_LINK.finditer(readme)]
+    assert targets
+    assert [t for t in targets if not t.startswith("https://")] == []  # PyPI has no repository
+    headings = re.findall(r"^## (.+)$", readme, re.MULTILINE)
+    assert headings[:2] == ["Install", "Quickstart: a gateway"]
+    assert readme.index("pip install rerank-formats") < readme.index("make test")
+    assert readme.index("make test") > readme.index("## Contributing")
+
+
+CHANGELOG_HEADING = re.compile(r"^## \[(?P<version>[^\]]+)\](?P<rest>.*)$", re.MULTILINE)
+
+
+def test_the_changelog_has_a_policy_dated_versions_and_links() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## Versioning" in changelog and "[Semantic Versioning]" in changelog
+    headings = CHANGELOG_HEADING.findall(changelog)
+    assert headings[0] == ("Unreleased", "")
+    for version, rest in headings[1:]:
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), version
+        assert re.fullmatch(r" - \d{4}-\d{2}-\d{2}", rest), version
+    links = dict(re.findall(r"^\[([^\]]+)\]: (\S+)$", changelog, re.MULTILINE))
+    repository = _pyproject()["urls"]["Repository"]
+    assert set(links) == {version for version, _ in headings}
+    assert all(link.startswith(f"{repository}/") for link in links.values())
+    released = [version for version, _ in headings[1:]]
+    if released:
+        assert links["Unreleased"] == f"{repository}/compare/v{released[0]}...HEAD"
+    else:
+        assert links["Unreleased"] == f"{repository}/commits/main"
+    assert (ROOT / "CONTRIBUTING.md").exists()
