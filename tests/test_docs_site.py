@@ -53,6 +53,8 @@ def test_mkdocs_build_strict(tmp_path: Path) -> None:
         for description, cells in support_matrix()
     ]
 
+    assert not (site / "ruff.toml").exists()  # docs/ruff.toml configures ruff, not the site
+
     # The repository is linked from the header of every page.
     home = (site / "index.html").read_text(encoding="utf-8")
     assert re.search(
