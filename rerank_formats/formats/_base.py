@@ -178,6 +178,8 @@ class Codec(Generic[W]):
         try:
             return msgspec.json.decode(data)
         except msgspec.MsgspecError as exc:
+            if str(exc) == "Invalid UTF-8 encoded string":  # msgspec 0.23; 0.19 raised
+                raise self.error("not valid UTF-8", type="invalid_json") from None  # below
             error = translate(exc, format=self.format, kind=self.kind)
             message = _line_and_column(error.message, data)
             raise self.error(message, path=error.path, type=error.type) from None
