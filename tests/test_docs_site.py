@@ -88,9 +88,8 @@ def _check_stylesheet(site: Path, page: str) -> None:
     css = (site / "stylesheets" / "extra.css").read_text(encoding="utf-8")
     rules = dict(re.findall(r"([^{}/]+?)\s*\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S)))
     assert {k.strip(): " ".join(v.split()) for k, v in rules.items()} == {
-        ".md-typeset table:not([class]) code,\n.md-typeset table:not([class]) th": (
-            "white-space: nowrap; word-break: normal; overflow-wrap: normal;"
-        ),
+        ".md-typeset table:not([class]) code": "word-break: normal; overflow-wrap: normal;",
+        ".md-typeset table:not([class]) th": "white-space: nowrap;",
         ".md-typeset .output pre > code": "white-space: pre-wrap; overflow-wrap: anywhere;",
     }
 
