@@ -18,6 +18,8 @@ from rerank_formats.registry import support_matrix
 
 MARKER = "<!-- support-matrix -->"
 PAGE = "formats/index.md"
+MARKS = {True: "\u2713", False: "\u2013"}  # a check mark, an en dash
+"""What a cell shows: a check mark where the format expresses the feature, a dash where not."""
 
 
 def render_matrix() -> str:
@@ -28,7 +30,7 @@ def render_matrix() -> str:
         "| " + " | ".join(["---", *(":---:" for _ in FORMATS)]) + " |",
     ]
     for description, cells in support_matrix():
-        marks = ["yes" if cells[name] else "no" for name in FORMATS]
+        marks = [MARKS[cells[name]] for name in FORMATS]
         lines.append("| " + " | ".join([description, *marks]) + " |")
     errors = ", ".join(f"`{name}`" for name in ERROR_FORMATS)
     return "\n".join(lines) + f"\n\nError bodies are read and written for: {errors}.\n"

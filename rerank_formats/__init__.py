@@ -6,8 +6,11 @@
 
 Read a body with `decode_request` / `decode_response`, write one with `encode_request` /
 `encode_response`, or go straight from bytes to bytes with `convert_request` /
-`convert_response`. Every error is a `RerankFormatError`.
+`convert_response`. Every error is a `RerankFormatError`. `UNSET` (msgspec's) marks a field
+that was absent, as opposed to `None` for an explicit `null`.
 """
+
+from msgspec import UNSET, UnsetType
 
 from .canonical import (
     Document,
@@ -45,7 +48,7 @@ from .errors import (
     UnknownFormatError,
 )
 from .limits import DEFAULT_LIMITS, Limits
-from .registry import ERROR_FORMATS, FORMATS
+from .registry import ERROR_FORMATS, FORMATS, ErrorFormatName, FormatName
 from .schema import json_schema
 from .validation import Kind, Match, Problem, detect, validate
 
@@ -55,11 +58,14 @@ __all__ = [
     "DEFAULT_LIMITS",
     "ERROR_FORMATS",
     "FORMATS",
+    "UNSET",
     "DecodeError",
     "Document",
     "EncodeError",
+    "ErrorFormatName",
     "Extension",
     "FieldError",
+    "FormatName",
     "ImageDocument",
     "Kind",
     "Limits",
@@ -78,6 +84,7 @@ __all__ = [
     "RerankResult",
     "TextDocument",
     "UnknownFormatError",
+    "UnsetType",
     "Usage",
     "convert_error",
     "convert_request",

@@ -9,33 +9,48 @@
 
 Every command reads a file or stdin (`-`); with `--jsonl`, one payload per line, in constant
 memory, with a summary on stderr. Exit codes: 0 success, 1 invalid input or a refused loss,
-2 usage errors. Errors print one line, with the JSON path where there is one.
+2 usage errors, 130 interrupted (Ctrl-C). Errors print one line, with the JSON path where
+there is one.
+
+Each subcommand is one `_add_<name>` function that adds its parser (with an example in its
+help) and sets its handler; `_COMMANDS` lists them in the order `--help` shows them.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO, TextIO
 
 import msgspec
 
+from . import __version__
 from .canonical import RerankRequest
 from .convert import OnLoss, convert_error, convert_request, convert_response, decode_request
-from .errors import DecodeError, LossyConversionError, RerankFormatError
+from .errors import DecodeError, LossWarning, LossyConversionError, RerankFormatError
 from .registry import ERROR_FORMATS, FORMATS, get_error_format, support_matrix
 from .schema import json_schema
-from .validation import detect, validate
+from .validation import Problem, detect, validate
 
 __all__ = ["main"]
 
 KINDS = ("request", "response", "error")
+PROG = "rerank-formats"
+ERROR_ONLY = tuple(name for name in ERROR_FORMATS if name not in FORMATS)
+"""The formats that only have error bodies (`openai`)."""
+
+Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
 
 class _UsageError(Exception):
-    pass
+    """An option that does not apply, found after parsing: exit 2 with the command's usage."""
+
+
+class _InputError(Exception):
+    """Input that cannot be read as a payload at all (an empty stdin or file): exit 1."""
 
 
 def _format_name(value: str) -> str:
@@ -43,6 +58,42 @@ def _format_name(value: str) -> str:
         return get_error_format(value).NAME
     except RerankFormatError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _names() -> str:
+    """The format names for option help: `jina, ..., xinference (openai: --kind error only)`."""
+    error_only = f" ({', '.join(ERROR_ONLY)}: --kind error only)" if ERROR_ONLY else ""
+    return ", ".join(FORMATS) + error_only
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    examples: Sequence[str],
+    handler: Handler,
+) -> argparse.ArgumentParser:
+    """A subcommand whose help ends with its examples."""
+    lines = "\n".join(f"  {PROG} {name} {example}".rstrip() for example in examples)
+    command = commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=f"example{'s' if len(examples) > 1 else ''}:\n{lines}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.set_defaults(handler=handler, command_parser=command)
+    return command
+
+
+def _format_option(command: argparse.ArgumentParser, flag: str, what: str) -> None:
+    command.add_argument(
+        flag, required=True, type=_format_name, metavar="FORMAT", help=f"{what}: {_names()}"
+    )
+
+
+def _kind_option(command: argparse.ArgumentParser, what: str, required: bool = True) -> None:
+    command.add_argument("--kind", required=required, choices=KINDS, help=what)
 
 
 def _input(command: argparse.ArgumentParser) -> None:
@@ -54,27 +105,26 @@ def _input(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="rerank-formats",
-        description=f"Convert, validate and describe rerank API payloads ({', '.join(FORMATS)}).",
+def _add_convert(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    convert = _command(
+        commands,
+        "convert",
+        "convert a request, response or error body between formats",
+        [
+            "--kind request --read jina --write cohere_v2 request.json",
+            "--kind response --read cohere_v2 --write jina \\\n"
+            "      --request request.json --request-format jina response.json",
+        ],
+        _convert,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    convert = commands.add_parser(
-        "convert", help="convert a request, response or error body between formats"
-    )
-    convert.add_argument(
-        "--read", required=True, type=_format_name, metavar="FORMAT", help="the format of the input"
-    )
-    convert.add_argument(
-        "--write", required=True, type=_format_name, metavar="FORMAT", help="the format to write"
-    )
-    convert.add_argument("--kind", required=True, choices=KINDS, help="what the input is")
+    _format_option(convert, "--read", "the format of the input")
+    _format_option(convert, "--write", "the format to write")
+    _kind_option(convert, "what the input is")
     convert.add_argument(
         "--request",
         metavar="FILE",
-        help="for a response: the request it answers (sorts, applies top_n, checks indices, fills documents)",
+        help="for a response: the request it answers (sorts, applies top_n, checks indices,"
+        " fills documents, model and usage); without it, a warning says what is missing",
     )
     convert.add_argument(
         "--request-format",
@@ -98,45 +148,100 @@ def _parser() -> argparse.ArgumentParser:
         "--pretty", action="store_true", help="indent the JSON output (not with --jsonl)"
     )
     _input(convert)
-    convert.set_defaults(handler=_convert)
 
-    check = commands.add_parser(
-        "validate", help="report every problem of a payload, as its provider sees it"
+
+def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = _command(
+        commands,
+        "validate",
+        "report every problem of a payload, as its provider sees it",
+        [
+            "--format cohere_v2 --kind request request.json",
+            "--format xinference --kind request --jsonl requests.log",
+        ],
+        _validate,
     )
-    check.add_argument(
-        "--format", required=True, type=_format_name, help="the format to validate against"
-    )
-    check.add_argument("--kind", required=True, choices=KINDS, help="what the input is")
+    _format_option(check, "--format", "the format to validate against")
+    _kind_option(check, "what the input is")
     _input(check)
-    check.set_defaults(handler=_validate)
 
-    find = commands.add_parser("detect", help="say which formats and kinds a payload could be")
-    find.add_argument("--kind", choices=KINDS, help="only consider this kind")
-    _input(find)
-    find.set_defaults(handler=_detect)
 
-    schema = commands.add_parser(
-        "schema", help="print the JSON Schema of a format's request, response or error"
+def _add_detect(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    find = _command(
+        commands,
+        "detect",
+        "say which formats and kinds a payload could be",
+        ["payload.json", "--kind response --jsonl responses.log"],
+        _detect,
     )
-    schema.add_argument("--format", required=True, type=_format_name, help="the format")
-    schema.add_argument("--kind", required=True, choices=KINDS, help="request, response or error")
-    schema.set_defaults(handler=_schema)
+    _kind_option(find, "only consider this kind", required=False)
+    _input(find)
 
-    matrix = commands.add_parser("formats", help="print which format expresses which feature")
-    matrix.set_defaults(handler=_formats)
+
+def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    schema = _command(
+        commands,
+        "schema",
+        "print the JSON Schema of a format's request, response or error",
+        ["--format cohere_v2 --kind response"],
+        _schema,
+    )
+    _format_option(schema, "--format", "the format")
+    _kind_option(schema, "request, response or error")
+
+
+def _add_formats(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    _command(commands, "formats", "print which format expresses which feature", [""], _formats)
+
+
+_COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
+    _add_convert,
+    _add_validate,
+    _add_detect,
+    _add_schema,
+    _add_formats,
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    error_only = f"; error bodies also {', '.join(ERROR_ONLY)}" if ERROR_ONLY else ""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            f"Convert, validate and describe rerank API payloads ({', '.join(FORMATS)}"
+            f"{error_only})."
+        ),
+        epilog=f"Run '{PROG} COMMAND --help' for a command's options and an example.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in _COMMANDS:
+        add(commands)
     return parser
 
 
-def _open(path: str) -> BinaryIO:
-    return sys.stdin.buffer if path == "-" else open(path, "rb")
+def _open(path: str, err: TextIO) -> BinaryIO:
+    if path != "-":
+        return open(path, "rb")
+    if sys.stdin.isatty():  # a person at a terminal: say what we wait for
+        print(
+            f"{PROG}: reading a payload from stdin (end it with Ctrl-D), or give a FILE",
+            file=err,
+            flush=True,
+        )
+    return sys.stdin.buffer
 
 
-def _payloads(args: argparse.Namespace) -> Iterator[tuple[str, bytes]]:
+def _payloads(args: argparse.Namespace, err: TextIO) -> Iterator[tuple[str, bytes]]:
     """(where, payload) for the input: the whole file, or each non-blank line of it."""
-    file = _open(args.input)
+    file = _open(args.input, err)
     try:
         if not args.jsonl:
-            yield "", file.read()
+            payload = file.read()
+            if not payload.strip():
+                name = "stdin" if args.input == "-" else args.input
+                raise _InputError(f"{name} is empty: there is no payload to read")
+            yield "", payload
             return
         for number, line in enumerate(file, 1):
             if line.strip():
@@ -146,11 +251,30 @@ def _payloads(args: argparse.Namespace) -> Iterator[tuple[str, bytes]]:
             file.close()
 
 
+def _jsonl_hint(args: argparse.Namespace, payload: bytes, err: TextIO) -> None:
+    """After a failure: if the input looks like one JSON payload per line, say `--jsonl`."""
+    lines = [line for line in payload.splitlines() if line.strip()]
+    if args.jsonl or len(lines) < 2:
+        return
+    try:
+        msgspec.json.decode(payload)
+    except msgspec.DecodeError:
+        try:
+            msgspec.json.decode(lines[0])
+        except msgspec.DecodeError:
+            return
+        print(f"{PROG}: hint: the input has one JSON value per line; add --jsonl", file=err)
+
+
 def _formats_of(args: argparse.Namespace, *names: str) -> None:
     if args.kind != "error":
         for name in names:
             if name not in FORMATS:
                 raise _UsageError(f"{name} has error bodies only (--kind error)")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -159,29 +283,39 @@ def _convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _UsageError("--request only applies to --kind response")
     if args.kind != "error" and (args.status is not None or args.content_type):
         raise _UsageError("--status and --content-type only apply to --kind error")
-    request = _request(args) if args.request else None
+    request = _request(args, err) if args.request else None
+    if args.kind == "response" and request is None:
+        print(
+            f"{PROG}: warning: without --request, results are not sorted, cut to top_n,"
+            " checked or filled in from it",
+            file=err,
+        )
     failures: Counter[str] = Counter()
     converted = 0
-    for where, payload in _payloads(args):
+    for where, payload in _payloads(args, err):
         try:
-            body = _convert_one(args, payload, request, err)
+            body = _convert_one(args, payload, request, where, err)
         except RerankFormatError as exc:
             failures[_slug(exc)] += 1
-            print(f"rerank-formats: {where}{exc}", file=err)
+            print(f"{PROG}: {where}{exc}", file=err)
+            _jsonl_hint(args, payload, err)
             continue
         converted += 1
         if args.pretty and not args.jsonl:
             body = msgspec.json.format(body, indent=2)
         out.write(body.decode() + "\n")
     if args.jsonl:
-        _summary(
-            err, f"{converted + sum(failures.values())} payloads: {converted} converted", failures
-        )
+        total = converted + sum(failures.values())
+        _summary(err, f"{_plural(total, 'payload')}: {converted} converted", failures)
     return 1 if failures else 0
 
 
 def _convert_one(
-    args: argparse.Namespace, payload: bytes, request: RerankRequest | None, err: TextIO
+    args: argparse.Namespace,
+    payload: bytes,
+    request: RerankRequest | None,
+    where: str,
+    err: TextIO,
 ) -> bytes:
     on_loss: OnLoss = args.on_loss
     if args.kind == "request":
@@ -189,12 +323,20 @@ def _convert_one(
             lambda: convert_request(payload, read=args.read, write=args.write, on_loss=on_loss), err
         )
     if args.kind == "response":
-        return _warned(
+        body = _warned(
             lambda: convert_response(
                 payload, read=args.read, write=args.write, request=request, on_loss=on_loss
             ),
             err,
         )
+        if request is None:  # say what the client's own schema would refuse
+            for problem in validate(body, format=args.write, kind="response"):
+                if problem.severity == "error":
+                    print(
+                        f"{PROG}: {where}warning: not a valid {args.write} response: {problem}",
+                        file=err,
+                    )
+        return body
     status, body = convert_error(
         payload,
         read=args.read,
@@ -202,66 +344,72 @@ def _convert_one(
         status=args.status,
         content_type=args.content_type,
     )
-    print(f"rerank-formats: status {status}", file=err)
+    print(f"{PROG}: status {status}", file=err)
     return body
 
 
 def _warned(convert: Callable[[], bytes], err: TextIO) -> bytes:
-    import warnings
-
-    from .errors import LossWarning
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LossWarning)
         body = convert()
     for warning in caught:
-        print(f"rerank-formats: warning: {warning.message}", file=err)
+        print(f"{PROG}: warning: {warning.message}", file=err)
     return body
 
 
-def _request(args: argparse.Namespace) -> RerankRequest:
+def _request(args: argparse.Namespace, err: TextIO) -> RerankRequest:
     if args.request == "-" and args.input == "-":
         raise _UsageError("--request and the input cannot both be stdin")
-    with _open(args.request) as file:
+    with _open(args.request, err) as file:
         return decode_request(file.read(), format=args.request_format or args.write)
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _formats_of(args, args.format)
-    counts: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
+    warned: Counter[str] = Counter()
     payloads = invalid = 0
-    for where, payload in _payloads(args):
+    for where, payload in _payloads(args, err):
         payloads += 1
         problems = validate(payload, format=args.format, kind=args.kind)
         invalid += any(p.severity == "error" for p in problems)
         for problem in problems:
-            counts[problem.type] += 1
+            (errors if problem.severity == "error" else warned)[problem.type] += 1
             tag = "" if problem.severity == "error" else " [warning]"
             out.write(f"{where}{problem}{tag}\n")
+        if _is_malformed(problems):
+            _jsonl_hint(args, payload, err)
     if args.jsonl:
-        _summary(err, f"{payloads} payloads: {payloads - invalid} valid, {invalid} invalid", counts)
+        headline = f"{_plural(payloads, 'payload')}: {payloads - invalid} valid, {invalid} invalid"
+        _summary(err, headline, errors, warned)
     return 1 if invalid else 0
+
+
+def _is_malformed(problems: Sequence[Problem]) -> bool:
+    return any(p.type == "invalid_json" for p in problems)
 
 
 def _detect(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     best: Counter[str] = Counter()
     payloads = 0
-    for where, payload in _payloads(args):
+    for where, payload in _payloads(args, err):
         payloads += 1
         matches = detect(payload, kind=args.kind)
         if not matches:
             best["none"] += 1
             out.write(f"{where}no format: the payload is valid as none of them\n")
+            _jsonl_hint(args, payload, err)
             continue
         best[f"{matches[0].format} {matches[0].kind}"] += 1
         for match in matches if not args.jsonl else matches[:1]:
             out.write(f"{where}{match.format} {match.kind}: {match.reason}\n")
     if args.jsonl:
-        _summary(err, f"{payloads} payloads, by best match", best)
+        _summary(err, f"{_plural(payloads, 'payload')}, by best match", best)
     return 1 if best["none"] else 0
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    _formats_of(args, args.format)
     schema = json_schema(format=args.format, kind=args.kind)
     out.write(msgspec.json.format(msgspec.json.encode(schema), indent=2).decode() + "\n")
     return 0
@@ -288,25 +436,45 @@ def _slug(error: RerankFormatError) -> str:
     return "loss" if isinstance(error, LossyConversionError) else type(error).__name__
 
 
-def _summary(err: TextIO, headline: str, counts: Counter[str]) -> None:
-    detail = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
-    print(f"rerank-formats: {headline}" + (f" ({detail})" if detail else ""), file=err)
+def _summary(
+    err: TextIO, headline: str, counts: Counter[str], warned: Counter[str] | None = None
+) -> None:
+    """`headline (a 1, b 2)`, or with warnings: `headline; errors: a 1; warnings: c 1`."""
+
+    def detail(counter: Counter[str]) -> str:
+        return ", ".join(f"{kind} {count}" for kind, count in sorted(counter.items()))
+
+    if warned is None:
+        print(f"{PROG}: {headline}" + (f" ({detail(counts)})" if counts else ""), file=err)
+        return
+    parts = [headline]
+    parts += [f"errors: {detail(counts)}"] if counts else []
+    parts += [f"warnings: {detail(warned)}"] if warned else []
+    print(f"{PROG}: " + "; ".join(parts), file=err)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (130 when interrupted with Ctrl-C)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
+        handler: Handler = args.handler
         return handler(args, sys.stdout, sys.stderr)
     except _UsageError as exc:
-        parser.error(str(exc))
-    except RerankFormatError as exc:
-        print(f"rerank-formats: {exc}", file=sys.stderr)
+        command: argparse.ArgumentParser = args.command_parser
+        command.error(str(exc))
+    except (RerankFormatError, _InputError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         sys.stderr.close()
         return 0
     except OSError as exc:
-        print(f"rerank-formats: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        print(f"{PROG}: {exc.filename}: {exc.strerror}", file=sys.stderr)
     return 1

@@ -41,7 +41,15 @@ from .errors import (
 from .formats._base import Payload, Sink, unknown_fields
 from .formats._errors import status_class
 from .limits import DEFAULT_LIMITS, Limits
-from .registry import ERROR_FORMATS, ErrorFormat, Format, get_error_format, get_format
+from .registry import (
+    ERROR_FORMATS,
+    ErrorFormat,
+    ErrorFormatName,
+    Format,
+    FormatName,
+    get_error_format,
+    get_format,
+)
 
 __all__ = [
     "OnLoss",
@@ -65,7 +73,9 @@ _POLICIES = ("raise", "warn", "ignore")
 _score = operator.attrgetter("relevance_score")
 
 
-def decode_request(data: Payload, *, format: str, limits: Limits | None = None) -> RerankRequest:
+def decode_request(
+    data: Payload, *, format: FormatName, limits: Limits | None = None
+) -> RerankRequest:
     """Read a rerank request in `format` into the canonical model.
 
     Args:
@@ -76,7 +86,7 @@ def decode_request(data: Payload, *, format: str, limits: Limits | None = None) 
 
     Returns:
         The canonical request; whatever `format` said beyond Jina's fields is in its
-        `extensions`.
+            `extensions`.
 
     Raises:
         UnknownFormatError: `format` is not registered.
@@ -84,7 +94,8 @@ def decode_request(data: Payload, *, format: str, limits: Limits | None = None) 
 
     Examples:
         >>> import rerank_formats as rf
-        >>> req = rf.decode_request(b'{"query": "q", "documents": ["a"]}', format="cohere_v1")
+        >>> body = b'{"query": "q", "documents": ["a"]}'
+        >>> req = rf.decode_request(body, format="cohere_v1")
         >>> req.return_documents  # Cohere v1's default, made explicit
         False
     """
@@ -96,7 +107,9 @@ def decode_request(data: Payload, *, format: str, limits: Limits | None = None) 
     return request
 
 
-def encode_request(request: RerankRequest, *, format: str, on_loss: OnLoss = "raise") -> bytes:
+def encode_request(
+    request: RerankRequest, *, format: FormatName, on_loss: OnLoss = "raise"
+) -> bytes:
     """Write a canonical request as `format` would accept it.
 
     Only what the provider accepts is written: no `null` where it wants the key absent,
@@ -130,7 +143,7 @@ def encode_request(request: RerankRequest, *, format: str, on_loss: OnLoss = "ra
 def decode_response(
     data: Payload,
     *,
-    format: str,
+    format: FormatName,
     request: RerankRequest | None = None,
     limits: Limits | None = None,
 ) -> RerankResponse:
@@ -164,7 +177,7 @@ def decode_response(
 def encode_response(
     response: RerankResponse,
     *,
-    format: str,
+    format: FormatName,
     request: RerankRequest | None = None,
     on_loss: OnLoss = "raise",
 ) -> bytes:
@@ -199,8 +212,8 @@ def encode_response(
 def convert_request(
     data: Payload,
     *,
-    read: str,
-    write: str,
+    read: FormatName,
+    write: FormatName,
     on_loss: OnLoss = "raise",
     limits: Limits | None = None,
 ) -> bytes:
@@ -209,12 +222,12 @@ def convert_request(
     Examples:
         >>> import rerank_formats as rf
         >>> rf.convert_request(
-        ...     b'{"model": "jina-reranker-v2-base-multilingual", "query": "q",'
+        ...     b'{"model": "jina-reranker-v3", "query": "q",'
         ...     b' "documents": [{"text": "a"}], "top_n": 1}',
         ...     read="jina",
-        ...     write="cohere-v2",
+        ...     write="cohere_v2",
         ... )
-        b'{"model":"jina-reranker-v2-base-multilingual","query":"q","documents":["a"],"top_n":1}'
+        b'{"model":"jina-reranker-v3","query":"q","documents":["a"],"top_n":1}'
     """
     target = get_format(write)
     _check_policy(on_loss)
@@ -225,21 +238,62 @@ def convert_request(
 def convert_response(
     data: Payload,
     *,
-    read: str,
-    write: str,
-    request: RerankRequest | None = None,
+    read: FormatName,
+    write: FormatName,
+    request: RerankRequest | Payload | None = None,
+    request_format: FormatName | None = None,
     on_loss: OnLoss = "raise",
     limits: Limits | None = None,
 ) -> bytes:
     """Translate a response body from format `read` to format `write`.
 
-    `request` is the canonical request the response answers, as the proxy decoded it from
-    its client (see `decode_response` for what it is used for).
+    A gateway's one call: the upstream's response body and the client's request body in,
+    the client's response body out.
+
+    Args:
+        data: the response body, in `read` (the upstream's format).
+        read: the format of `data`.
+        write: the format to write (the client's).
+        request: the request the response answers: the client's request body as it came
+            (`bytes`, `str` or parsed JSON, in `request_format`), or the canonical request
+            decoded from it (which saves decoding it again). Results are then sorted, cut to
+            its `top_n`, checked and filled as `decode_response` says.
+        request_format: the format of a `request` body; by default `write`, since the
+            client that sent the request reads the response.
+        on_loss: `"raise"`, `"warn"` or `"ignore"`, as in `encode_request`.
+        limits: what to accept in `data` and in a `request` body (`DEFAULT_LIMITS` when
+            None).
+
+    Returns:
+        The JSON body for the client.
+
+    Raises:
+        UnknownFormatError: a format is not registered.
+        DecodeError: `data` is not a valid response in `read`, a `request` body is not a
+            valid request in `request_format`, or an index is out of range or repeated for
+            the request.
+        LossyConversionError: under `on_loss="raise"`, when something would be lost.
+        RerankFormatError: `request_format` was given with a canonical request.
+
+    Examples:
+        >>> import rerank_formats as rf
+        >>> rf.convert_response(
+        ...     b'{"results": [{"index": 0, "relevance_score": 0.5}]}',
+        ...     read="cohere_v2",
+        ...     write="jina",
+        ...     request=b'{"model": "m", "query": "q", "documents": ["a"]}',
+        ... )
+        b'{"model":"m","usage":null,"results":[{"index":0,"relevance_score":0.5,...}]}'
     """
     source = get_format(read)
     target = get_format(write)
     _check_policy(on_loss)
-    response = _decode_response(source, data, limits or DEFAULT_LIMITS)
+    limits = limits or DEFAULT_LIMITS
+    if request is not None and not isinstance(request, RerankRequest):
+        request = decode_request(request, format=request_format or target.NAME, limits=limits)
+    elif request_format is not None:
+        raise RerankFormatError("request_format only applies to a request body")
+    response = _decode_response(source, data, limits)
     if request is not None:
         response = _in_context(response, request, fill=_echoes(target), format=source.NAME)
     return _write(target, "response", response, on_loss)
@@ -474,7 +528,7 @@ _SNIPPET = 80
 def decode_error(
     data: Payload | None,
     *,
-    format: str,
+    format: ErrorFormatName,
     status: int | None = None,
     content_type: str | None = None,
     limits: Limits | None = None,
@@ -502,8 +556,10 @@ def decode_error(
     Examples:
         >>> import rerank_formats as rf
         >>> error = rf.decode_error(
-        ...     b"Internal Server Error: 1 validation error for RerankRequest", format="xinference",
-        ...     content_type="text/plain")
+        ...     b"Internal Server Error: 1 validation error for RerankRequest",
+        ...     format="xinference",
+        ...     content_type="text/plain",
+        ... )
         >>> (error.status, error.message)
         (500, '1 validation error for RerankRequest')
     """
@@ -529,7 +585,7 @@ def decode_error(
     )
 
 
-def encode_error(error: RerankError, *, format: str) -> tuple[int, bytes]:
+def encode_error(error: RerankError, *, format: ErrorFormatName) -> tuple[int, bytes]:
     """Write a canonical error as `format`'s server would send it.
 
     The status is kept when `format` declares it; otherwise it is mapped (an exhausted
@@ -561,8 +617,8 @@ def encode_error(error: RerankError, *, format: str) -> tuple[int, bytes]:
 def convert_error(
     data: Payload | None,
     *,
-    read: str,
-    write: str,
+    read: ErrorFormatName,
+    write: ErrorFormatName,
     status: int | None = None,
     content_type: str | None = None,
 ) -> tuple[int, bytes]:
@@ -571,8 +627,12 @@ def convert_error(
 
     Examples:
         >>> import rerank_formats as rf
-        >>> rf.convert_error(b'{"message": "invalid api token"}', read="cohere_v2", write="jina",
-        ...                  status=401)
+        >>> rf.convert_error(
+        ...     b'{"message": "invalid api token"}',
+        ...     read="cohere_v2",
+        ...     write="jina",
+        ...     status=401,
+        ... )
         (401, b'{"detail":"invalid api token"}')
     """
     target = get_error_format(write)

@@ -32,11 +32,12 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True):
     Examples:
         >>> import rerank_formats as rf
         >>> strict = rf.Limits(max_documents=2)
-        >>> rf.decode_request(b'{"query": "q", "documents": ["a", "b", "c"]}',
-        ...                   format="cohere_v1", limits=strict)
-        Traceback (most recent call last):
-        ...
-        rerank_formats.errors.DecodeError: invalid cohere_v1 request: 3 documents; the limit is 2 (at $.documents)
+        >>> body = b'{"query": "q", "documents": ["a", "b", "c"]}'
+        >>> try:
+        ...     rf.decode_request(body, format="cohere_v1", limits=strict)
+        ... except rf.DecodeError as error:
+        ...     print(error)
+        invalid cohere_v1 request: 3 documents; the limit is 2 (at $.documents)
     """
 
     max_bytes: int = 16 * 1024 * 1024

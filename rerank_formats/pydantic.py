@@ -60,20 +60,26 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 import msgspec.inspect as mi
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-    create_model,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+
+from ._extras import missing_extra
+
+try:
+    from pydantic import (
+        AfterValidator,
+        BaseModel,
+        ConfigDict,
+        Field,
+        Strict,
+        create_model,
+        model_validator,
+    )
+    from pydantic_core import PydanticCustomError
+except ImportError as error:
+    raise missing_extra(error, module="pydantic", extra="pydantic") from error
 
 from .errors import DecodeError
 from .formats import _cohere, xinference as _xinference
-from .registry import ERROR_FORMATS, FORMATS, get_codec
+from .registry import ERROR_FORMATS, FORMATS, ErrorFormatName, get_codec
 from .schema import _documentation, _name
 from .validation import Kind
 
@@ -270,10 +276,12 @@ def _create(name: str, summary: str, base: type[_Wire], fields: dict[str, Any]) 
     return created
 
 
-_BUILDERS = {name: _Builder(name) for name in ERROR_FORMATS}  # cheap: models come on first use
+_BUILDERS: dict[str, _Builder] = {
+    name: _Builder(name) for name in ERROR_FORMATS
+}  # cheap: models come on first use
 
 
-def model(format: str, kind: Kind) -> type[BaseModel]:
+def model(format: ErrorFormatName, kind: Kind) -> type[BaseModel]:
     """The pydantic model of a format's request, response or error body.
 
     Args:

@@ -7,7 +7,7 @@ for a format that only has error bodies, in `_ERROR_ONLY`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from .canonical import RerankError, RerankRequest, RerankResponse
 from .errors import RerankFormatError, UnknownFormatError, excerpt
@@ -20,7 +20,9 @@ __all__ = [
     "FEATURES",
     "FORMATS",
     "ErrorFormat",
+    "ErrorFormatName",
     "Format",
+    "FormatName",
     "get_codec",
     "get_error_format",
     "get_format",
@@ -29,12 +31,19 @@ __all__ = [
 
 M = TypeVar("M")
 
+FormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference"]
+"""The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
+registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time)."""
+
+ErrorFormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference", "openai"]
+"""The name of a format whose error bodies can be read and written: `ERROR_FORMATS`."""
+
 
 class ErrorFormat(Protocol):
     """What a format module provides for error bodies (checked by mypy)."""
 
     @property
-    def NAME(self) -> str: ...  # noqa: N802
+    def NAME(self) -> ErrorFormatName: ...  # noqa: N802
     @property
     def PROVIDER(self) -> str: ...  # noqa: N802
     @property
@@ -56,7 +65,7 @@ class Format(ErrorFormat, Protocol):
     """What every request-and-response format module provides (checked by mypy)."""
 
     @property
-    def NAME(self) -> str: ...  # noqa: N802 - module constants are upper case
+    def NAME(self) -> FormatName: ...  # noqa: N802 - module constants are upper case
     @property
     def SUPPORTS(self) -> frozenset[str]: ...  # noqa: N802
     @property
@@ -77,14 +86,17 @@ class Format(ErrorFormat, Protocol):
 
 _MODULES: dict[str, Format] = {m.NAME: m for m in (jina, cohere_v1, cohere_v2, xinference)}
 
-FORMATS: tuple[str, ...] = tuple(_MODULES)
+# The Literals are written out for type checkers; a test keeps them equal to these tuples.
+FORMATS: tuple[FormatName, ...] = cast("tuple[FormatName, ...]", tuple(_MODULES))
 """The registered format names: `("jina", "cohere_v1", "cohere_v2", "xinference")`."""
 
 
 _ERROR_ONLY: dict[str, ErrorFormat] = {openai.NAME: openai}
 _ERROR_MODULES: dict[str, ErrorFormat] = {**_MODULES, **_ERROR_ONLY}
 
-ERROR_FORMATS: tuple[str, ...] = tuple(_ERROR_MODULES)
+ERROR_FORMATS: tuple[ErrorFormatName, ...] = cast(
+    "tuple[ErrorFormatName, ...]", tuple(_ERROR_MODULES)
+)
 """The formats whose error bodies can be read and written: `FORMATS` and `"openai"` (the
 `{"error": {...}}` envelope of OpenAI-style gateways)."""
 
@@ -144,22 +156,23 @@ def get_codec(name: str, kind: str) -> Codec[Any]:
 FEATURES: dict[str, str] = {
     "model": "`model` in requests",
     "top_n": "`top_n`",
-    "return_documents": "`return_documents` (whether results echo documents)",
+    "return_documents": "`return_documents`",
     "truncation": "`truncation` (Jina's switch)",
-    "max_doc_length": "a token limit per document (`max_doc_length`, `max_tokens_per_doc`)",
+    "max_doc_length": "a token limit per document",
     "return_embeddings": "`return_embeddings` (Jina v3)",
     "image_documents": "image documents (jina-reranker-m0)",
-    "object_query": "a query given as an object (legacy Jina)",
+    "object_query": "an object query (legacy Jina)",
     "response_documents": "documents echoed in results",
-    "image_echo": "image documents echoed in results",
-    "object_echo": "document objects echoed whole in results",
+    "image_echo": "image documents echoed",
+    "object_echo": "document objects echoed whole",
     "response_model": "`model` in responses",
     "embeddings": "embeddings in results (Jina v3)",
     "token_usage": "token usage in responses",
-    "usage_split": "usage split into prompt and completion tokens",
-    "reports_tokens": "the provider can report token usage (what Xinference's `return_len` asks)",
+    "usage_split": "usage split: prompt and completion",
+    "reports_tokens": "can report token usage (`return_len`)",
 }
-"""The canonical features a format may express exactly (the names in each `SUPPORTS`)."""
+"""The canonical features a format may express exactly (the names in each `SUPPORTS`), each
+with a short description (at most 38 characters: the support matrix fits 80 columns)."""
 
 
 def support_matrix() -> list[tuple[str, dict[str, bool]]]:

@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from .registry import get_codec, get_error_format
+from .registry import ErrorFormatName, get_codec, get_error_format
 
 __all__ = ["SCHEMA_DIALECT", "json_schema"]
 
@@ -26,7 +26,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ENTRY = re.compile(r"^(?P<name>\w+): (?P<text>.*)$")
 
 
-def json_schema(*, format: str, kind: str) -> dict[str, Any]:
+def json_schema(*, format: ErrorFormatName, kind: str) -> dict[str, Any]:
     """The JSON Schema (2020-12) of a format's request, response or error body.
 
     Args:
@@ -60,7 +60,8 @@ def json_schema(*, format: str, kind: str) -> dict[str, Any]:
     schema = {
         "$schema": SCHEMA_DIALECT,
         "title": f"{module.NAME} {kind}",
-        "description": f"A {module.PROVIDER} rerank {kind} body, as rerank_formats reads it.",
+        "description": f"A rerank {kind} body in the {module.NAME} format, as rerank_formats"
+        " reads it.",
         **root,
         "$defs": dict(sorted(definitions.items())),
     }

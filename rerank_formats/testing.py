@@ -27,8 +27,14 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from hypothesis import assume, strategies as st
 from msgspec import UNSET
+
+from ._extras import missing_extra
+
+try:
+    from hypothesis import assume, strategies as st
+except ImportError as error:
+    raise missing_extra(error, module="testing", extra="testing") from error
 
 from .canonical import (
     Document,
@@ -42,7 +48,7 @@ from .canonical import (
     Usage,
 )
 from .convert import encode_error, encode_request, encode_response
-from .registry import get_error_format, get_format
+from .registry import ErrorFormatName, FormatName, get_error_format, get_format
 from .validation import validate
 
 __all__ = [
@@ -188,11 +194,11 @@ def canonical_responses(
     )
 
 
-def _no_errors(body: bytes, format: str, kind: Any) -> bool:
+def _no_errors(body: bytes, format: ErrorFormatName, kind: Any) -> bool:
     return not any(p.severity == "error" for p in validate(body, format=format, kind=kind))
 
 
-def requests(format: str) -> st.SearchStrategy[bytes]:
+def requests(format: FormatName) -> st.SearchStrategy[bytes]:
     """Request bodies that `format`'s provider accepts (no error from `validate`)."""
     module = get_format(format)
 
@@ -204,7 +210,9 @@ def requests(format: str) -> st.SearchStrategy[bytes]:
     return canonical_requests(module.SUPPORTS, valid=True).map(encode)
 
 
-def responses(format: str, *, request: RerankRequest | None = None) -> st.SearchStrategy[bytes]:
+def responses(
+    format: FormatName, *, request: RerankRequest | None = None
+) -> st.SearchStrategy[bytes]:
     """Response bodies `format`'s server could send; for `request`, ones that answer it."""
     module = get_format(format)
 
@@ -214,7 +222,7 @@ def responses(format: str, *, request: RerankRequest | None = None) -> st.Search
     return canonical_responses(module.SUPPORTS, request=request).map(encode)
 
 
-def errors(format: str) -> st.SearchStrategy[tuple[int, bytes]]:
+def errors(format: ErrorFormatName) -> st.SearchStrategy[tuple[int, bytes]]:
     """`(status, body)` error responses as `format`'s server sends them."""
     module = get_error_format(format)
     error = st.builds(

@@ -22,7 +22,14 @@ from .errors import DecodeError, excerpt
 from .formats._base import Codec, Payload
 from .formats._checks import Report, Severity
 from .limits import DEFAULT_LIMITS, Limits, too_deep
-from .registry import ERROR_FORMATS, FORMATS, get_codec, get_error_format
+from .registry import (
+    ERROR_FORMATS,
+    FORMATS,
+    ErrorFormatName,
+    get_codec,
+    get_error_format,
+    get_format,
+)
 
 __all__ = ["Kind", "Match", "Problem", "detect", "validate"]
 
@@ -59,8 +66,9 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
     Attributes:
         format: the format's name.
         kind: `"request"`, `"response"` or `"error"`.
-        reason: why, in one line: the keys that only this format uses, and whether another
-            format fits the payload just as well.
+        reason: why, in one line: how many top-level keys the format knows, the keys that
+            only it uses, whether another format fits the payload just as well, and the
+            warnings (`2 warnings: string_boolean at $.return_documents, $.return_len`).
         ambiguous: another match fits just as well (the same keys known, the same warnings).
         warnings: what `validate` warns about for this format and kind.
     """
@@ -73,7 +81,7 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def validate(
-    data: Payload, *, format: str, kind: Kind, limits: Limits | None = None
+    data: Payload, *, format: ErrorFormatName, kind: Kind, limits: Limits | None = None
 ) -> tuple[Problem, ...]:
     """Every problem the provider of `format` would have with a payload; empty when valid.
 
@@ -127,9 +135,9 @@ def _refusal(format: str, kind: str, body: Any, limits: Limits) -> DecodeError |
     """What the decoder refuses in `body`, if anything: validation never accepts less."""
     try:
         if kind == "request":
-            decode_request(body, format=format, limits=limits)
+            decode_request(body, format=get_format(format).NAME, limits=limits)
         elif kind == "response":
-            decode_response(body, format=format, limits=limits)
+            decode_response(body, format=get_format(format).NAME, limits=limits)
         else:
             module = get_error_format(format)
             module.error_to_canonical(*module.ERROR.convert(body, limits), None)
@@ -183,21 +191,28 @@ def detect(
         names = ERROR_FORMATS if each_kind == "error" else FORMATS
         others = [get_codec(n, each_kind).fields for n in names if n != name]
         own = sorted((keys & fields).difference(*others))
-        known, warned = len(keys & fields), len(problems)
-        reason = (
-            f"valid {name} {each_kind}: knows {known} of {len(keys)} top-level keys, "
-            f"{warned} warning{'' if warned == 1 else 's'}"
-        )
+        reason = f"knows {len(keys & fields)} of {len(keys)} top-level keys"
         if own:
             reason += "; only it uses " + ", ".join(f"`{excerpt(k)}`" for k in own)
         if peers:
             reason += "; equally valid as " + ", ".join(peers)
+        if problems:
+            reason += f"; {len(problems)} warning{'' if len(problems) == 1 else 's'}: "
+            reason += _named(problems)
         matches.append(
             Match(
                 format=name, kind=each_kind, reason=reason, ambiguous=bool(peers), warnings=problems
             )
         )
     return tuple(matches)
+
+
+def _named(problems: tuple[Problem, ...]) -> str:
+    """`string_boolean at $.a, $.b; unknown_field at $.c`: the problems by type."""
+    paths: dict[str, list[str]] = {}
+    for problem in problems:
+        paths.setdefault(problem.type, []).append(problem.path)
+    return "; ".join(f"{type} at {', '.join(where)}" for type, where in paths.items())
 
 
 def _read(codec: Codec[Any], data: Payload, limits: Limits) -> object:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import shlex
+import signal
 import subprocess
 import sys
+import time
 
+import pytest
 from helpers import RECORDED, ROOT
+
+import rerank_formats as rf
+from rerank_formats.cli import _parser
 
 V2 = RECORDED / "cohere_v2"
 
@@ -53,8 +62,8 @@ def test_a_decode_error_is_one_line_with_its_path() -> None:
         "convert", "--kind", "response", "--read", "jina", "--write", "cohere_v2", "-", stdin=body
     )
     assert (result.returncode, result.stdout) == (1, b"")
-    assert result.stderr == (
-        b"rerank-formats: invalid jina response: Expected `int`, got `str` (at $.results[0].index)\n"
+    assert result.stderr.splitlines()[-1] == (
+        b"rerank-formats: invalid jina response: Expected `int`, got `str` (at $.results[0].index)"
     )
 
 
@@ -129,12 +138,68 @@ def test_validate_jsonl_streams_and_summarises() -> None:
         b"line 2: $.documents: there are no documents to rank\n"
         b"line 2: $.top_n: top_n is 0; at least 1 is expected\n"
         b"line 4: $.query: Expected `str | object`, got `int`\n"
-        b"line 5: $: JSON is malformed: object keys must be strings (byte 1)\n"
+        b"line 5: $: JSON is malformed: object keys must be strings (line 1, column 2)\n"
     )
     assert result.stderr == (
-        b"rerank-formats: 4 payloads: 1 valid, 3 invalid "
-        b"(empty_documents 1, invalid_json 1, out_of_range 1, wrong_type 1)\n"
+        b"rerank-formats: 4 payloads: 1 valid, 3 invalid; "
+        b"errors: empty_documents 1, invalid_json 1, out_of_range 1, wrong_type 1\n"
     )
+
+
+def test_validate_jsonl_counts_warnings_apart_from_errors() -> None:
+    lines = (
+        b'{"model": "m", "query": "q", "documents": ["a"], "return_len": "true"}\n'
+        b'{"model": "m", "query": "q"}\n'
+    )
+    result = run("validate", "--format", "xinference", "--kind", "request", "--jsonl", stdin=lines)
+    assert result.returncode == 1
+    assert result.stderr == (
+        b"rerank-formats: 2 payloads: 1 valid, 1 invalid; "
+        b"errors: missing_field 1; warnings: string_boolean 1\n"
+    )
+
+
+def test_jsonl_summaries_say_1_payload() -> None:
+    line = b'{"model": "m", "query": "q", "documents": ["a"]}\n'
+    validated = run("validate", "--format", "jina", "--kind", "request", "--jsonl", stdin=line)
+    assert (validated.returncode, validated.stderr) == (
+        0,
+        b"rerank-formats: 1 payload: 1 valid, 0 invalid\n",
+    )
+    converted = run(
+        "convert", "--kind", "request", "--read", "jina", "--write", "jina", "--jsonl", stdin=line
+    )
+    assert converted.stderr == b"rerank-formats: 1 payload: 1 converted\n"
+    detected = run("detect", "--kind", "error", "--jsonl", stdin=line)
+    assert detected.stderr == b"rerank-formats: 1 payload, by best match (none 1)\n"
+
+
+JSONL = b'{"model": "m", "query": "q", "documents": ["a"]}\n{"model": "m", "query": "r", "documents": ["b"]}\n'
+HINT = b"rerank-formats: hint: the input has one JSON value per line; add --jsonl\n"
+
+
+def test_one_payload_per_line_without_jsonl_gets_a_hint() -> None:
+    validated = run("validate", "--format", "jina", "--kind", "request", stdin=JSONL)
+    assert (validated.returncode, validated.stdout, validated.stderr) == (
+        1,
+        b"$: JSON is malformed: trailing characters (line 2, column 1)\n",
+        HINT,
+    )
+    converted = run(
+        "convert", "--kind", "request", "--read", "jina", "--write", "jina", stdin=JSONL
+    )
+    assert (converted.returncode, converted.stderr) == (
+        1,
+        b"rerank-formats: invalid jina request: JSON is malformed: "
+        b"trailing characters (line 2, column 1) (at $)\n" + HINT,
+    )
+    detected = run("detect", stdin=JSONL)
+    assert (detected.returncode, detected.stderr) == (1, HINT)
+
+
+def test_no_hint_for_a_single_malformed_payload() -> None:
+    result = run("validate", "--format", "jina", "--kind", "request", stdin=b'{"a": 1,\n oops}\n')
+    assert (result.returncode, result.stderr) == (1, b"")
 
 
 def test_convert_jsonl_converts_each_line_and_reports_failures() -> None:
@@ -207,7 +272,8 @@ def test_detect() -> None:
     result = run("detect", str(RECORDED / "xinference/ragflow-1527-request.json"))
     assert (result.returncode, result.stdout) == (
         0,
-        b"xinference request: valid xinference request: knows 5 of 5 top-level keys, 2 warnings; only it uses `return_len`\n",
+        b"xinference request: knows 5 of 5 top-level keys; only it uses `return_len`; "
+        b"2 warnings: string_boolean at $.return_documents, $.return_len\n",
     )
     nothing = run("detect", stdin=b"[1, 2]")
     assert (nothing.returncode, nothing.stdout) == (
@@ -258,7 +324,7 @@ def test_usage_errors_exit_2_with_one_line() -> None:
     assert result.returncode == 2
     assert (
         result.stderr.splitlines()[-1]
-        == b"rerank-formats: error: --status and --content-type only apply to --kind error"
+        == b"rerank-formats convert: error: --status and --content-type only apply to --kind error"
     )
 
 
@@ -267,7 +333,7 @@ def test_detect_jsonl_summarises_the_best_matches() -> None:
     result = run("detect", "--jsonl", stdin=lines)
     assert (result.returncode, result.stdout) == (
         1,
-        b"line 1: cohere_v1 request: valid cohere_v1 request: knows 3 of 3 top-level keys, 0 warnings; only it uses `rank_fields`\n"
+        b"line 1: cohere_v1 request: knows 3 of 3 top-level keys; only it uses `rank_fields`\n"
         b"line 2: no format: the payload is valid as none of them\n",
     )
     assert (
@@ -276,12 +342,32 @@ def test_detect_jsonl_summarises_the_best_matches() -> None:
     )
 
 
-def test_an_error_only_format_for_a_request_is_a_usage_error() -> None:
-    result = run("convert", "--kind", "request", "--read", "openai", "--write", "jina", stdin=b"{}")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("convert", "--kind", "request", "--read", "openai", "--write", "jina"),
+        ("convert", "--kind", "response", "--read", "jina", "--write", "openai"),
+        ("validate", "--kind", "request", "--format", "openai"),
+        ("schema", "--kind", "request", "--format", "openai"),
+    ],
+    ids=lambda args: " ".join(args[:3]),
+)
+def test_an_error_only_format_for_a_request_is_the_same_usage_error(args: tuple[str, ...]) -> None:
+    result = run(*args, stdin=b"{}")
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr.splitlines()[-1] == (
+        f"rerank-formats {args[0]}: error: openai has error bodies only (--kind error)".encode()
+    )
+
+
+def test_an_error_found_after_parsing_prints_the_subcommand_usage() -> None:
+    result = run(
+        "convert", "--kind", "request", "--read", "jina", "--write", "jina", "--request", "r.json"
+    )
     assert result.returncode == 2
-    assert (
-        result.stderr.splitlines()[-1]
-        == b"rerank-formats: error: openai has error bodies only (--kind error)"
+    assert result.stderr.startswith(b"usage: rerank-formats convert [-h] --read FORMAT")
+    assert result.stderr.splitlines()[-1] == (
+        b"rerank-formats convert: error: --request only applies to --kind response"
     )
 
 
@@ -292,3 +378,146 @@ def test_a_closed_pipe_ends_quietly() -> None:
     result = subprocess.run(pipeline, shell=True, capture_output=True, cwd=ROOT)
     assert (result.returncode, result.stderr) == (0, b"")
     assert result.stdout.split() == [b"feature", b"jina", b"cohere_v1", b"cohere_v2", b"xinference"]
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        f"rerank-formats {rf.__version__}\n".encode(),
+        b"",
+    )
+
+
+def _help(*args: str) -> str:
+    result = run(*args, "--help")
+    assert result.returncode == 0
+    return " ".join(result.stdout.decode().split())  # argparse wraps to the terminal width
+
+
+def test_the_help_names_every_format_from_the_registry() -> None:
+    error_only = [name for name in rf.ERROR_FORMATS if name not in rf.FORMATS]
+    assert error_only == ["openai"]
+    names = f"{', '.join(rf.FORMATS)} ({', '.join(error_only)}: --kind error only)"
+    convert = _help("convert")
+    assert f"--read FORMAT the format of the input: {names}" in convert
+    assert f"--write FORMAT the format to write: {names}" in convert
+    assert f"--format FORMAT the format to validate against: {names}" in _help("validate")
+    assert f"--format FORMAT the format: {names}" in _help("schema")
+    assert f"rerank API payloads ({', '.join(rf.FORMATS)}; error bodies also openai)." in _help()
+
+
+def _examples(help_text: str) -> list[str]:
+    """The example commands at the end of a subcommand's help, continuation lines joined."""
+    tail = help_text.split("\nexample:\n" if "\nexample:\n" in help_text else "\nexamples:\n")[1]
+    return [line.strip() for line in tail.replace("\\\n", " ").splitlines() if line.strip()]
+
+
+def test_every_subcommand_help_ends_with_examples_that_parse() -> None:
+    parser = _parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert list(commands)[:5] == ["convert", "validate", "detect", "schema", "formats"]
+    for name in commands:
+        result = run(name, "--help")
+        examples = _examples(result.stdout.decode())
+        assert examples, name
+        for example in examples:
+            argv = shlex.split(example)
+            assert argv[:2] == ["rerank-formats", name]
+            assert parser.parse_args(argv[1:]).command == name
+
+
+@pytest.mark.parametrize("command", ["convert", "validate", "detect"])
+def test_an_empty_stdin_is_one_clear_line(command: str) -> None:
+    options = {
+        "convert": ("--kind", "request", "--read", "jina", "--write", "jina"),
+        "validate": ("--kind", "request", "--format", "jina"),
+        "detect": (),
+    }[command]
+    result = run(command, *options, stdin=b"\n")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        b"",
+        b"rerank-formats: stdin is empty: there is no payload to read\n",
+    )
+
+
+def test_an_empty_file_is_one_clear_line(tmp_path: os.PathLike[str]) -> None:
+    empty = os.path.join(tmp_path, "empty.json")
+    open(empty, "wb").close()
+    result = run("detect", empty)
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"rerank-formats: {empty} is empty: there is no payload to read\n".encode(),
+    )
+
+
+def _on_a_terminal(*args: str) -> tuple[subprocess.Popen[bytes], int]:
+    """The command with stdin on a pseudo-terminal, once it has said that it waits on it."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rerank_formats", *args],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    os.close(terminal)
+    assert process.stderr is not None
+    line = process.stderr.readline()
+    assert line == (
+        b"rerank-formats: reading a payload from stdin (end it with Ctrl-D), or give a FILE\n"
+    )
+    return process, controller
+
+
+def test_stdin_on_a_terminal_says_what_it_waits_for_and_ctrl_d_ends_it() -> None:
+    process, controller = _on_a_terminal("detect")
+    try:
+        os.write(controller, b"\x04")  # Ctrl-D: the end of the input
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        os.close(controller)
+    assert (process.returncode, stdout, stderr) == (
+        1,
+        b"",
+        b"rerank-formats: stdin is empty: there is no payload to read\n",
+    )
+
+
+def test_ctrl_c_exits_130_without_a_traceback() -> None:
+    process, controller = _on_a_terminal("validate", "--format", "jina", "--kind", "request")
+    try:
+        time.sleep(0.2)  # into the read
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        os.close(controller)
+    assert (process.returncode, stdout, stderr) == (130, b"", b"")
+
+
+def test_a_response_without_its_request_is_written_with_warnings() -> None:
+    body = (
+        b'{"results": [{"index": 0, "relevance_score": 0.1}, {"index": 1, "relevance_score": 0.9}]}'
+    )
+    result = run(
+        "convert", "--kind", "response", "--read", "cohere_v2", "--write", "jina", stdin=body
+    )
+    assert (result.returncode, result.stdout) == (
+        0,
+        b'{"results":[{"index":0,"relevance_score":0.1},{"index":1,"relevance_score":0.9}]}\n',
+    )
+    assert result.stderr == (
+        b"rerank-formats: warning: without --request, results are not sorted, cut to top_n,"
+        b" checked or filled in from it\n"
+        b"rerank-formats: warning: not a valid jina response: $.model: Jina's schema requires `model`\n"
+        b"rerank-formats: warning: not a valid jina response: $.usage: Jina's schema requires `usage`\n"
+    )
+
+
+def test_formats_fits_an_80_column_terminal() -> None:
+    from rerank_formats.registry import FEATURES
+
+    assert max(len(description) for description in FEATURES.values()) <= 38
+    lines = run("formats").stdout.decode().splitlines()
+    assert max(len(line) for line in lines) == 73

@@ -166,3 +166,56 @@ def test_filling_documents_is_not_a_loss_for_cohere_v2_clients() -> None:
         "results": [{"index": 1, "relevance_score": 0.9}],
         "meta": {"tokens": {"input_tokens": 7}},
     }
+
+
+def test_a_gateway_passes_the_client_request_body_as_it_came() -> None:
+    from_bytes = rf.convert_response(
+        COHERE_V2_RESPONSE, read="cohere_v2", write="jina", request=JINA_REQUEST
+    )
+    from_canonical = rf.convert_response(
+        COHERE_V2_RESPONSE, read="cohere_v2", write="jina", request=request()
+    )
+    assert from_bytes == from_canonical
+    assert json.loads(from_bytes)["results"][0] == {
+        "index": 2,
+        "relevance_score": 0.9,
+        "document": {"text": "Washington"},
+    }
+    # parsed JSON and str are request bodies too
+    parsed = rf.convert_response(
+        COHERE_V2_RESPONSE, read="cohere_v2", write="jina", request=json.loads(JINA_REQUEST)
+    )
+    assert parsed == from_bytes
+
+
+def test_a_request_body_in_another_format_than_the_response_names_it() -> None:
+    cohere_v1_request = b'{"query": "capital", "documents": ["a", "b", "c"], "top_n": 1}'
+    body = rf.convert_response(
+        COHERE_V2_RESPONSE,
+        read="cohere_v2",
+        write="jina",
+        request=cohere_v1_request,
+        request_format="cohere_v1",
+    )
+    # Cohere v1's default return_documents is false: no documents echoed, no model known
+    assert body == b'{"usage":null,"results":[{"index":2,"relevance_score":0.9}]}'
+
+
+def test_a_bad_request_body_is_a_decode_error_of_the_request() -> None:
+    with pytest.raises(rf.DecodeError) as info:
+        rf.convert_response(
+            COHERE_V2_RESPONSE, read="cohere_v2", write="jina", request=b'{"query": "q"}'
+        )
+    assert str(info.value) == ("invalid jina request: missing required field `model` (at $.model)")
+
+
+def test_request_format_without_a_request_body_is_refused() -> None:
+    with pytest.raises(rf.RerankFormatError) as info:
+        rf.convert_response(
+            COHERE_V2_RESPONSE,
+            read="cohere_v2",
+            write="jina",
+            request=request(),
+            request_format="jina",
+        )
+    assert str(info.value) == "request_format only applies to a request body"

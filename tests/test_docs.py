@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from helpers import ROOT
 
 FENCE = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 
 def examples(page: Path) -> list[str]:
@@ -28,3 +29,56 @@ def test_examples_run(page: Path) -> None:
 
 def test_the_readme_has_examples() -> None:
     assert len(examples(ROOT / "README.md")) >= 3
+
+
+WIDTH = 80
+"""The longest code line the docs show: the content column of the site (mkdocs-material,
+736 px at 13.6 px Roboto Mono) fits about 86 characters without scrolling sideways."""
+
+BLOCK = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```$", re.DOTALL | re.MULTILINE)
+
+
+def _too_wide(text: str) -> list[str]:
+    return [line for line in text.splitlines() if len(line) > WIDTH]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_code_blocks_fit_the_column(page: Path) -> None:
+    """A program's output (`.output`, shown as printed) wraps instead (docs/stylesheets)."""
+    blocks = BLOCK.findall(page.read_text(encoding="utf-8"))
+    assert {
+        line
+        for info, body in blocks
+        if ".output" not in info.split("{")[-1].split()
+        for line in _too_wide(body)
+    } == set()
+
+
+def _example_lines(doc: str) -> list[str]:
+    """The lines of a docstring's `Examples:` section, as the API reference shows them."""
+    lines = inspect.cleandoc(doc).splitlines()
+    shown: list[str] = []
+    inside = False
+    for line in lines:
+        if line.rstrip() in ("Examples:", "Example:"):
+            inside = True
+        elif inside and line and not line.startswith(" "):
+            inside = False
+        elif inside:
+            shown.append(line[4:])
+    return shown
+
+
+def test_docstring_examples_fit_the_column() -> None:
+    import rerank_formats as rf
+    import rerank_formats.pydantic as rf_pydantic
+    import rerank_formats.testing as rf_testing
+
+    documented = [getattr(rf, name) for name in rf.__all__]
+    documented += [rf_pydantic.model, rf_testing.requests, rf_testing.responses]
+    assert {
+        f"{getattr(obj, '__name__', obj)}: {line}"
+        for obj in documented
+        if callable(obj) and obj.__doc__
+        for line in _too_wide("\n".join(_example_lines(obj.__doc__)))
+    } == set()

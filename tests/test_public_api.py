@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import doctest
+import inspect
+import os
+import re
 import subprocess
 import sys
 import types
+import typing
+from pathlib import Path
 
+import msgspec
 import pytest
 from helpers import ROOT
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    tomllib = pytest.importorskip("tomli")
 
 import rerank_formats as rf
 from rerank_formats import canonical, cli, convert, errors, limits, registry, schema, validation
@@ -100,3 +111,152 @@ def test_every_supported_feature_is_described() -> None:
     from rerank_formats.registry import _MODULES, FEATURES
 
     assert set().union(*(m.SUPPORTS for m in _MODULES.values())) == set(FEATURES)
+
+
+def test_the_format_name_literals_are_the_registry() -> None:
+    assert typing.get_args(rf.FormatName) == rf.FORMATS
+    assert typing.get_args(rf.ErrorFormatName) == rf.ERROR_FORMATS
+
+
+FORMAT_PARAMETERS = {"format", "read", "write", "request_format"}
+
+
+def test_public_signatures_take_format_names() -> None:
+    import rerank_formats.pydantic as rf_pydantic
+    import rerank_formats.testing as rf_testing
+
+    functions = [getattr(rf, name) for name in rf.__all__ if inspect.isfunction(getattr(rf, name))]
+    functions += [rf_pydantic.model, rf_testing.requests, rf_testing.responses, rf_testing.errors]
+    typed = {}
+    for function in functions:
+        for name, parameter in inspect.signature(function).parameters.items():
+            if name in FORMAT_PARAMETERS:
+                typed[f"{function.__name__}({name})"] = parameter.annotation
+    assert len(typed) == 19
+    assert {
+        where: annotation
+        for where, annotation in typed.items()
+        if annotation not in ("FormatName", "ErrorFormatName", "FormatName | None")
+    } == {}
+
+
+def test_a_misspelled_format_name_does_not_type_check(tmp_path: Path) -> None:
+    mypy_api = pytest.importorskip("mypy.api")
+    program = tmp_path / "user.py"
+    program.write_text(
+        "import rerank_formats as rf\n"
+        'rf.decode_request(b"{}", format="cohere")\n'
+        'rf.convert_response(b"{}", read="cohere_v2", write="jina", request=b"{}")\n'
+        'rf.encode_error(rf.RerankError(status=500, message="m"), format="openai")\n',
+        encoding="utf-8",
+    )
+    stdout, _, status = mypy_api.run(
+        ["--strict", "--no-incremental", "--cache-dir", os.devnull, str(program)]
+    )
+    assert status == 1
+    assert [line.split(": ", 1)[1] for line in stdout.splitlines()[:-1]] == [
+        'error: Argument "format" to "decode_request" has incompatible type '
+        "\"Literal['cohere']\"; expected \"Literal['jina', 'cohere_v1', 'cohere_v2', "
+        "'xinference']\"  [arg-type]"
+    ]
+
+
+def test_unset_is_exported() -> None:
+    assert rf.UNSET is msgspec.UNSET
+    assert rf.UnsetType is msgspec.UnsetType
+    request = rf.decode_request(b'{"query": "q", "documents": ["a"]}', format="cohere_v1")
+    assert request.top_n is rf.UNSET
+
+
+@pytest.mark.parametrize(
+    ("module", "missing", "extra"),
+    [("pydantic", "pydantic", "pydantic"), ("pydantic", "pydantic_core", "pydantic"),
+     ("testing", "hypothesis", "testing")],
+)  # fmt: skip
+def test_importing_a_module_without_its_extra_says_which_extra(
+    module: str, missing: str, extra: str
+) -> None:
+    code = (
+        f"import sys; sys.modules[{missing!r}] = None  # as if it were not installed\n"
+        f"import rerank_formats.{module}"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"ModuleNotFoundError: rerank_formats.{module} needs {missing}, which the {extra!r}"
+        f" extra installs: pip install 'rerank-formats[{extra}]'"
+    )
+
+
+def test_the_extras_table_matches_pyproject() -> None:
+    from rerank_formats._extras import _PROVIDES
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]
+    for extra, provides in _PROVIDES.items():
+        names = {re.split(r"[<>=!~;\[ ]", r)[0].replace("-", "_") for r in extras[extra]}
+        assert names <= set(provides), extra
+
+
+def _pyproject() -> dict[str, typing.Any]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def test_the_project_metadata_says_where_and_what() -> None:
+    project = _pyproject()
+    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    repository = re.search(r"^repo_url: (\S+)$", mkdocs, re.MULTILINE)
+    site = re.search(r"^site_url: (\S+)$", mkdocs, re.MULTILINE)
+    assert repository and site
+    assert project["urls"] == {
+        "Homepage": repository[1],
+        "Documentation": site[1],
+        "Repository": repository[1],
+        "Issues": f"{repository[1]}/issues",
+        "Changelog": f"{repository[1]}/blob/main/CHANGELOG.md",
+    }
+    assert {
+        "Operating System :: OS Independent",
+        "Framework :: Pydantic :: 2",
+        "Framework :: Hypothesis",
+        "Topic :: Software Development :: Libraries :: Python Modules",
+    } <= set(project["classifiers"])
+    assert project["readme"] == "README.md"
+
+
+MARKDOWN_LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)|^\[[^\]]+\]: (?P<reference>\S+)", re.M)
+
+
+def test_the_readme_reads_well_on_a_package_index() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = [m["target"] or m["reference"] for m in MARKDOWN_LINK.finditer(readme)]
+    assert targets
+    assert [t for t in targets if not t.startswith("https://")] == []  # PyPI has no repository
+    headings = re.findall(r"^## (.+)$", readme, re.MULTILINE)
+    assert headings[:2] == ["Install", "Quickstart: a gateway"]
+    assert readme.index("pip install rerank-formats") < readme.index("make test")
+    assert readme.index("make test") > readme.index("## Contributing")
+
+
+CHANGELOG_HEADING = re.compile(r"^## \[(?P<version>[^\]]+)\](?P<rest>.*)$", re.MULTILINE)
+
+
+def test_the_changelog_has_a_policy_dated_versions_and_links() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## Versioning" in changelog and "[Semantic Versioning]" in changelog
+    headings = CHANGELOG_HEADING.findall(changelog)
+    assert headings[0] == ("Unreleased", "")
+    for version, rest in headings[1:]:
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), version
+        assert re.fullmatch(r" - \d{4}-\d{2}-\d{2}", rest), version
+    links = dict(re.findall(r"^\[([^\]]+)\]: (\S+)$", changelog, re.MULTILINE))
+    repository = _pyproject()["urls"]["Repository"]
+    assert set(links) == {version for version, _ in headings}
+    assert all(link.startswith(f"{repository}/") for link in links.values())
+    released = [version for version, _ in headings[1:]]
+    if released:
+        assert links["Unreleased"] == f"{repository}/compare/v{released[0]}...HEAD"
+    else:
+        assert links["Unreleased"] == f"{repository}/commits/main"
+    assert (ROOT / "CONTRIBUTING.md").exists()

@@ -68,3 +68,12 @@ def test_cohere_requests_refuse_unknown_keys_and_others_allow_them() -> None:
         "Additional properties are not allowed ('top_k' was unexpected)"
     ]
     assert list(opened.iter_errors(body)) == []
+
+
+def test_the_description_reads_well_for_every_format() -> None:
+    assert rf.json_schema(format="openai", kind="error")["description"] == (
+        "A rerank error body in the openai format, as rerank_formats reads it."
+    )
+    assert rf.json_schema(format="cohere_v2", kind="request")["description"] == (
+        "A rerank request body in the cohere_v2 format, as rerank_formats reads it."
+    )

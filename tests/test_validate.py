@@ -347,7 +347,8 @@ def test_detect_names_the_format_and_its_evidence() -> None:
         (
             "xinference",
             "request",
-            "valid xinference request: knows 5 of 5 top-level keys, 2 warnings; only it uses `return_len`",
+            "knows 5 of 5 top-level keys; only it uses `return_len`; "
+            "2 warnings: string_boolean at $.return_documents, $.return_len",
             False,
         ),
     ]
@@ -355,19 +356,21 @@ def test_detect_names_the_format_and_its_evidence() -> None:
         (
             "jina",
             "response",
-            "valid jina response: knows 4 of 4 top-level keys, 0 warnings; only it uses `model`, `object`, `usage`",
+            "knows 4 of 4 top-level keys; only it uses `model`, `object`, `usage`",
             False,
         ),
         (
             "cohere_v2",
             "response",
-            "valid cohere_v2 response: knows 1 of 4 top-level keys, 4 warnings",
+            "knows 1 of 4 top-level keys; "
+            "4 warnings: unknown_field at $.model, $.object, $.usage, $.results[0].document",
             False,
         ),
         (
             "xinference",
             "response",
-            "valid xinference response: knows 1 of 4 top-level keys, 5 warnings",
+            "knows 1 of 4 top-level keys; 5 warnings: unknown_field at $.model, $.object, $.usage; "
+            "document_shape at $.results[0].document; missing_field at $.meta",
             False,
         ),
     ]
@@ -391,13 +394,13 @@ def test_detect_says_when_a_payload_is_ambiguous() -> None:
         (
             "jina",
             "request",
-            "valid jina request: knows 4 of 4 top-level keys, 0 warnings; equally valid as cohere_v1 request",
+            "knows 4 of 4 top-level keys; equally valid as cohere_v1 request",
             True,
         ),
         (
             "cohere_v1",
             "request",
-            "valid cohere_v1 request: knows 4 of 4 top-level keys, 0 warnings; equally valid as jina request",
+            "knows 4 of 4 top-level keys; equally valid as jina request",
             True,
         ),
     ]

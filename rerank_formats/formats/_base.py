@@ -173,10 +173,16 @@ class Codec(Generic[W]):
 
     def parse(self, data: bytes | bytearray | memoryview | str) -> object:
         """JSON text to Python objects, or a `DecodeError`."""
+        if not (data.strip() if isinstance(data, str) else bytes(data).strip()):
+            raise self.error("the body is empty", type="invalid_json")
         try:
             return msgspec.json.decode(data)
         except msgspec.MsgspecError as exc:
-            raise translate(exc, format=self.format, kind=self.kind) from None
+            if str(exc) == "Invalid UTF-8 encoded string":  # msgspec 0.23; 0.19 raised
+                raise self.error("not valid UTF-8", type="invalid_json") from None  # below
+            error = translate(exc, format=self.format, kind=self.kind)
+            message = _line_and_column(error.message, data)
+            raise self.error(message, path=error.path, type=error.type) from None
         except RecursionError:
             raise self.error("nested deeper than the parser allows", type="too_deep") from None
         except UnicodeDecodeError:
@@ -225,6 +231,24 @@ class Codec(Generic[W]):
 
     def error(self, message: str, *, path: str = "$", type: str) -> DecodeError:
         return DecodeError(message, path=path, type=type, format=self.format, kind=self.kind)
+
+
+_BYTE = re.compile(r"\(byte (\d+)\)$")
+
+
+def _line_and_column(message: str, data: bytes | bytearray | memoryview | str) -> str:
+    """msgspec's `(byte 101)` as `(line 3, column 1)`, counted in characters from 1."""
+    found = _BYTE.search(message)
+    if found is None:
+        return message
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    offset = int(found[1])
+    if message.startswith("JSON is malformed: trailing characters"):
+        offset -= 1  # msgspec (0.19 to 0.23) gives the byte after the first trailing one
+    before = raw[: max(offset, 0)]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+    return f"{message[: found.start()]}(line {line}, column {column})"
 
 
 def _open(t: mi.Type) -> bool:
