@@ -147,8 +147,9 @@ def _renamed(schema: Any, names: dict[str, str]) -> Any:
             else _renamed(value, names)
             for key, value in schema.items()
         }
-        if "anyOf" in renamed:
-            renamed["anyOf"].sort(key=lambda member: member == {"type": "null"})
+        members = renamed.get("anyOf")
+        if isinstance(members, list):
+            members.sort(key=lambda member: member == {"type": "null"})
         return renamed
     if isinstance(schema, list):
         return [_renamed(item, names) for item in schema]
