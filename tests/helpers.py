@@ -52,6 +52,8 @@ def native_extensions(value: dict[str, Any]) -> dict[str, rf.Extension]:
             fields=ext.get("fields", {}),
             defaulted=frozenset(ext.get("defaulted", ())),
             results={int(k): v for k, v in ext.get("results", {}).items()},
+            at_default=frozenset(ext.get("at_default", ())),
+            absent=frozenset(ext.get("absent", ())),
         )
         for name, ext in value.items()
     }

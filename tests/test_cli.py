@@ -151,7 +151,9 @@ def test_convert_jsonl_converts_each_line_and_reports_failures() -> None:
         stdin=lines,
     )
     assert result.returncode == 1
-    assert result.stdout == b'{"model":"m","query":"q","documents":["a"],"return_documents":true}\n'
+    assert result.stdout == (
+        b'{"model":"m","query":"q","documents":["a"],"return_documents":true,"return_len":true}\n'
+    )
     assert result.stderr == (
         b"rerank-formats: line 2: invalid jina request: missing required field `model` (at $.model)\n"
         b"rerank-formats: 2 payloads: 1 converted (missing_field 1)\n"

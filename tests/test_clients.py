@@ -193,6 +193,8 @@ def test_cohere_v2_sdk(stacks: dict[str, Stack], upstream: str) -> None:
         "documents": DOCS[upstream],
         "top_n": 2,
         "return_documents": False,
+        # Xinference counts tokens only when asked; a foreign client's request asks (#9)
+        **({"return_len": True} if upstream == "xinference" else {}),
     }
 
 

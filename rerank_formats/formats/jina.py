@@ -72,6 +72,7 @@ from ..canonical import (
     TextDocument,
     Usage,
 )
+from ..errors import LossKind
 from . import _checks
 from ._base import (
     Codec,
@@ -81,6 +82,7 @@ from ._base import (
     Sink,
     Wire,
     WireDocument,
+    defaults_sent,
     document_for_loss,
     extension_map,
     kept,
@@ -110,12 +112,17 @@ SUPPORTS: Final = frozenset(
         "object_echo",
         "embeddings",
         "token_usage",
+        "usage_required",
         "usage_split",
         "reports_tokens",
     }
 )
 
 KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
+
+# What Jina assumes when a key is absent (RerankerV3Request): a value sent at its default says
+# nothing another format could lose.
+DEFAULTS: Final[Mapping[str, object]] = {"max_doc_length": 2048}
 
 D = TypeVar("D")
 OutDocument = str | TextDocument | ImageDocument | dict[str, str]
@@ -201,7 +208,7 @@ RESPONSE: Final = Codec[Response[FastDocument]](
 
 def field_loss(
     kind: str, key: str, value: object, target: str, supports: frozenset[str]
-) -> str | None:
+) -> tuple[str, LossKind] | None:
     """Every Jina field is canonical, so none of them lives in an extension."""
     return None
 
@@ -216,7 +223,13 @@ def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> Rerank
         truncation=wire.truncation,
         max_doc_length=wire.max_doc_length,
         return_embeddings=wire.return_embeddings,
-        extensions=extension_map(NAME, left.fields),
+        extensions=extension_map(
+            NAME,
+            left.fields,
+            at_default=defaults_sent(
+                DEFAULTS, max_doc_length=("max_doc_length", wire.max_doc_length)
+            ),
+        ),
     )
 
 
@@ -266,7 +279,9 @@ def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> Rera
     )
 
 
-def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
+def response_from_canonical(
+    response: RerankResponse, sink: Sink, request: RerankRequest | None = None
+) -> Response[OutDocument]:
     return Response[OutDocument](
         results=tuple(
             [
