@@ -357,3 +357,18 @@ def test_an_unknown_usage_policy_is_refused() -> None:
     with pytest.raises(rf.RerankFormatError) as refused:
         rf.convert_response(COHERE_ANSWER, read="cohere_v2", write="jina", usage="0")  # type: ignore[arg-type]
     assert str(refused.value) == "usage must be 'null', 'omit' or 'zero', not '0'"
+
+
+def test_a_relevant_spans_mode_cohere_does_not_know_is_an_error() -> None:
+    body = _bytes({**COHERE_7_V2, "relevant_spans": {"mode": "on"}})
+    assert [
+        (p.path, p.severity, p.message)
+        for p in rf.validate(body, format="cohere_v2", kind="request")
+    ] == [("$.relevant_spans.mode", "error", 'the mode is "enabled" or "disabled"')]
+
+
+@pytest.mark.parametrize("fmt", ["cohere_v1", "cohere_v2"])
+def test_a_null_response_id_is_read_and_kept(fmt: str) -> None:
+    # `id: Optional[str]` in the SDK's RerankResponse and V2RerankResponse (7.3.1)
+    body = b'{"id":null,"results":[{"index":0,"relevance_score":0.5}]}'
+    assert rf.convert_response(body, read=fmt, write=fmt) == body

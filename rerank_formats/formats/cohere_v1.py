@@ -153,13 +153,13 @@ class Response(Wire, Generic[D], frozen=True, kw_only=True):
     """A Cohere v1 rerank response.
 
     Attributes:
-        id: This request's id.
+        id: This request's id (`Optional` in the SDK, so a null is read and kept).
         results: The ranked documents, by descending relevance score.
         meta: `ApiMeta`: `api_version`, `billed_units` (`search_units`, token counts),
             `tokens`, `cached_tokens`, `warnings`; a private deployment may send none.
     """
 
-    id: str | UnsetType = UNSET
+    id: str | UnsetType | None = UNSET
     results: tuple[Result[D], ...]
     meta: dict[str, object] | UnsetType | None = UNSET
 

@@ -174,13 +174,13 @@ class Response(Wire, frozen=True, kw_only=True):
     """A Cohere v2 rerank response.
 
     Attributes:
-        id: This request's id.
+        id: This request's id (`Optional` in the SDK, so a null is read and kept).
         results: The ranked documents, by descending relevance score.
         meta: `ApiMeta`: `api_version`, `billed_units` (`search_units`, token counts),
             `tokens`, `cached_tokens`, `warnings`.
     """
 
-    id: str | UnsetType = UNSET
+    id: str | UnsetType | None = UNSET
     results: tuple[Result, ...]
     meta: dict[str, object] | UnsetType | None = UNSET
 
@@ -348,6 +348,9 @@ def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> Rera
 UNKNOWN_FIELDS: Final = _cohere.UNKNOWN_FIELDS
 
 
+_SPAN_MODES: Final = ("enabled", "disabled")  # cohere/types/rerank_relevant_spans_mode.py
+
+
 def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
     """Report what Cohere v2 would refuse (errors) or do surprisingly (warnings) with `body`."""
     if kind == "request":
@@ -355,6 +358,15 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
         _checks.check_top_n(body, report, below_one="error")
         _checks.check_range(body, "max_tokens_per_doc", 1, None, report)
         _checks.check_range(body, "priority", 0, 999, report)
+        spans = body.get("relevant_spans")
+        mode = spans.get("mode") if isinstance(spans, Mapping) else None
+        if isinstance(mode, str) and mode not in _SPAN_MODES:
+            report(
+                "$.relevant_spans.mode",
+                "invalid_value",
+                'the mode is "enabled" or "disabled"',
+                "error",
+            )
     elif kind == "response":
         _checks.check_results(body, report)
         _cohere.check_meta(body, report, "2")
