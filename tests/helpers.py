@@ -125,7 +125,12 @@ def meaning(
             "top_n": None if obj.top_n is UNSET else obj.top_n,
             "return_documents": obj.wants_documents if "return_documents" in supports else None,
             "truncation": None if obj.truncation is UNSET else obj.truncation,
-            "max_doc_length": obj.max_doc_length,
+            # a value the source format's provider assumes anyway says nothing to a format
+            # without the field (#9)
+            "max_doc_length": obj.max_doc_length
+            if "max_doc_length" in supports
+            or not any("max_doc_length" in e.at_default for e in obj.extensions.values())
+            else UNSET,
             "return_embeddings": bool(obj.return_embeddings),
         }
     documents = "response_documents" in supports
