@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import warnings
 
+import msgspec.inspect as mi
 import pytest
 from cohere.v2.types.v2rerank_response import V2RerankResponse
 from helpers import encode_with_losses
 
 import rerank_formats as rf
+from rerank_formats.registry import get_codec
 
 DOCS = ["Carson City is in Nevada.", "Washington, D.C. is the capital."]
 
@@ -372,3 +374,29 @@ def test_a_null_response_id_is_read_and_kept(fmt: str) -> None:
     # `id: Optional[str]` in the SDK's RerankResponse and V2RerankResponse (7.3.1)
     body = b'{"id":null,"results":[{"index":0,"relevance_score":0.5}]}'
     assert rf.convert_response(body, read=fmt, write=fmt) == body
+
+
+# The audit of item 1: every optional request field of every format takes a null, as the
+# official clients' types say (cohere SDK 7.3.1: all `Optional`; Xinference's pydantic
+# `RerankRequest`: all `Optional`; Jina's OpenAPI: `anyOf [..., null]`), except the fields
+# whose provider documents no null.
+NOT_NULLABLE = {"jina": {"max_doc_length"}}  # RerankerV3Request: "type": "integer"
+
+
+@pytest.mark.parametrize("fmt", rf.FORMATS)
+def test_every_optional_request_field_takes_a_null_unless_documented(fmt: str) -> None:
+    codec = get_codec(fmt, "request")
+    info = mi.type_info(codec.general)
+    assert isinstance(info, mi.StructType)
+    optional = sorted(f.encode_name for f in info.fields if not f.required)
+    nullable = []
+    for name in optional:
+        body = _bytes({"model": "m", "query": "q", "documents": ["a"], name: None})
+        try:
+            converted = rf.convert_request(body, read=fmt, write=fmt)
+        except rf.DecodeError as error:
+            assert (error.path, error.type) == (f"$.{name}", "wrong_type")
+            continue
+        assert json.loads(converted) == json.loads(body)
+        nullable.append(name)
+    assert sorted(set(optional) - set(nullable)) == sorted(NOT_NULLABLE.get(fmt, ()))
