@@ -200,15 +200,6 @@ def test_cohere_haystack_default_max_tokens_per_doc_is_no_loss(fmt: str) -> None
     ]
 
 
-def test_jina_default_max_doc_length_is_no_loss() -> None:
-    body = (
-        b'{"model": "jina-reranker-v3", "query": "q", "documents": ["a"], "max_doc_length": 2048}'
-    )
-    assert rf.convert_request(body, read="jina", write="cohere_v1") == (
-        b'{"model":"jina-reranker-v3","query":"q","documents":["a"],"return_documents":true}'
-    )
-
-
 # -- 5. losses have a kind ---------------------------------------------------------------------
 
 XINFERENCE_RETURN_LEN = b'{"model": "bge", "query": "q", "documents": ["a"], "return_len": true}'

@@ -82,7 +82,6 @@ from ._base import (
     Sink,
     Wire,
     WireDocument,
-    defaults_sent,
     document_for_loss,
     extension_map,
     kept,
@@ -120,9 +119,9 @@ SUPPORTS: Final = frozenset(
 
 KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
 
-# What Jina assumes when a key is absent (RerankerV3Request): a value sent at its default says
-# nothing another format could lose.
-DEFAULTS: Final[Mapping[str, object]] = {"max_doc_length": 2048}
+# Jina's fields are the canonical ones, none lives in an extension, and a Jina payload decodes
+# to the canonical object exactly, with nothing recorded: no defaults to declare.
+DEFAULTS: Final[Mapping[str, object]] = {}
 
 D = TypeVar("D")
 OutDocument = str | TextDocument | ImageDocument | dict[str, str]
@@ -223,13 +222,7 @@ def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> Rerank
         truncation=wire.truncation,
         max_doc_length=wire.max_doc_length,
         return_embeddings=wire.return_embeddings,
-        extensions=extension_map(
-            NAME,
-            left.fields,
-            at_default=defaults_sent(
-                DEFAULTS, max_doc_length=("max_doc_length", wire.max_doc_length)
-            ),
-        ),
+        extensions=extension_map(NAME, left.fields),
     )
 
 
