@@ -119,6 +119,8 @@ def test_relevant_spans_and_priority_round_trip_and_are_reporting_losses_elsewhe
     body = _bytes(COHERE_7_V2)
     assert json.loads(rf.convert_request(body, read="cohere_v2", write="cohere_v2")) == COHERE_7_V2
     assert rf.validate(body, format="cohere_v2", kind="request") == ()
+    best = rf.detect(body)[0]
+    assert (best.format, best.kind, best.ambiguous) == ("cohere_v2", "request", False)
     request = rf.decode_request(body, format="cohere_v2")
     _, losses = encode_with_losses(request, "jina")
     assert [(loss.path, loss.reason, loss.kind) for loss in losses] == [
@@ -154,6 +156,8 @@ def test_relevant_spans_in_results_and_cached_tokens_round_trip() -> None:
     assert json.loads(converted) == SPANS_ANSWER
     V2RerankResponse.model_validate_json(converted)  # the SDK's own model
     assert rf.validate(body, format="cohere_v2", kind="response") == ()
+    best = rf.detect(body)[0]
+    assert (best.format, best.kind, best.ambiguous) == ("cohere_v2", "response", False)
     response = rf.decode_response(body, format="cohere_v2")
     _, losses = encode_with_losses(response, "jina")
     assert [(loss.path, loss.reason, loss.kind) for loss in losses] == [

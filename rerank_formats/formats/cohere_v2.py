@@ -23,10 +23,14 @@ Request
 | `return_documents`   | `return_documents`          | not in Cohere's v2 spec, but sent by litellm, Weaviate and Elasticsearch; absent reads as `False` (v2 returns no documents); written back by this format only |
 | —                    | `truncation`, `return_embeddings` | losses when set                           |
 
-`return_documents` is not written from other formats: Cohere's v2 spec (since
-cohere-developer-experience 8c2e71a1, 2024-11-22) and the SDK 7.3.1 have no such request field
-and no `document` in v2 results, so asking for documents would be answered without them; the
-response path fills them from the request for a client that wants them, so nothing is lost.
+`return_documents` is read because clients send it to v2 and Cohere accepts it, although it
+answers 422 to unknown keys: litellm's `CohereRerankV2Config.map_cohere_rerank_params`
+(`litellm/llms/cohere/rerank_v2/transformation.py`) sends `return_documents=True` by default,
+and so do Weaviate's and Elasticsearch's Cohere integrations. It is not written from other
+formats: Cohere's v2 spec (since cohere-developer-experience 8c2e71a1, 2024-11-22) and the SDK
+7.3.1 have no such request field and no `document` in v2 results, so asking for documents
+would be answered without them; the response path fills them from the request for a client
+that wants them, so nothing is lost by not asking.
 
 Image documents and queries, and objects without a `text`, are losses (written as their
 URL, or as `key: value` lines, as Cohere recommends for structured data). An object with a
