@@ -84,8 +84,8 @@ not tokens):
 - `"null"` (the default): `"usage": null`, unknown. jina-haystack 2.0.1 reads it; litellm's
   Jina client (1.110) fails on it (`validate_python` of a dict on None).
 - `"omit"`: no `usage` key. litellm reads it; jina-haystack fails with a `KeyError`.
-- `"zero"`: `{"total_tokens": 0}`, which every Jina client tested reads, but is not a count of
-  anything: choose it knowingly, for clients that fail otherwise.
+- `"zero"`: `{"total_tokens": 0}`, which both read, but is not a count of anything: choose
+  it knowingly, for clients that fail otherwise.
 
 A known usage is always written as it is, and formats whose usage is optional (Cohere,
 Xinference) leave an unknown one out whatever this says.
