@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import warnings
 
+import cohere
 import msgspec.inspect as mi
 import pytest
+from cohere import RerankRelevantSpans
 from cohere.v2.types.v2rerank_response import V2RerankResponse
 from helpers import encode_with_losses
+from servers import FakeUpstream, serve
 
 import rerank_formats as rf
 from rerank_formats.registry import get_codec
@@ -395,3 +398,75 @@ def test_every_optional_request_field_takes_a_null_unless_documented(fmt: str) -
         assert json.loads(converted) == json.loads(body)
         nullable.append(name)
     assert sorted(set(optional) - set(nullable)) == sorted(NOT_NULLABLE.get(fmt, ()))
+
+
+# -- the cohere SDK 7.3.1 itself, against a server on 127.0.0.1 that answers with the library ---
+
+
+def _library_server(path: str, fmt: str, answer: bytes) -> FakeUpstream:
+    """A server that reads each request as `fmt` and answers `answer` as the library writes
+    it for that request (a `DecodeError` becomes Cohere's 400)."""
+    server = FakeUpstream(path)
+
+    def reply(body: bytes) -> tuple[int, bytes]:
+        try:
+            request = rf.decode_request(body, format=fmt)
+        except rf.DecodeError as error:
+            return 400, rf.encode_error(rf.RerankError(status=400, message=str(error)), format=fmt)[
+                1
+            ]
+        response = rf.decode_response(answer, format=fmt)
+        return 200, rf.encode_response(response, format=fmt, request=request)
+
+    server.reply = reply
+    return server
+
+
+def test_the_cohere_sdk_v2_sends_nulls_and_spans_and_reads_them_back() -> None:
+    server = _library_server("/v2/rerank", "cohere_v2", _bytes(SPANS_ANSWER))
+    with serve(server.recorder) as url, cohere.ClientV2(api_key="k", base_url=url) as client:
+        response = client.rerank(
+            model="rerank-v5.0-pro",
+            query="q",
+            documents=DOCS,
+            max_tokens_per_doc=None,
+            priority=None,
+            relevant_spans=RerankRelevantSpans(mode="enabled", threshold=0.2),
+        )
+    [exchange] = server.seen
+    assert exchange.body == (
+        b'{"model":"rerank-v5.0-pro","query":"q","documents":["Carson City is in Nevada.",'
+        b'"Washington, D.C. is the capital."],"max_tokens_per_doc":null,'
+        b'"relevant_spans":{"mode":"enabled","threshold":0.2},"priority":null}'
+    )
+    assert exchange.status == 200
+    assert rf.convert_request(exchange.body, read="cohere_v2", write="cohere_v2") == exchange.body
+    [first, second] = response.results
+    assert (first.index, first.relevance_score, second.index) == (1, 0.9, 0)
+    assert first.relevant_spans is not None
+    assert [(s.start, s.end, s.score) for s in first.relevant_spans] == [(0, 16, 0.8)]
+    assert second.relevant_spans is None
+    assert response.meta is not None and response.meta.cached_tokens == 12
+
+
+def test_the_cohere_sdk_v1_sends_nulls_that_round_trip() -> None:
+    answer = b'{"results": [{"index": 0, "relevance_score": 0.5}]}'
+    server = _library_server("/v1/rerank", "cohere_v1", answer)
+    with serve(server.recorder) as url, cohere.Client(api_key="k", base_url=url) as client:
+        response = client.rerank(
+            model="rerank-english-v3.0",
+            query="q",
+            documents=["a"],
+            top_n=None,
+            rank_fields=None,
+            return_documents=None,
+            max_chunks_per_doc=None,
+        )
+    [exchange] = server.seen
+    assert exchange.body == (
+        b'{"model":"rerank-english-v3.0","query":"q","documents":["a"],"top_n":null,'
+        b'"rank_fields":null,"return_documents":null,"max_chunks_per_doc":null}'
+    )
+    assert exchange.status == 200
+    assert rf.convert_request(exchange.body, read="cohere_v1", write="cohere_v1") == exchange.body
+    assert [(r.index, r.relevance_score) for r in response.results] == [(0, 0.5)]
