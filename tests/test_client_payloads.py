@@ -7,7 +7,10 @@ judge is that client, not our reading of a spec.
 from __future__ import annotations
 
 import json
+import os
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import cohere
 import msgspec.inspect as mi
@@ -470,3 +473,93 @@ def test_the_cohere_sdk_v1_sends_nulls_that_round_trip() -> None:
     assert exchange.status == 200
     assert rf.convert_request(exchange.body, read="cohere_v1", write="cohere_v1") == exchange.body
     assert [(r.index, r.relevance_score) for r in response.results] == [(0, 0.5)]
+
+
+# -- jina-haystack 2.0.1's JinaRanker, against a Jina gateway on 127.0.0.1 built on the library --
+
+
+def _jina_gateway(answer: Callable[[rf.RerankRequest], bytes]) -> FakeUpstream:
+    """A Jina server that reads the client's request and answers what `answer` converts."""
+    server = FakeUpstream("/v1/rerank")
+    server.reply = lambda body: (200, answer(rf.decode_request(body, format="jina")))
+    return server
+
+
+def _jina_rank(server: FakeUpstream) -> Any:
+    os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # before haystack is imported
+    jina = pytest.importorskip("haystack_integrations.components.rankers.jina")
+    haystack = pytest.importorskip("haystack")
+    with serve(server.recorder) as url:
+        ranker = jina.JinaRanker(
+            model="jina-reranker-v2-base-multilingual",
+            api_key=haystack.utils.Secret.from_token("test-key"),
+            base_url=f"{url}/v1/rerank",
+            top_k=1,
+        )
+        return ranker.run(query="q", documents=[haystack.Document(content=d) for d in DOCS])
+
+
+@pytest.mark.parametrize(
+    ("usage", "meta_usage"), [("null", None), ("zero", {"total_tokens": 0})], ids=["null", "zero"]
+)
+def test_jina_haystack_reads_an_unknown_usage_as_null_or_zero(
+    usage: rf.UnknownUsage, meta_usage: object
+) -> None:
+    cohere_answer = (
+        b'{"results": [{"index": 1, "relevance_score": 0.9}, {"index": 0, "relevance_score": 0.1}],'
+        b' "meta": {"billed_units": {"search_units": 1}}}'
+    )
+    server = _jina_gateway(
+        lambda request: rf.convert_response(
+            cohere_answer, read="cohere_v2", write="jina", request=request, usage=usage
+        )
+    )
+    result = _jina_rank(server)
+    assert [(d.content, d.score) for d in result["documents"]] == [(DOCS[1], 0.9)]
+    assert result["meta"] == {"model": "jina-reranker-v2-base-multilingual", "usage": meta_usage}
+
+
+def test_jina_haystack_fails_without_a_usage_key() -> None:
+    # Why "omit" is not the default: jina-haystack reads resp["usage"] (ranker.py).
+    cohere_answer = b'{"results": [{"index": 0, "relevance_score": 0.5}]}'
+    server = _jina_gateway(
+        lambda request: rf.convert_response(
+            cohere_answer, read="cohere_v2", write="jina", request=request, usage="omit"
+        )
+    )
+    with pytest.raises(KeyError) as missing:
+        _jina_rank(server)
+    assert missing.value.args == ("usage",)
+
+
+def test_jina_haystack_gets_real_token_counts_through_xinference() -> None:
+    asked: list[object] = []
+
+    def through_xinference(request: rf.RerankRequest) -> bytes:
+        upstream_request = json.loads(rf.encode_request(request, format="xinference"))
+        asked.append(upstream_request.get("return_len"))
+        tokens = (
+            {"input_tokens": 38, "output_tokens": 38} if upstream_request["return_len"] else None
+        )
+        xinference_answer = _bytes(
+            {
+                "id": "x",
+                "results": [{"index": 1, "relevance_score": 0.9, "document": None}],
+                "meta": {
+                    "api_version": None,
+                    "billed_units": None,
+                    "tokens": tokens,
+                    "warnings": None,
+                },
+            }
+        )
+        return rf.convert_response(
+            xinference_answer, read="xinference", write="jina", request=request
+        )
+
+    result = _jina_rank(_jina_gateway(through_xinference))
+    assert asked == [True]
+    assert result["meta"] == {
+        "model": "jina-reranker-v2-base-multilingual",
+        "usage": {"total_tokens": 38},
+    }
