@@ -175,6 +175,14 @@ def test_relevant_spans_in_results_and_cached_tokens_round_trip() -> None:
     ]
 
 
+def test_relevant_spans_and_an_unknown_result_key_are_both_kept() -> None:
+    spans = [{"start": 2, "end": 3, "score": 0.5}]
+    body = {"results": [{"index": 0, "relevance_score": 0.5, "relevant_spans": spans, "x": 1}]}
+    assert json.loads(rf.convert_response(_bytes(body), read="cohere_v2", write="cohere_v2")) == (
+        body
+    )
+
+
 # -- 3. return_documents sent to Cohere v2 ------------------------------------------------------
 
 
