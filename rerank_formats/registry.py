@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, Protocol, TypeVar, cast
 
 from .canonical import RerankError, RerankRequest, RerankResponse
-from .errors import RerankFormatError, UnknownFormatError, excerpt
+from .errors import LossKind, RerankFormatError, UnknownFormatError, excerpt
 from .formats import cohere_v1, cohere_v2, jina, openai, xinference
 from .formats._base import Codec, Leftovers, Sink
 from .formats._checks import Report, Severity
@@ -71,17 +71,21 @@ class Format(ErrorFormat, Protocol):
     @property
     def KEEPS_UNKNOWN(self) -> frozenset[str]: ...  # noqa: N802
     @property
+    def DEFAULTS(self) -> Mapping[str, object]: ...  # noqa: N802
+    @property
     def REQUEST(self) -> Codec[Any]: ...  # noqa: N802
     @property
     def RESPONSE(self) -> Codec[Any]: ...  # noqa: N802
 
     def field_loss(
         self, kind: str, key: str, value: object, target: str, supports: frozenset[str]
-    ) -> str | None: ...
+    ) -> tuple[str, LossKind] | None: ...
     def request_to_canonical(self, wire: Any, left: Leftovers) -> RerankRequest: ...
     def request_from_canonical(self, request: RerankRequest, sink: Sink) -> Any: ...
     def response_to_canonical(self, wire: Any, left: Leftovers) -> RerankResponse: ...
-    def response_from_canonical(self, response: RerankResponse, sink: Sink) -> Any: ...
+    def response_from_canonical(
+        self, response: RerankResponse, sink: Sink, request: RerankRequest | None
+    ) -> Any: ...
 
 
 _MODULES: dict[str, Format] = {m.NAME: m for m in (jina, cohere_v1, cohere_v2, xinference)}
@@ -168,6 +172,7 @@ FEATURES: dict[str, str] = {
     "response_model": "`model` in responses",
     "embeddings": "embeddings in results (Jina v3)",
     "token_usage": "token usage in responses",
+    "usage_required": "usage in every response (always read)",
     "usage_split": "usage split: prompt and completion",
     "reports_tokens": "can report token usage (`return_len`)",
 }

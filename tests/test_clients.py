@@ -193,6 +193,8 @@ def test_cohere_v2_sdk(stacks: dict[str, Stack], upstream: str) -> None:
         "documents": DOCS[upstream],
         "top_n": 2,
         "return_documents": False,
+        # Xinference counts tokens only when asked; a foreign client's request asks (#9)
+        **({"return_len": True} if upstream == "xinference" else {}),
     }
 
 
@@ -363,6 +365,26 @@ def test_xinference_client(stacks: dict[str, Stack], return_documents: bool | No
         "documents": documents,
         "top_n": 2,
     }
+
+
+def test_xinference_client_return_len_is_no_reason_to_refuse(stacks: dict[str, Stack]) -> None:
+    # Cohere reports no tokens: a reporting loss, which the proxy's "raise_ranking" lets
+    # through with a warning; it refused the whole rerank before (#9).
+    stack = stacks["cohere_v2"].answer(recorded_answer("cohere_v2"))
+
+    with pytest.warns(rf.LossWarning) as warned, xinference_model(stack) as model:
+        answer = model.rerank(DOCS["cohere_v2"], QUERY["cohere_v2"], top_n=2, return_len=True)
+
+    assert [(r["index"], r["relevance_score"]) for r in answer["results"]] == [
+        (3, 0.999071),
+        (4, 0.7867867),
+    ]
+    assert answer["meta"]["tokens"] is None
+    assert [str(w.message) for w in warned] == [
+        "$.return_len: cohere_v2 reports no token usage to answer `return_len` with (cohere_v2)"
+    ]
+    [sent] = stack.upstream.seen
+    assert "return_len" not in sent.json()
 
 
 @pytest.mark.parametrize(
