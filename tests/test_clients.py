@@ -1,4 +1,4 @@
-"""Official client SDKs against the reference proxy (examples/proxy), over real HTTP on
+"""Official client SDKs against the proxy (`rerank_formats.proxy`), over real HTTP on
 127.0.0.1, with fake upstreams that answer with recorded payloads.
 
 Every request a client sends is captured on the proxy's client side and must read in its
@@ -35,7 +35,7 @@ from xinference_client.client.restful.restful_client import (  # type: ignore[im
 )
 
 import rerank_formats as rf
-from examples.proxy import UPSTREAM_PATHS, create_app
+from rerank_formats.proxy import NATIVE_PATHS, ProxyConfig, create_app
 
 NO_RETRIES: Any = {"max_retries": 0}  # the Cohere SDK retries 429 and 5xx by default
 
@@ -107,8 +107,9 @@ class Stack:
     proxy: Recorder
     url: str
 
-    def answer(self, reply: Reply) -> Stack:
+    def answer(self, reply: Reply, headers: dict[str, str] | None = None) -> Stack:
         self.upstream.reply = reply
+        self.upstream.headers = headers or {}
         self.upstream.seen.clear()
         self.proxy.seen.clear()
         return self
@@ -116,13 +117,20 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stacks() -> Iterator[dict[str, Stack]]:
-    """One proxy per upstream format, each with its fake upstream; stopped after the module."""
+    """One proxy per upstream format, each with its fake upstream; stopped after the module.
+
+    These proxies pass the upstream's error text on (`pass_upstream_errors`), so that the
+    recorded error bodies reach the clients; `safe_stack` is a proxy as deployed by default.
+    """
     with ExitStack() as servers:
         built: dict[str, Stack] = {}
         for upstream in PAIRS:
-            fake = FakeUpstream(UPSTREAM_PATHS[upstream])
+            fake = FakeUpstream(NATIVE_PATHS[upstream])
             upstream_url = servers.enter_context(serve(fake.recorder))
-            proxy = Recorder(create_app(upstream_url, upstream))
+            config = ProxyConfig(
+                upstream_url=upstream_url, upstream_format=upstream, pass_upstream_errors=True
+            )
+            proxy = Recorder(create_app(config))
             built[upstream] = Stack(fake, proxy, servers.enter_context(serve(proxy)))
         yield built
 
