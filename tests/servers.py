@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+
 @contextmanager
 def serve(app: ASGIApp) -> Iterator[str]:
     """Serve `app` on a free port of 127.0.0.1 until the block ends; yields its base URL."""

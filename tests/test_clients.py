@@ -11,6 +11,8 @@ import copy
 import json
 import os
 import socket
+import time
+import types
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
@@ -322,6 +324,75 @@ def test_cohere_v1_request_the_upstream_cannot_take(stacks: dict[str, Stack]) ->
     )
     assert stack.upstream.seen == []
     assert_lossless(posted(stack)[0], "cohere_v1")
+
+
+# -- A proxy as deployed by default, serving Cohere v2 at the root ----------------------------
+
+UPSTREAM_KEY = "jina_SECRET0123456789upstreamkey"
+
+
+@pytest.fixture(scope="module")
+def root_stack() -> Iterator[Stack]:
+    """A proxy with the default settings in front of a Jina upstream, serving Cohere v2 at
+    the root (`client_format`), so an SDK's base URL is the proxy's own."""
+    with ExitStack() as servers:
+        fake = FakeUpstream(NATIVE_PATHS["jina"])
+        config = ProxyConfig(
+            upstream_url=servers.enter_context(serve(fake.recorder)),
+            upstream_format="jina",
+            upstream_api_key=UPSTREAM_KEY,
+            client_format="cohere_v2",
+        )
+        proxy = Recorder(create_app(config))
+        yield Stack(fake, proxy, servers.enter_context(serve(proxy)))
+
+
+def test_cohere_v2_sdk_at_the_root(root_stack: Stack) -> None:
+    stack = root_stack.answer(recorded_answer("jina"))
+
+    with cohere.ClientV2(api_key="test-key", base_url=stack.url) as client:
+        response = client.rerank(model="m", query=QUERY["jina"], documents=DOCS["jina"], top_n=2)
+
+    assert [(r.index, r.relevance_score) for r in response.results] == RANKED["jina"][:2]
+    assert [(e.method, e.path, e.status) for e in stack.proxy.seen] == [("POST", "/v2/rerank", 200)]
+
+
+def test_cohere_sdk_waits_as_the_upstream_says(
+    root_stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SDK retries a 429 after the upstream's Retry-After (cohere/core/http_client.py,
+    `_retry_timeout`, 7.3.1); without it, after 0.5 s with jitter."""
+    answers = iter([lambda _: (429, b'{"detail": "Rate limit reached"}'), recorded_answer("jina")])
+    stack = root_stack.answer(lambda body: next(answers)(body), headers={"retry-after": "7"})
+    slept: list[float] = []
+    clock = types.SimpleNamespace(sleep=slept.append, time=time.time)
+    monkeypatch.setattr(cohere.core.http_client, "time", clock)
+
+    with cohere.ClientV2(api_key="test-key", base_url=stack.url) as client:
+        response = client.rerank(
+            model="m",
+            query=QUERY["jina"],
+            documents=DOCS["jina"],
+            request_options={"max_retries": 1},
+        )
+
+    assert slept == [7.0]
+    assert [r.index for r in response.results] == [i for i, _ in RANKED["jina"]]
+    assert [e.status for e in stack.proxy.seen] == [429, 200]
+
+
+def test_upstream_error_text_never_reaches_the_sdk_by_default(root_stack: Stack) -> None:
+    echo = json.dumps({"detail": f"Invalid API key {UPSTREAM_KEY}", "code": 401}).encode()
+    stack = root_stack.answer(lambda _: (401, echo))
+
+    with (
+        cohere.ClientV2(api_key="k", base_url=stack.url) as client,
+        pytest.raises(UnauthorizedError) as error,
+    ):
+        client.rerank(model="m", query="q", documents=["a"], request_options=NO_RETRIES)
+
+    assert error.value.body == {"message": "the upstream answered 401 Unauthorized"}
+    assert UPSTREAM_KEY.encode() not in stack.proxy.seen[0].answer
 
 
 # -- Xinference's official client against a Cohere v2 upstream --------------------------------

@@ -121,10 +121,9 @@ async def _describe_model(request: Request) -> Response:
     return JSONResponse({"model_type": "rerank", "model_name": uid})
 
 
-def _no_cookies() -> httpx.Cookies:
-    """A jar that keeps nothing: one client's upstream cookies never reach another's request."""
-    policy = http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
-    return httpx.Cookies(http.cookiejar.CookieJar(policy=policy))
+_KEEP_NO_COOKIE = http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
+"""A cookie policy that accepts no cookie: one client's upstream cookies (a session, a
+load balancer's affinity) never reach another client's request."""
 
 
 def _is_json(content_type: str | None) -> bool:
@@ -163,9 +162,9 @@ class _Proxy:
             timeout=httpx.Timeout(config.upstream_timeout, connect=config.connect_timeout),
             limits=pool,
             transport=self.transport,
-            cookies=_no_cookies(),
             follow_redirects=False,
         )
+        self.http.cookies.jar.set_policy(_KEEP_NO_COOKIE)
         return self.http
 
     @asynccontextmanager

@@ -68,6 +68,10 @@ async def read_decoded(response: httpx.Response, limit: int) -> bytes:
     small compressed body never expands in memory past the limit (a gzip bomb of 1 MB
     expands to 1 GB).
     """
+    if response.is_stream_consumed:  # read already: a response an httpx.MockTransport made
+        if len(response.content) > limit:
+            raise TooLargeError
+        return response.content
     coding = response.headers.get("content-encoding", "identity").strip().lower()
     if coding in ("", "identity"):
         declared = response.headers.get("content-length", "")
