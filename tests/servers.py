@@ -45,13 +45,14 @@ def serve(app: ASGIApp) -> Iterator[str]:
 
 @dataclass
 class Exchange:
-    """One request a server received (method, path, body) and its answer (status, body)."""
+    """One request a server received (method, path, body, headers) and its answer (status, body)."""
 
     method: str
     path: str
     body: bytes
     status: int = 0
     answer: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -74,7 +75,8 @@ class Recorder:
             message = await receive()
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
-        exchange = Exchange(scope["method"], scope["path"], b"".join(chunks))
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        exchange = Exchange(scope["method"], scope["path"], b"".join(chunks), headers=headers)
         self.seen.append(exchange)
 
         replayed = False
