@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import http
-import http.cookiejar
+import itertools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, asynccontextmanager
@@ -16,6 +16,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from .. import __version__
 from ..canonical import FieldError, RerankError, RerankRequest
 from ..convert import convert_error, convert_response, decode_request, encode_error, encode_request
 from ..errors import DecodeError, LossyConversionError, RerankFormatError, excerpt
@@ -121,11 +122,6 @@ async def _describe_model(request: Request) -> Response:
     return JSONResponse({"model_type": "rerank", "model_name": uid})
 
 
-_KEEP_NO_COOKIE = http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
-"""A cookie policy that accepts no cookie: one client's upstream cookies (a session, a
-load balancer's affinity) never reach another client's request."""
-
-
 def _is_json(content_type: str | None) -> bool:
     media = (content_type or "").split(";", 1)[0].strip().lower()
     return media == JSON or (media.startswith("application/") and media.endswith("+json"))
@@ -139,39 +135,61 @@ def _safe_message(status: int) -> str:
     return f"the upstream answered {status} {phrase}"
 
 
+_POOL_SIZE = 8
+"""Connections per httpcore pool. httpcore's pool checks every connection it holds each time
+a request starts or ends (`_assign_requests_to_connections`, httpcore 1.0.9), which made it a
+third of the proxy's CPU time at 32 concurrent requests on one pool of 32; the proxy spreads
+its requests over small pools in turn instead (see docs/proxy.md, Performance)."""
+
+
 class _Proxy:
     def __init__(self, config: ProxyConfig, transport: httpx.AsyncBaseTransport | None) -> None:
         self.config = config
         self.transport = transport
-        self.url = config.upstream_url.rstrip("/") + NATIVE_PATHS[config.upstream_format]
-        self.headers = {"content-type": JSON, "accept": JSON, "accept-encoding": "gzip, deflate"}
+        self.url = httpx.URL(config.upstream_url.rstrip("/") + NATIVE_PATHS[config.upstream_format])
+        self.headers = httpx.Headers(
+            {
+                "content-type": JSON,
+                "accept": JSON,
+                "accept-encoding": "gzip, deflate",
+                "user-agent": f"rerank-formats/{__version__}",
+            }
+        )
         if config.upstream_api_key:
             self.headers["authorization"] = f"Bearer {config.upstream_api_key}"
+        timeout = httpx.Timeout(config.upstream_timeout, connect=config.connect_timeout)
+        self.extensions = {"timeout": timeout.as_dict()}
         self.secret = (config.upstream_api_key or "").encode()
         self.response_limits = msgspec.structs.replace(
             config.limits, max_bytes=config.max_response_bytes
         )
-        self.http: httpx.AsyncClient | None = None
+        self.pools: list[httpx.AsyncBaseTransport] = []
+        self.turn = itertools.count()
 
-    def _open(self) -> httpx.AsyncClient:
-        config = self.config
-        pool = httpx.Limits(
-            max_connections=config.max_connections, max_keepalive_connections=config.max_connections
-        )
-        self.http = httpx.AsyncClient(
-            timeout=httpx.Timeout(config.upstream_timeout, connect=config.connect_timeout),
-            limits=pool,
-            transport=self.transport,
-            follow_redirects=False,
-        )
-        self.http.cookies.jar.set_policy(_KEEP_NO_COOKIE)
-        return self.http
+    def _open(self) -> list[httpx.AsyncBaseTransport]:
+        """The upstream connection pools: plain transports, without httpx's client layer (no
+        cookie jar, no redirects, no authentication flow: nothing kept between requests)."""
+        if self.transport is not None:
+            self.pools = [self.transport]
+            return self.pools
+        left, self.pools = self.config.max_connections, []
+        tls = httpx.create_ssl_context()  # one for all pools: each costs ~35 ms to load
+        while left > 0:
+            size = min(left, _POOL_SIZE)
+            pool = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+            self.pools.append(httpx.AsyncHTTPTransport(verify=tls, limits=pool))
+            left -= size
+        return self.pools
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        async with self._open():
+        pools = self._open()
+        try:
             yield
-        self.http = None
+        finally:
+            self.pools = []
+            for pool in pools:
+                await pool.aclose()
 
     def endpoint(self, client: str) -> Callable[[Request], Awaitable[Response]]:
         async def rerank(request: Request) -> Response:
@@ -246,13 +264,14 @@ class _Proxy:
     async def _exchange(self, body: bytes) -> tuple[httpx.Response, bytes]:
         """The upstream's answer and its body, read within the deadline and the limits."""
         config = self.config
-        http_client = self.http or self._open()
+        pools = self.pools or self._open()
+        pool = pools[next(self.turn) % len(pools)]
         try:
             with anyio.fail_after(config.upstream_timeout):
-                request = http_client.build_request(
-                    "POST", self.url, content=body, headers=self.headers
+                request = httpx.Request(
+                    "POST", self.url, content=body, headers=self.headers, extensions=self.extensions
                 )
-                answer = await http_client.send(request, stream=True)
+                answer = await pool.handle_async_request(request)
                 try:
                     if answer.is_success:
                         return answer, await read_decoded(answer, config.max_response_bytes)
