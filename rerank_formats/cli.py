@@ -307,7 +307,9 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     option = serve.add_argument
     option("--upstream-url", required=True, metavar="URL", help="the upstream's base URL")
-    option("--upstream-format", required=True, type=_format_name, metavar="FORMAT")
+    option(
+        "--upstream-format", required=True, type=_format_name, metavar="FORMAT", help="its format"
+    )
     option(
         "--upstream-api-key-env",
         metavar="NAME",

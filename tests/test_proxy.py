@@ -507,3 +507,35 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     yield
+
+
+# -- the documentation says what the code does -------------------------------------------------
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from rerank_formats import proxy
+    from rerank_formats.proxy import _app
+
+    for module in (proxy, _app):
+        failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert (failures, tried > 0) == (0, True), module.__name__
+
+
+def test_the_settings_table_has_every_field_and_its_default() -> None:
+    """docs/proxy.md lists every ProxyConfig field with its default (numbers as written)."""
+    import dataclasses
+    from pathlib import Path
+
+    page = (Path(__file__).parent.parent / "docs" / "proxy.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip().strip("`"): line.split("|")[3].strip()
+        for line in page.splitlines()
+        if line.startswith("| `")
+    }
+    for field in dataclasses.fields(ProxyConfig):
+        assert field.name in rows, field.name
+        if isinstance(field.default, (int, float)) and not isinstance(field.default, bool):
+            assert rows[field.name].startswith(f"{field.default}"), field.name
+    assert rows["on_loss"] == f'`"{ProxyConfig.on_loss}"`'
