@@ -171,6 +171,7 @@ def test_upstream_error_text_does_not_reach_the_client_by_default(
         {"detail": message},
     )
     assert KEY not in caplog.text  # the operator's log has the text, without the key
+    assert "\n" not in caplog.records[-1].getMessage()
     assert caplog.records[-1].getMessage().startswith(f"the upstream answered {status}: ")
 
 
@@ -478,6 +479,10 @@ def test_settings_are_checked_and_the_key_is_not_in_the_repr() -> None:
         ({"on_loss": "drop"}, "on_loss must be one of raise, warn, ignore"),
         ({"upstream_timeout": 0}, "upstream_timeout must be a positive number of seconds"),
         ({"max_response_bytes": -1}, "max_response_bytes must be a positive integer"),
+        (
+            {"upstream_api_key": "k\r\nX-Injected: 1"},
+            "upstream_api_key must be printable ASCII, without spaces around",
+        ),
     ]
     for options, message in bad:
         settings = {"upstream_url": "https://x.test", "upstream_format": "jina", **options}

@@ -303,7 +303,9 @@ class _Proxy:
         if self.secret:
             data = data.replace(self.secret, b"[redacted]")
         status = answer.status_code
-        text = " ".join(data.decode("utf-8", "replace").split())
+        text = "".join(
+            c if c.isprintable() else " " for c in data[:1200].decode("utf-8", "replace")
+        )
         _log.warning("the upstream answered %d: %s", status, excerpt(text, 300))
         if self.config.pass_upstream_errors:
             content_type = answer.headers.get("content-type")

@@ -81,6 +81,11 @@ class ProxyConfig:
             set_(self, "client_format", get_format(self.client_format).NAME)
         if not self.upstream_url.startswith(("http://", "https://")):
             raise RerankFormatError("upstream_url must start with http:// or https://")
+        key = self.upstream_api_key
+        if key is not None and not (key.isascii() and key.isprintable() and key == key.strip()):
+            raise RerankFormatError(
+                "upstream_api_key must be printable ASCII, without spaces around"
+            )
         if self.on_loss not in get_args(OnLoss):
             raise RerankFormatError(f"on_loss must be one of {', '.join(get_args(OnLoss))}")
         for name in ("max_response_bytes", "max_error_bytes", "max_connections"):
