@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -14,7 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+import pytest
 from servers import FakeUpstream, serve
+
+from rerank_formats.proxy import ProxyConfig, create_app
 
 KEY = "co-SECRET-key-from-the-environment"
 COHERE_ANSWER = {"id": "x", "results": [{"index": 0, "relevance_score": 0.5}]}
@@ -97,3 +101,20 @@ def test_serve_refuses_a_key_variable_that_is_not_set() -> None:
     assert result.stderr.splitlines()[-1] == (
         "rerank-formats: error: the environment variable NO_SUCH_KEY is not set"
     )
+
+
+def test_an_aborted_upload_logs_no_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+    """Under uvicorn, a client that closes its connection mid-body is nobody's error."""
+    config = ProxyConfig(upstream_url="http://127.0.0.1:9", upstream_format="jina")
+    with serve(create_app(config)) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as client:
+            client.sendall(
+                b"POST /jina/v1/rerank HTTP/1.1\r\nhost: proxy\r\n"
+                b"content-type: application/json\r\ncontent-length: 1000\r\n\r\n"
+                b'{"query": '
+            )
+            time.sleep(0.2)  # the proxy is reading the body
+        time.sleep(0.3)  # and sees the disconnect
+
+    assert "Traceback" not in capfd.readouterr().err
