@@ -491,6 +491,13 @@ def test_settings_are_checked_and_the_key_is_not_in_the_repr() -> None:
         assert str(error.value) == message
 
 
+def test_every_format_has_its_paths() -> None:
+    """A format added to the registry needs its native path and prefix here too."""
+    from rerank_formats.proxy import CLIENT_PATHS, NATIVE_PATHS, PREFIXES
+
+    assert tuple(NATIVE_PATHS) == tuple(PREFIXES) == tuple(CLIENT_PATHS) == rf.FORMATS
+
+
 def test_importing_the_proxy_without_the_extra_names_the_extra() -> None:
     code = "import sys; sys.modules['starlette'] = None; import rerank_formats.proxy"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

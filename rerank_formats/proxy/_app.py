@@ -20,7 +20,6 @@ from .. import __version__
 from ..canonical import FieldError, RerankError, RerankRequest
 from ..convert import convert_error, convert_response, decode_request, encode_error, encode_request
 from ..errors import DecodeError, LossyConversionError, RerankFormatError, excerpt
-from ..registry import FORMATS
 from ._bounded import BadEncodingError, TooLargeError, forwarded_headers, read_capped, read_decoded
 from ._config import ProxyConfig
 
@@ -42,7 +41,7 @@ PREFIXES = {
 """The prefix under which each client format is served (`/cohere/v2/rerank`), so that an
 SDK's base URL is `http://host:port/<prefix>`."""
 
-CLIENT_PATHS = {name: PREFIXES[name] + NATIVE_PATHS[name] for name in FORMATS}
+CLIENT_PATHS = {name: PREFIXES[name] + NATIVE_PATHS[name] for name in NATIVE_PATHS}
 """Where each client format is served, always."""
 
 # xinference_client's RESTfulClient.get_model() fetches the model's description first and
@@ -79,9 +78,9 @@ def create_app(
     """The proxy as an ASGI app (Starlette), forwarding to `config.upstream_url`.
 
     Every client format is served under its prefix (`CLIENT_PATHS`); `config.client_format`
-    is also served at the root. The app's lifespan opens and closes the connection pool to
-    the upstream (every ASGI server runs it; mounted in another app without it, the pool is
-    opened on the first request). `app.state.config` is `config`.
+    is also served at the root. The app's lifespan opens and closes the connection pools to
+    the upstream (every ASGI server runs it; mounted in another app without it, the pools
+    open on the first request). `app.state.config` is `config`.
 
     Args:
         config: the upstream and the bounds.
@@ -102,7 +101,7 @@ def create_app(
     """
     proxy = _Proxy(config, transport)
     routes: list[BaseRoute] = [
-        Route(CLIENT_PATHS[n], proxy.endpoint(n), methods=["POST"]) for n in FORMATS
+        Route(path, proxy.endpoint(name), methods=["POST"]) for name, path in CLIENT_PATHS.items()
     ]
     routes += [
         Route(PREFIXES[n] + p, _describe_model, methods=["GET"]) for n, p in _MODEL_PATHS.items()
