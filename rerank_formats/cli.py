@@ -6,9 +6,8 @@
     rerank-formats detect payload.json
     rerank-formats schema --format xinference --kind response
     rerank-formats formats
-    rerank-formats serve --upstream-url https://api.cohere.com --upstream-format cohere_v2
 
-Every command but `serve` reads a file or stdin (`-`); with `--jsonl`, one payload per line, in constant
+Every command reads a file or stdin (`-`); with `--jsonl`, one payload per line, in constant
 memory, with a summary on stderr. Exit codes: 0 success, 1 invalid input or a refused loss,
 2 usage errors. Errors print one line, with the JSON path where there is one.
 """
