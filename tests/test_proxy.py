@@ -117,6 +117,18 @@ def test_retry_after_and_rate_limit_headers_reach_the_client_and_nothing_else() 
     assert answered.headers["x-ratelimit-remaining-tokens"] == "999"
 
 
+def test_a_loading_model_says_when_to_retry() -> None:
+    """Xinference answers 503 with `Retry-After: 30` while a model loads (restful_api.py)."""
+    handler, _ = answering(
+        httpx.Response(503, json={"detail": "Model is loading"}, headers={"Retry-After": "30"})
+    )
+    with client(handler) as proxy:
+        answer = proxy.post("/xinference/v1/rerank", json=JINA_REQUEST)
+
+    assert (answer.status_code, answer.headers["retry-after"]) == (503, "30")
+    assert answer.json() == {"detail": "the upstream answered 503 Service Unavailable"}
+
+
 def test_forwarded_headers_are_configurable_but_never_credentials() -> None:
     handler, _ = answering(
         httpx.Response(
