@@ -209,15 +209,6 @@ def _add_formats(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _command(commands, "formats", "print which format expresses which feature", [""], _formats)
 
 
-_COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
-    _add_convert,
-    _add_validate,
-    _add_detect,
-    _add_schema,
-    _add_formats,
-)
-
-
 def _parser() -> argparse.ArgumentParser:
     error_only = f"; error bodies also {', '.join(ERROR_ONLY)}" if ERROR_ONLY else ""
     parser = argparse.ArgumentParser(
@@ -447,6 +438,135 @@ def _formats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ]
         out.write(" ".join([f"{description:<{width}}", *marks]).rstrip() + "\n")
     out.write(f"\nerror bodies: {', '.join(ERROR_FORMATS)}\n")
+    return 0
+
+
+_CONFIG_FIELDS = (  # the serve options that are ProxyConfig fields; unset ones keep its defaults
+    "client_format",
+    "on_loss",
+    "max_response_bytes",
+    "client_body_timeout",
+    "upstream_timeout",
+    "connect_timeout",
+    "max_connections",
+)
+_LIMIT_FIELDS = ("max_bytes", "max_documents")  # Limits fields
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = _command(
+        commands,
+        "serve",
+        "run the rerank proxy (needs the proxy extra)",
+        [
+            "--upstream-url http://127.0.0.1:9997 --upstream-format xinference \\\n"
+            "      --client-format jina"
+        ],
+        _serve,
+    )
+    serve.description = (
+        "Serve every client format (under /jina, /cohere, /xinference) and forward to one"
+        " upstream. Unset options keep ProxyConfig's defaults (docs/proxy.md)."
+    )
+    option = serve.add_argument
+    option("--upstream-url", required=True, metavar="URL", help="the upstream's base URL")
+    option(
+        "--upstream-format", required=True, type=_format_name, metavar="FORMAT", help="its format"
+    )
+    option(
+        "--upstream-api-key-env",
+        metavar="NAME",
+        help="the environment variable holding the upstream's API key"
+        " (default: UPSTREAM_API_KEY, if set); the key itself is never an argument",
+    )
+    option(
+        "--client-format",
+        type=_format_name,
+        metavar="FORMAT",
+        help="also serve this client format at the root (/v1/rerank, ...)",
+    )
+    option(
+        "--on-loss",
+        choices=get_args(OnLoss),
+        help="a request the upstream cannot take as it is: refuse it with 400 (raise), refuse"
+        " it only when the ranking would change (raise_ranking, the default), warn or ignore",
+    )
+    option("--max-bytes", type=int, metavar="BYTES", help="the largest client body (413)")
+    option("--max-documents", type=int, metavar="N", help="the most documents in a request")
+    option(
+        "--max-response-bytes",
+        type=int,
+        metavar="BYTES",
+        help="the largest upstream answer, decompressed",
+    )
+    option(
+        "--client-body-timeout", type=float, metavar="SECONDS", help="to send a whole body (408)"
+    )
+    option(
+        "--upstream-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="for the whole upstream call (504)",
+    )
+    option("--connect-timeout", type=float, metavar="SECONDS", help="to connect to the upstream")
+    option("--max-connections", type=int, metavar="N", help="open to the upstream at most")
+    option(
+        "--pass-upstream-errors",
+        action="store_true",
+        help="pass the upstream's error text on (by default, a fixed message per status)",
+    )
+    option("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    option("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
+    option("--limit-concurrency", type=int, metavar="N", help="answer 503 beyond N open requests")
+    option("--log-level", default="info", help="uvicorn's log level (default: info)")
+
+
+_COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
+    _add_convert,
+    _add_validate,
+    _add_detect,
+    _add_schema,
+    _add_formats,
+    _add_serve,
+)
+
+
+def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import os
+
+    try:
+        import uvicorn
+
+        from .proxy import ProxyConfig, create_app
+    except ImportError as exc:
+        print(f"rerank-formats: {exc}", file=err)
+        return 1
+    from .limits import DEFAULT_LIMITS
+
+    variable = args.upstream_api_key_env
+    if variable and variable not in os.environ:
+        raise _UsageError(f"the environment variable {variable} is not set")
+    given = {
+        name: getattr(args, name) for name in _CONFIG_FIELDS if getattr(args, name) is not None
+    }
+    limits = {
+        name: getattr(args, name) for name in _LIMIT_FIELDS if getattr(args, name) is not None
+    }
+    config = ProxyConfig(
+        upstream_url=args.upstream_url,
+        upstream_format=args.upstream_format,
+        upstream_api_key=os.environ.get(variable or "UPSTREAM_API_KEY"),
+        pass_upstream_errors=args.pass_upstream_errors,
+        limits=msgspec.structs.replace(DEFAULT_LIMITS, **limits),
+        **given,
+    )
+    uvicorn.run(
+        create_app(config),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        limit_concurrency=args.limit_concurrency,
+    )
     return 0
 
 

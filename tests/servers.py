@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,15 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
-from helpers import ROOT
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-if str(ROOT) not in sys.path:  # makes `examples` importable
-    sys.path.insert(0, str(ROOT))
 
 
 @contextmanager
@@ -50,13 +45,14 @@ def serve(app: ASGIApp) -> Iterator[str]:
 
 @dataclass
 class Exchange:
-    """One request a server received (method, path, body) and its answer (status, body)."""
+    """One request a server received (method, path, body, headers) and its answer (status, body)."""
 
     method: str
     path: str
     body: bytes
     status: int = 0
     answer: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -79,7 +75,8 @@ class Recorder:
             message = await receive()
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
-        exchange = Exchange(scope["method"], scope["path"], b"".join(chunks))
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        exchange = Exchange(scope["method"], scope["path"], b"".join(chunks), headers=headers)
         self.seen.append(exchange)
 
         replayed = False
@@ -106,14 +103,15 @@ Reply = Callable[[bytes], tuple[int, bytes]]
 
 
 class FakeUpstream:
-    """A rerank server at `path` whose answer each test sets with `reply`."""
+    """A rerank server at `path` whose answer each test sets with `reply` (and `headers`)."""
 
     def __init__(self, path: str) -> None:
         self.reply: Reply = lambda body: (500, b'{"detail": "no reply set"}')
+        self.headers: dict[str, str] = {}
 
         async def rerank(request: Request) -> Response:
             status, body = self.reply(await request.body())
-            return Response(body, status, media_type="application/json")
+            return Response(body, status, headers=self.headers, media_type="application/json")
 
         self.recorder = Recorder(Starlette(routes=[Route(path, rerank, methods=["POST"])]))
 

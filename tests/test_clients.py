@@ -1,4 +1,4 @@
-"""Official client SDKs against the reference proxy (examples/proxy), over real HTTP on
+"""Official client SDKs against the proxy (`rerank_formats.proxy`), over real HTTP on
 127.0.0.1, with fake upstreams that answer with recorded payloads.
 
 Every request a client sends is captured on the proxy's client side and must read in its
@@ -11,6 +11,8 @@ import copy
 import json
 import os
 import socket
+import time
+import types
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
@@ -35,7 +37,7 @@ from xinference_client.client.restful.restful_client import (  # type: ignore[im
 )
 
 import rerank_formats as rf
-from examples.proxy import UPSTREAM_PATHS, create_app
+from rerank_formats.proxy import NATIVE_PATHS, ProxyConfig, create_app
 
 NO_RETRIES: Any = {"max_retries": 0}  # the Cohere SDK retries 429 and 5xx by default
 
@@ -107,8 +109,9 @@ class Stack:
     proxy: Recorder
     url: str
 
-    def answer(self, reply: Reply) -> Stack:
+    def answer(self, reply: Reply, headers: dict[str, str] | None = None) -> Stack:
         self.upstream.reply = reply
+        self.upstream.headers = headers or {}
         self.upstream.seen.clear()
         self.proxy.seen.clear()
         return self
@@ -116,13 +119,20 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stacks() -> Iterator[dict[str, Stack]]:
-    """One proxy per upstream format, each with its fake upstream; stopped after the module."""
+    """One proxy per upstream format, each with its fake upstream; stopped after the module.
+
+    These proxies pass the upstream's error text on (`pass_upstream_errors`), so that the
+    recorded error bodies reach the clients; `safe_stack` is a proxy as deployed by default.
+    """
     with ExitStack() as servers:
         built: dict[str, Stack] = {}
         for upstream in PAIRS:
-            fake = FakeUpstream(UPSTREAM_PATHS[upstream])
+            fake = FakeUpstream(NATIVE_PATHS[upstream])
             upstream_url = servers.enter_context(serve(fake.recorder))
-            proxy = Recorder(create_app(upstream_url, upstream))
+            config = ProxyConfig(
+                upstream_url=upstream_url, upstream_format=upstream, pass_upstream_errors=True
+            )
+            proxy = Recorder(create_app(config))
             built[upstream] = Stack(fake, proxy, servers.enter_context(serve(proxy)))
         yield built
 
@@ -316,6 +326,75 @@ def test_cohere_v1_request_the_upstream_cannot_take(stacks: dict[str, Stack]) ->
     )
     assert stack.upstream.seen == []
     assert_lossless(posted(stack)[0], "cohere_v1")
+
+
+# -- A proxy as deployed by default, serving Cohere v2 at the root ----------------------------
+
+UPSTREAM_KEY = "jina_SECRET0123456789upstreamkey"
+
+
+@pytest.fixture(scope="module")
+def root_stack() -> Iterator[Stack]:
+    """A proxy with the default settings in front of a Jina upstream, serving Cohere v2 at
+    the root (`client_format`), so an SDK's base URL is the proxy's own."""
+    with ExitStack() as servers:
+        fake = FakeUpstream(NATIVE_PATHS["jina"])
+        config = ProxyConfig(
+            upstream_url=servers.enter_context(serve(fake.recorder)),
+            upstream_format="jina",
+            upstream_api_key=UPSTREAM_KEY,
+            client_format="cohere_v2",
+        )
+        proxy = Recorder(create_app(config))
+        yield Stack(fake, proxy, servers.enter_context(serve(proxy)))
+
+
+def test_cohere_v2_sdk_at_the_root(root_stack: Stack) -> None:
+    stack = root_stack.answer(recorded_answer("jina"))
+
+    with cohere.ClientV2(api_key="test-key", base_url=stack.url) as client:
+        response = client.rerank(model="m", query=QUERY["jina"], documents=DOCS["jina"], top_n=2)
+
+    assert [(r.index, r.relevance_score) for r in response.results] == RANKED["jina"][:2]
+    assert [(e.method, e.path, e.status) for e in stack.proxy.seen] == [("POST", "/v2/rerank", 200)]
+
+
+def test_cohere_sdk_waits_as_the_upstream_says(
+    root_stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SDK retries a 429 after the upstream's Retry-After (cohere/core/http_client.py,
+    `_retry_timeout`, 7.3.1); without it, after 0.5 s with jitter."""
+    answers = iter([lambda _: (429, b'{"detail": "Rate limit reached"}'), recorded_answer("jina")])
+    stack = root_stack.answer(lambda body: next(answers)(body), headers={"retry-after": "7"})
+    slept: list[float] = []
+    clock = types.SimpleNamespace(sleep=slept.append, time=time.time)
+    monkeypatch.setattr(cohere.core.http_client, "time", clock)
+
+    with cohere.ClientV2(api_key="test-key", base_url=stack.url) as client:
+        response = client.rerank(
+            model="m",
+            query=QUERY["jina"],
+            documents=DOCS["jina"],
+            request_options={"max_retries": 1},
+        )
+
+    assert slept == [7.0]
+    assert [r.index for r in response.results] == [i for i, _ in RANKED["jina"]]
+    assert [e.status for e in stack.proxy.seen] == [429, 200]
+
+
+def test_upstream_error_text_never_reaches_the_sdk_by_default(root_stack: Stack) -> None:
+    echo = json.dumps({"detail": f"Invalid API key {UPSTREAM_KEY}", "code": 401}).encode()
+    stack = root_stack.answer(lambda _: (401, echo))
+
+    with (
+        cohere.ClientV2(api_key="k", base_url=stack.url) as client,
+        pytest.raises(UnauthorizedError) as error,
+    ):
+        client.rerank(model="m", query="q", documents=["a"], request_options=NO_RETRIES)
+
+    assert error.value.body == {"message": "the upstream answered 401 Unauthorized"}
+    assert UPSTREAM_KEY.encode() not in stack.proxy.seen[0].answer
 
 
 # -- Xinference's official client against a Cohere v2 upstream --------------------------------

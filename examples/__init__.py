@@ -1,1 +1,0 @@
-"""Runnable examples of rerank_formats in use; `examples.proxy` is the reference proxy."""

@@ -1,0 +1,99 @@
+"""The proxy's settings: one frozen object, checked when it is made."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import get_args
+
+from ..convert import OnLoss
+from ..errors import RerankFormatError
+from ..limits import DEFAULT_LIMITS, Limits
+from ..registry import FormatName, get_format
+
+FORWARDED_BY_DEFAULT = (
+    "retry-after",
+    "retry-after-ms",
+    "x-ratelimit-*",
+    "ratelimit",
+    "ratelimit-*",
+)
+"""The upstream headers passed to clients unless `forward_headers` says otherwise: when to
+retry (the cohere SDK waits by `Retry-After` and `Retry-After-Ms`, then by
+`X-RateLimit-Reset`; cohere/core/http_client.py, 7.3.1) and the rate-limit counters (Jina
+sends `X-RateLimit-Remaining-Requests` and `-Tokens`; `RateLimit-*` is the IETF draft's)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProxyConfig:
+    """What the proxy forwards to and what it accepts; pass it to `create_app`.
+
+    Attributes:
+        upstream_url: the upstream's base URL (`https://api.cohere.com`); the proxy calls
+            the upstream format's native path below it (`/v2/rerank` for Cohere v2).
+        upstream_format: the format the upstream speaks (`"cohere_v2"`, ...).
+        upstream_api_key: sent to the upstream as `Authorization: Bearer ...`; never
+            logged, never in the repr, and removed from any upstream error text the proxy
+            passes on or logs. Clients' own credentials are never forwarded.
+        client_format: a client format also served at the root, at its native paths
+            (`/v1/rerank`, ...), for clients that replace the base URL's path (litellm's
+            `jina_ai` provider). Every format is always served under its own prefix.
+        on_loss: what to do when the upstream format cannot express the client's request as
+            it is: refuse it with a 400 when the loss can change the ranking and log the
+            others as warnings (`"raise_ranking"`, the default), refuse it whatever the loss
+            (`"raise"`), `"warn"` or `"ignore"`.
+        pass_upstream_errors: pass the upstream's error message (and field details) to the
+            client, converted to the client's format. By default a client gets only the
+            status and a fixed message per status, since an upstream's error text can hold
+            the proxy's own key, internal addresses or stack traces.
+        limits: what a client's request may hold (`limits.max_bytes` is counted as the body
+            arrives, and refused with 413 once exceeded) and what the upstream's answer may
+            hold beyond its size.
+        max_response_bytes: the largest upstream answer, counted after decompression as it
+            arrives.
+        max_error_bytes: the largest upstream error body read; a larger one is not read.
+        client_body_timeout: seconds a client has to send its whole body (else 408).
+        upstream_timeout: seconds the whole upstream exchange may take, from connecting to
+            the last byte of the answer (else 504), however slowly the bytes trickle in.
+        connect_timeout: seconds to connect to the upstream, within `upstream_timeout`.
+        max_connections: the most connections open to the upstream at once, all kept alive.
+        forward_headers: `fnmatch` patterns (lower case) of the upstream headers a client
+            sees. Hop-by-hop, credential and cookie headers are never forwarded.
+    """
+
+    upstream_url: str
+    upstream_format: FormatName
+    upstream_api_key: str | None = field(default=None, repr=False)
+    client_format: FormatName | None = None
+    on_loss: OnLoss = "raise_ranking"
+    pass_upstream_errors: bool = False
+    limits: Limits = DEFAULT_LIMITS
+    max_response_bytes: int = 32 * 1024 * 1024
+    max_error_bytes: int = 64 * 1024
+    client_body_timeout: float = 30.0
+    upstream_timeout: float = 60.0
+    connect_timeout: float = 10.0
+    max_connections: int = 100
+    forward_headers: tuple[str, ...] = FORWARDED_BY_DEFAULT
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__  # frozen: normalise the names once, here
+        set_(self, "upstream_format", get_format(self.upstream_format).NAME)
+        if self.client_format is not None:
+            set_(self, "client_format", get_format(self.client_format).NAME)
+        if not self.upstream_url.startswith(("http://", "https://")):
+            raise RerankFormatError("upstream_url must start with http:// or https://")
+        key = self.upstream_api_key
+        if key is not None and not (key.isascii() and key.isprintable() and key == key.strip()):
+            raise RerankFormatError(
+                "upstream_api_key must be printable ASCII, without spaces around"
+            )
+        if self.on_loss not in get_args(OnLoss):
+            raise RerankFormatError(f"on_loss must be one of {', '.join(get_args(OnLoss))}")
+        for name in ("max_response_bytes", "max_error_bytes", "max_connections"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise RerankFormatError(f"{name} must be a positive integer")
+        for name in ("client_body_timeout", "upstream_timeout", "connect_timeout"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not 0 < value < math.inf:
+                raise RerankFormatError(f"{name} must be a positive number of seconds")
