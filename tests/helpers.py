@@ -82,6 +82,11 @@ def native_response(value: dict[str, Any]) -> rf.RerankResponse:
     return rf.RerankResponse(**fields)
 
 
+def native_error(value: dict[str, Any]) -> rf.RerankError:
+    details = tuple(rf.FieldError(**d) for d in value.get("details", ()))
+    return rf.RerankError(**{**value, "details": details})
+
+
 def to_native(obj: rf.RerankRequest | rf.RerankResponse) -> Any:
     return msgspec.to_builtins(obj)
 

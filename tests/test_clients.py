@@ -20,6 +20,7 @@ from typing import Any
 
 import cohere
 import pytest
+from case_table import column
 from cohere.core.api_error import ApiError
 from cohere.errors import (
     BadRequestError,
@@ -29,7 +30,7 @@ from cohere.errors import (
 )
 from cohere.types import RerankResponse as CohereV1Response
 from cohere.v2.types import V2RerankResponse
-from helpers import CASES, RECORDED, load_json
+from helpers import RECORDED, load_json
 from servers import FakeUpstream, Recorder, Reply, serve
 from xinference_client import RESTfulClient  # type: ignore[import-untyped]
 from xinference_client.client.restful.restful_client import (  # type: ignore[import-untyped]
@@ -97,8 +98,8 @@ def recorded_error(name: str) -> Reply:
 
 def case_error(name: str, fmt: str) -> Reply:
     """An error body of the case table (fixtures/cases/error), for statuses never recorded."""
-    case = load_json(CASES / "error" / f"{name}.json")[fmt]
-    return lambda _: (case["status"], json.dumps(case["body"]).encode())
+    entry = column(fmt)[f"error/{name}"]
+    return lambda _: (entry["status"], json.dumps(entry["body"]).encode())
 
 
 @dataclass
