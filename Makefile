@@ -93,3 +93,10 @@ schemas: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .venv-* .mypy_cache .ruff_cache .pytest_cache .hypothesis site
+
+# Propose a format's column of the case table from what the library writes now, for review:
+# make propose FORMAT=voyage writes fixtures/cases/formats/voyage.json (tests/case_table.py).
+.PHONY: propose
+propose: $(STAMP)
+	$(if $(FORMAT),,$(error say which format: make propose FORMAT=name))
+	$(BIN)/python tests/case_table.py propose $(FORMAT)

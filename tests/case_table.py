@@ -41,6 +41,7 @@ from helpers import (
 )
 
 import rerank_formats as rf
+from rerank_formats.registry import get_error_format
 
 KINDS = ("request", "response", "error")
 ENTRY_KEYS = {
@@ -228,9 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.format not in (*rf.FORMATS, *rf.ERROR_FORMATS):
-        known = ", ".join(dict.fromkeys((*rf.FORMATS, *rf.ERROR_FORMATS)))
-        print(f"unknown format {args.format[:40]!r}; registered: {known}", file=sys.stderr)
-        return 2
+        try:
+            get_error_format(args.format)  # the registry's message, with "did you mean"
+        except rf.UnknownFormatError as error:
+            print(error, file=sys.stderr)
+            return 2
     entries = propose(args.format)
     text = dumps(entries)
     if args.output == "-":

@@ -204,8 +204,9 @@ def test_the_propose_command(tmp_path: Path) -> None:
     printed = _propose("openai", "--output", "-")
     assert (printed.returncode, printed.stderr) == (0, "")
     assert printed.stdout == column_path("openai").read_text(encoding="utf-8")
-    unknown = _propose("voyage")
+    unknown = _propose("cohere")
     assert (unknown.returncode, unknown.stdout) == (2, "")
     assert unknown.stderr == (
-        "unknown format 'voyage'; registered: jina, cohere_v1, cohere_v2, xinference, openai\n"
+        "Unknown format 'cohere'. Did you mean 'cohere_v2'?"
+        f" Known formats: {', '.join(rf.ERROR_FORMATS)}.\n"
     )
