@@ -97,7 +97,8 @@ def recorded_error(name: str) -> Reply:
 
 
 def case_error(name: str, fmt: str) -> Reply:
-    """An error body of the case table (fixtures/cases/error), for statuses never recorded."""
+    """An error body of the case table (a format's column, fixtures/cases/formats), for statuses
+    never recorded."""
     entry = column(fmt)[f"error/{name}"]
     return lambda _: (entry["status"], json.dumps(entry["body"]).encode())
 
