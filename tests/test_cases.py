@@ -131,8 +131,8 @@ def test_a_missing_position_fails_naming_the_format_and_the_case(table: Path) ->
 
 
 def test_a_registered_format_without_a_column_fails(table: Path) -> None:
-    assert problems(formats=(*rf.FORMATS, "voyage"), root=table) == [
-        f"voyage takes no position on any case: {table}/formats/voyage.json does not exist"
+    assert problems(formats=(*rf.FORMATS, "unwritten"), root=table) == [
+        f"unwritten takes no position on any case: {table}/formats/unwritten.json does not exist"
     ]
 
 
