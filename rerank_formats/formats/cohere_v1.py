@@ -239,7 +239,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
     )
     if request.return_embeddings:
         sink("$.return_embeddings", "cohere_v1 does not return embeddings")
-    return Request[OutDocument](
+    return Request(
         model=request.model,
         query=query,
         documents=tuple(
@@ -287,16 +287,16 @@ def _echo(document: Document | UnsetType | None, index: int, sink: Sink) -> OutD
 def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
     own = own_extension(response.extensions, NAME)
     embedding_losses(response.results, sink)
-    results = []
+    results: list[Result[OutDocument]] = []
     for position, r in enumerate(response.results):
         results.append(
-            Result[OutDocument](
+            Result(
                 index=r.index,
                 relevance_score=r.relevance_score,
                 document=_echo(r.document, position, sink),
             )
         )
-    return Response[OutDocument](
+    return Response(
         id=kept(own, "id"),
         results=tuple(results),
         meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),

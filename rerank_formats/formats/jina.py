@@ -242,7 +242,7 @@ def _max_doc_length(value: int | UnsetType, sink: Sink) -> int | UnsetType:
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDocument]:
     if request.model is UNSET:
         sink("$.model", "jina requires `model`; the request has none")
-    return Request[OutDocument](
+    return Request(
         model=cast(str, request.model),  # UNSET is omitted when encoding; reported above
         query=_document_out(request.query, "$.query", sink),
         documents=tuple(
@@ -267,10 +267,10 @@ def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> Rera
 
 
 def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
-    return Response[OutDocument](
+    return Response(
         results=tuple(
             [
-                Result[OutDocument](
+                Result(
                     index=r.index,
                     relevance_score=r.relevance_score,
                     document=dict(r.document.fields)

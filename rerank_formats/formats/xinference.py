@@ -357,16 +357,16 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[Ou
             "warnings": None,
         }
     embedding_losses(response.results, sink)
-    results = []
+    results: list[Result[OutDocument]] = []
     for position, r in enumerate(response.results):
         results.append(
-            Result[OutDocument](
+            Result(
                 index=r.index,
                 relevance_score=r.relevance_score,
                 document=_echo(r.document, position, sink),
             )
         )
-    return Response[OutDocument](id=kept(own, "id"), results=tuple(results), meta=meta)
+    return Response(id=kept(own, "id"), results=tuple(results), meta=meta)
 
 
 # -- errors ------------------------------------------------------------------------------------
