@@ -186,7 +186,9 @@ def _convert_one(
     on_loss: OnLoss = args.on_loss
     if args.kind == "request":
         return _warned(
-            lambda: convert_request(payload, read=args.read, write=args.write, on_loss=on_loss), err
+            lambda: convert_request(payload, read=args.read, write=args.write, on_loss=on_loss),
+            err,
+            on_loss,
         )
     if args.kind == "response":
         return _warned(
@@ -194,6 +196,7 @@ def _convert_one(
                 payload, read=args.read, write=args.write, request=request, on_loss=on_loss
             ),
             err,
+            on_loss,
         )
     status, body = convert_error(
         payload,
@@ -206,7 +209,9 @@ def _convert_one(
     return body
 
 
-def _warned(convert: Callable[[], bytes], err: TextIO) -> bytes:
+def _warned(convert: Callable[[], bytes], err: TextIO, on_loss: OnLoss) -> bytes:
+    if on_loss != "warn":  # nothing to catch: catch_warnings costs as much as a conversion
+        return convert()
     import warnings
 
     from .errors import LossWarning
