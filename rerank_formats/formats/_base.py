@@ -257,6 +257,21 @@ def to_document(value: WireDocument, *, images: bool) -> Document:
     return ObjectDocument(fields=value)
 
 
+def document_types(documents: Sequence[object]) -> set[type]:
+    """The types of `documents`, found at C speed: when they are all plain (`str`, or
+    `TextDocument` where the format takes it), a conversion skips its per-document work."""
+    return set(map(type, documents))
+
+
+def canonical_documents(
+    documents: tuple[WireDocument, ...], left: Leftovers, *, images: bool
+) -> tuple[Document, ...]:
+    """Canonical documents from wire ones; the fast path's are canonical already."""
+    if left is NO_LEFTOVERS:  # the fast path: documents are already str or TextDocument
+        return documents  # type: ignore[return-value]
+    return tuple([to_document(d, images=images) for d in documents])
+
+
 def text_of(document: Document) -> tuple[str, bool]:
     """The text a strings-only format gets for `document`, and whether that loses something.
 

@@ -65,8 +65,10 @@ from ._base import (
     Sink,
     Wire,
     WireDocument,
+    canonical_documents,
     check_unset,
     document_for_loss,
+    document_types,
     embedding_losses,
     extension_map,
     kept,
@@ -76,7 +78,6 @@ from ._base import (
     read_flag,
     results_to_canonical,
     text_of,
-    to_document,
     write_flag,
 )
 
@@ -202,7 +203,7 @@ def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> Rerank
     return RerankRequest(
         model=wire.model,
         query=wire.query,
-        documents=tuple([to_document(d, images=False) for d in wire.documents]),
+        documents=canonical_documents(wire.documents, left, images=False),
         top_n=wire.top_n,
         return_documents=return_documents,
         extensions=extension_map(NAME, fields, defaulted),
@@ -242,7 +243,9 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
     return Request(
         model=request.model,
         query=query,
-        documents=tuple(
+        documents=request.documents  # type: ignore[arg-type]  # str and TextDocument pass as they are
+        if document_types(request.documents) <= {str, TextDocument}
+        else tuple(
             [
                 _document_out(d, f"$.documents[{i}]", sink, rank_fields)
                 for i, d in enumerate(request.documents)

@@ -41,8 +41,8 @@ are folded into it), `id` the `request_id`. Statuses: 400, 401, 403, 404, 422, 4
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Final
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Final, cast
 
 from msgspec import UNSET, Meta, UnsetType
 
@@ -55,6 +55,7 @@ from ._base import (
     Wire,
     check_unset,
     document_for_loss,
+    document_types,
     embedding_losses,
     extension_map,
     kept,
@@ -169,14 +170,18 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"cohere_v2 takes a text query, not {document_for_loss(request.query)}")
-    documents = []
-    for i, document in enumerate(request.documents):
-        text, lossy = text_of(document)
-        if lossy:
-            sink(
-                f"$.documents[{i}]", f"cohere_v2 takes text only, not {document_for_loss(document)}"
-            )
-        documents.append(text)
+    documents: Sequence[str] = cast(tuple[str, ...], request.documents)
+    if not document_types(request.documents) <= {str}:  # plain strings pass as they are
+        texts: list[str] = []
+        for i, document in enumerate(request.documents):
+            text, lossy = text_of(document)
+            if lossy:
+                sink(
+                    f"$.documents[{i}]",
+                    f"cohere_v2 takes text only, not {document_for_loss(document)}",
+                )
+            texts.append(text)
+        documents = texts
     check_unset(sink, request.truncation, "$.truncation", "cohere_v2 has no truncation switch")
     if request.return_embeddings:
         sink("$.return_embeddings", "cohere_v2 does not return embeddings")

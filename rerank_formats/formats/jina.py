@@ -81,7 +81,9 @@ from ._base import (
     Sink,
     Wire,
     WireDocument,
+    canonical_documents,
     document_for_loss,
+    document_types,
     extension_map,
     kept,
     kept_results,
@@ -210,7 +212,7 @@ def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> Rerank
     return RerankRequest(
         model=wire.model,
         query=to_document(wire.query, images=True),
-        documents=tuple([to_document(d, images=True) for d in wire.documents]),
+        documents=canonical_documents(wire.documents, left, images=True),
         top_n=wire.top_n,
         return_documents=wire.return_documents,
         truncation=wire.truncation,
@@ -245,7 +247,9 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
     return Request(
         model=cast(str, request.model),  # UNSET is omitted when encoding; reported above
         query=_document_out(request.query, "$.query", sink),
-        documents=tuple(
+        documents=cast(tuple[OutDocument, ...], request.documents)
+        if ObjectDocument not in document_types(request.documents)  # the others pass as they are
+        else tuple(
             [_document_out(d, f"$.documents[{i}]", sink) for i, d in enumerate(request.documents)]
         ),
         top_n=request.top_n,

@@ -52,8 +52,8 @@ failure: a 422 is written as 500), 503. Field-level details are folded into the 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Annotated, Final, Generic, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Final, Generic, TypeVar, cast
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -81,6 +81,7 @@ from ._base import (
     check_unset,
     convert_at,
     document_for_loss,
+    document_types,
     embedding_losses,
     extension_map,
     kept,
@@ -267,15 +268,18 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"xinference takes a text query, not {document_for_loss(request.query)}")
-    documents = []
-    for i, document in enumerate(request.documents):
-        text, lossy = text_of(document)
-        if lossy:
-            sink(
-                f"$.documents[{i}]",
-                f"xinference takes text only, not {document_for_loss(document)}",
-            )
-        documents.append(text)
+    documents: Sequence[str] = cast(tuple[str, ...], request.documents)
+    if not document_types(request.documents) <= {str}:  # plain strings pass as they are
+        texts: list[str] = []
+        for i, document in enumerate(request.documents):
+            text, lossy = text_of(document)
+            if lossy:
+                sink(
+                    f"$.documents[{i}]",
+                    f"xinference takes text only, not {document_for_loss(document)}",
+                )
+            texts.append(text)
+        documents = texts
     check_unset(sink, request.truncation, "$.truncation", "xinference has no truncation switch")
     check_unset(
         sink,
