@@ -38,7 +38,7 @@ from .errors import (
     RerankFormatError,
     excerpt,
 )
-from .formats._base import Payload, Sink, unknown_fields
+from .formats._base import Payload, Sink, document_types, unknown_fields
 from .formats._errors import status_class
 from .limits import DEFAULT_LIMITS, Limits
 from .registry import ERROR_FORMATS, ErrorFormat, Format, get_error_format, get_format
@@ -298,6 +298,8 @@ def _check_documents(request: RerankRequest, limits: Limits, format: str) -> Non
         else _length(request.query) > longest
     ):
         raise _too_long(request.query, "$.query", longest, format)
+    if document_types(documents) == {str} and max(map(len, documents)) <= longest:
+        return  # plain strings within the limit, measured at C speed
     for i, document in enumerate(documents):
         if len(document) > longest if type(document) is str else _length(document) > longest:
             raise _too_long(document, f"$.documents[{i}]", longest, format)
