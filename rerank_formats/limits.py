@@ -13,6 +13,7 @@ conversion work. Each refusal is a `DecodeError` of its own type: `too_large`, `
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import chain
 
 import msgspec
 
@@ -53,8 +54,43 @@ characters, nesting 64 deep."""
 _Trail = tuple["_Trail", object] | None  # (parent trail, key): a path, spelled out only if needed
 
 
+# JSON's scalars and containers, told apart by a set lookup: `isinstance(x, Mapping)` is an
+# ABC check, slow enough to dominate a walk over a parsed payload.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = frozenset({dict, list, tuple})
+_ANY_CONTAINER = (Mapping, list, tuple)
+
+
 def too_deep(value: object, limit: int) -> str | None:
     """The JSON path of the first place `value` nests deeper than `limit`, or None."""
+    if _within(value, limit):
+        return None
+    return _first_too_deep(value, limit)
+
+
+def _within(value: object, limit: int) -> bool:
+    """Whether `value` nests at most `limit` deep: a level at a time, without paths."""
+    level = [value] if isinstance(value, _ANY_CONTAINER) else []
+    depth = 1
+    while level:
+        if depth > limit:
+            return False
+        contents = [
+            node.values() if type(node) is dict or isinstance(node, Mapping) else node
+            for node in level
+        ]
+        level = [
+            child
+            for child in chain.from_iterable(contents)
+            if type(child) in _CONTAINERS
+            or (type(child) not in _LEAVES and isinstance(child, _ANY_CONTAINER))
+        ]
+        depth += 1
+    return True
+
+
+def _first_too_deep(value: object, limit: int) -> str | None:
+    """The path `too_deep` reports, found depth first (only for a payload that is too deep)."""
     stack: list[tuple[object, int, _Trail]] = [(value, 1, None)]
     while stack:
         node, depth, trail = stack.pop()
