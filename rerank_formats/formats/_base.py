@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
@@ -450,8 +451,30 @@ def unknown_fields(extension: Extension | None, known: frozenset[str]) -> dict[s
     return {k: v for k, v in extension.fields.items() if k not in known}
 
 
+def field_types(results: Sequence[RerankResult], name: str) -> set[type]:
+    """The types of one field of every result (`"document"`, `"embedding"`), at C speed."""
+    return set(map(type, map(operator.attrgetter(name), results)))
+
+
+def reused(
+    results: tuple[RerankResult, ...], documents: set[type], *, embeddings: bool = False
+) -> tuple[Any, ...] | None:
+    """`results` themselves, when they encode exactly as a format's wire results would, so
+    that its writer need not build its own per result; else None.
+
+    The canonical results are Jina-shaped (`index`, `relevance_score`, then `document` and
+    `embedding` when set), so they do when every document's type is among `documents`
+    (`UnsetType` for none) and, unless the format writes `embeddings`, none has one.
+    """
+    if not embeddings and not field_types(results, "embedding") <= {UnsetType}:
+        return None
+    return results if field_types(results, "document") <= documents else None
+
+
 def embedding_losses(results: Sequence[RerankResult], sink: Sink) -> None:
     """Report every result's embedding, for a format that returns none."""
+    if field_types(results, "embedding") <= {UnsetType, type(None)}:
+        return  # none to report, found without a Python loop
     for position, result in enumerate(results):
         if result.embedding is not UNSET and result.embedding is not None:
             sink(f"$.results[{position}].embedding", f"{sink.format} does not return embeddings")

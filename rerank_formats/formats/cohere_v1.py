@@ -77,6 +77,7 @@ from ._base import (
     own_extension,
     read_flag,
     results_to_canonical,
+    reused,
     text_of,
     write_flag,
 )
@@ -290,18 +291,21 @@ def _echo(document: Document | UnsetType | None, index: int, sink: Sink) -> OutD
 def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
     own = own_extension(response.extensions, NAME)
     embedding_losses(response.results, sink)
-    results: list[Result[OutDocument]] = []
-    for position, r in enumerate(response.results):
-        results.append(
-            Result(
-                index=r.index,
-                relevance_score=r.relevance_score,
-                document=_echo(r.document, position, sink),
-            )
+    results = reused(response.results, {UnsetType, TextDocument})
+    if results is None:
+        results = tuple(
+            [
+                Result(
+                    index=r.index,
+                    relevance_score=r.relevance_score,
+                    document=_echo(r.document, position, sink),
+                )
+                for position, r in enumerate(response.results)
+            ]
         )
     return Response(
         id=kept(own, "id"),
-        results=tuple(results),
+        results=results,
         meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),
     )
 

@@ -62,6 +62,7 @@ from ._base import (
     kept_fields,
     kept_results,
     own_extension,
+    reused,
     text_of,
 )
 
@@ -212,7 +213,8 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response:
     own = own_extension(response.extensions, NAME)
     return Response(
         id=kept(own, "id"),
-        results=tuple(
+        results=reused(response.results, {UnsetType})
+        or tuple(
             [Result(index=r.index, relevance_score=r.relevance_score) for r in response.results]
         ),
         meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),

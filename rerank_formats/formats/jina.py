@@ -85,6 +85,7 @@ from ._base import (
     document_for_loss,
     document_types,
     extension_map,
+    field_types,
     kept,
     kept_results,
     own_extension,
@@ -272,7 +273,9 @@ def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> Rera
 
 def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
     return Response(
-        results=tuple(
+        results=cast(tuple[Result[OutDocument], ...], response.results)  # Jina's, but for objects
+        if ObjectDocument not in field_types(response.results, "document")
+        else tuple(
             [
                 Result(
                     index=r.index,

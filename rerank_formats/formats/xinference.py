@@ -90,6 +90,7 @@ from ._base import (
     own_extension,
     read_flag,
     results_to_canonical,
+    reused,
     text_of,
     write_flag,
 )
@@ -361,16 +362,19 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[Ou
             "warnings": None,
         }
     embedding_losses(response.results, sink)
-    results: list[Result[OutDocument]] = []
-    for position, r in enumerate(response.results):
-        results.append(
-            Result(
-                index=r.index,
-                relevance_score=r.relevance_score,
-                document=_echo(r.document, position, sink),
-            )
+    results = reused(response.results, {type(None), str, TextDocument})
+    if results is None:
+        results = tuple(
+            [
+                Result(
+                    index=r.index,
+                    relevance_score=r.relevance_score,
+                    document=_echo(r.document, position, sink),
+                )
+                for position, r in enumerate(response.results)
+            ]
         )
-    return Response(id=kept(own, "id"), results=tuple(results), meta=meta)
+    return Response(id=kept(own, "id"), results=results, meta=meta)
 
 
 # -- errors ------------------------------------------------------------------------------------

@@ -1,0 +1,139 @@
+"""The shortcuts of the hot paths write exactly what the per-item code writes: canonical
+results reused as wire results only when they encode the same, documents passed whole only
+when nothing in them changes."""
+
+from __future__ import annotations
+
+import pytest
+from msgspec import UNSET
+
+import rerank_formats as rf
+
+TEXT = rf.TextDocument(text="t")
+
+
+def response(*documents: object, embedding: object = UNSET) -> rf.RerankResponse:
+    return rf.RerankResponse(
+        results=tuple(
+            rf.RerankResult(
+                index=i,
+                relevance_score=1.0 - i / 10,
+                document=d,  # type: ignore[arg-type]
+                embedding=embedding if i == 0 else UNSET,  # type: ignore[arg-type]
+            )
+            for i, d in enumerate(documents)
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("format", "documents", "expected"),
+    [
+        # None is no document for Cohere v1 (omitted) and a str is echoed as an object
+        (
+            "cohere_v1",
+            (TEXT, None, "s", UNSET),
+            b'{"results":[{"index":0,"relevance_score":1.0,"document":{"text":"t"}},'
+            b'{"index":1,"relevance_score":0.9},'
+            b'{"index":2,"relevance_score":0.8,"document":{"text":"s"}},'
+            b'{"index":3,"relevance_score":0.7}]}',
+        ),
+        (
+            "cohere_v1",
+            (TEXT, UNSET),
+            b'{"results":[{"index":0,"relevance_score":1.0,"document":{"text":"t"}},'
+            b'{"index":1,"relevance_score":0.9}]}',
+        ),
+        # Xinference always sends the key: null when there is no document
+        (
+            "xinference",
+            (TEXT, UNSET, "s", None),
+            b'{"results":[{"index":0,"relevance_score":1.0,"document":{"text":"t"}},'
+            b'{"index":1,"relevance_score":0.9,"document":null},'
+            b'{"index":2,"relevance_score":0.8,"document":"s"},'
+            b'{"index":3,"relevance_score":0.7,"document":null}],'
+            b'"meta":{"api_version":null,"billed_units":null,"tokens":null,"warnings":null}}',
+        ),
+        (
+            "cohere_v2",
+            (UNSET, UNSET),
+            b'{"results":[{"index":0,"relevance_score":1.0},{"index":1,"relevance_score":0.9}]}',
+        ),
+        (
+            "cohere_v2",
+            (None, TEXT),
+            b'{"results":[{"index":0,"relevance_score":1.0},{"index":1,"relevance_score":0.9}]}',
+        ),
+        (
+            "jina",
+            (rf.ObjectDocument(fields={"text": "a", "b": "c"}), TEXT),
+            b'{"results":[{"index":0,"relevance_score":1.0,"document":{"text":"a","b":"c"}},'
+            b'{"index":1,"relevance_score":0.9,"document":{"text":"t"}}]}',
+        ),
+        (
+            "jina",
+            (None, "s", TEXT, rf.ImageDocument(image="u"), UNSET),
+            b'{"results":[{"index":0,"relevance_score":1.0,"document":null},'
+            b'{"index":1,"relevance_score":0.9,"document":"s"},'
+            b'{"index":2,"relevance_score":0.8,"document":{"text":"t"}},'
+            b'{"index":3,"relevance_score":0.7,"document":{"image":"u"}},'
+            b'{"index":4,"relevance_score":0.6}]}',
+        ),
+    ],
+)
+def test_results_are_written_alike_whatever_their_documents(
+    format: str, documents: tuple[object, ...], expected: bytes
+) -> None:
+    assert rf.encode_response(response(*documents), format=format) == expected
+
+
+@pytest.mark.parametrize("format", ["cohere_v1", "cohere_v2", "xinference"])
+def test_an_embedding_is_a_loss_and_not_written(format: str) -> None:
+    with pytest.raises(rf.LossyConversionError) as raised:
+        rf.encode_response(response(UNSET, UNSET, embedding=[0.5]), format=format)
+    assert [(loss.path, loss.reason) for loss in raised.value.losses] == [
+        ("$.results[0].embedding", f"{format} does not return embeddings")
+    ]
+    body = rf.encode_response(
+        response(UNSET, UNSET, embedding=[0.5]), format=format, on_loss="ignore"
+    )
+    assert b"embedding" not in body
+    assert b'"index":0,"relevance_score":1.0' in body
+
+
+def test_a_null_embedding_is_no_loss_and_not_written() -> None:
+    body = rf.encode_response(response(UNSET, embedding=None), format="cohere_v2")
+    assert body == b'{"results":[{"index":0,"relevance_score":1.0}]}'
+
+
+@pytest.mark.parametrize(
+    ("format", "expected"),
+    [
+        ("jina", b'"documents":["a",{"text":"b"},{"text":"c","d":"e"}]'),
+        ("cohere_v1", b'"documents":["a",{"text":"b"},{"text":"c","d":"e"}]'),
+        ("cohere_v2", b'"documents":["a","b","c"]'),
+        ("xinference", b'"documents":["a","b","c"]'),
+    ],
+)
+def test_documents_of_every_shape_are_written_one_by_one(format: str, expected: bytes) -> None:
+    request = rf.RerankRequest(
+        model="m",
+        query="q",
+        documents=(
+            "a",
+            rf.TextDocument(text="b"),
+            rf.ObjectDocument(fields={"text": "c", "d": "e"}),
+        ),
+    )
+    assert expected in rf.encode_request(request, format=format, on_loss="ignore")
+
+
+def test_a_long_document_among_strings_is_named() -> None:
+    limits = rf.Limits(max_document_length=3)
+    with pytest.raises(rf.DecodeError) as raised:
+        rf.decode_request(
+            b'{"model": "m", "query": "q", "documents": ["abc", "abcd", "a"]}',
+            format="cohere_v2",
+            limits=limits,
+        )
+    assert (raised.value.type, raised.value.path) == ("too_long", "$.documents[1]")
