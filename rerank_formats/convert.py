@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 import msgspec
-from msgspec import UNSET
+from msgspec import UNSET, UnsetType
 
 from .canonical import (
     Document,
@@ -38,7 +38,7 @@ from .errors import (
     RerankFormatError,
     excerpt,
 )
-from .formats._base import Payload, Sink, document_types, unknown_fields
+from .formats._base import Payload, Sink, document_types, field_types, unknown_fields
 from .formats._errors import status_class
 from .limits import DEFAULT_LIMITS, Limits
 from .registry import ERROR_FORMATS, ErrorFormat, Format, get_error_format, get_format
@@ -63,6 +63,8 @@ OnLoss = Literal["raise", "warn", "ignore"]
 _ENCODER = msgspec.json.Encoder()
 _POLICIES = ("raise", "warn", "ignore")
 _score = operator.attrgetter("relevance_score")
+_index = operator.attrgetter("index")
+_NO_DOCUMENT = frozenset({UnsetType, type(None)})
 
 
 def decode_request(data: Payload, *, format: str, limits: Limits | None = None) -> RerankRequest:
@@ -332,10 +334,6 @@ def _echoes(module: Format) -> bool:
     return "response_documents" in module.SUPPORTS
 
 
-def _echo(document: Document) -> Document:
-    return TextDocument(text=document) if type(document) is str else document
-
-
 def _in_context(
     response: RerankResponse, request: RerankRequest, *, fill: bool, format: str | None
 ) -> RerankResponse:
@@ -344,7 +342,7 @@ def _in_context(
             f"expected a RerankRequest, got {type(request).__name__}", type="wrong_type"
         )
     documents = request.documents
-    indices = [r.index for r in response.results]
+    indices = list(map(_index, response.results))
     if indices and (
         len(set(indices)) < len(indices) or not 0 <= min(indices) <= max(indices) < len(documents)
     ):
@@ -354,13 +352,18 @@ def _in_context(
     if type(top_n) is int:
         del results[max(top_n, 0) :]
     if fill and request.wants_documents:
-        results = [
-            r
-            if r.document is not UNSET and r.document is not None
-            else msgspec.structs.replace(r, document=_echo(documents[r.index]))
-            for r in results
-        ]
-    elif fill:
+        if not field_types(results, "document").isdisjoint(_NO_DOCUMENT):  # some to fill
+            replace = msgspec.structs.replace
+            results = [
+                r
+                if r.document is not UNSET and r.document is not None
+                else replace(
+                    r,
+                    document=TextDocument(text=d) if type(d := documents[r.index]) is str else d,
+                )
+                for r in results
+            ]
+    elif fill and field_types(results, "document") != {UnsetType}:  # some to remove
         results = [
             r if r.document is UNSET else msgspec.structs.replace(r, document=UNSET)
             for r in results
