@@ -137,3 +137,52 @@ def test_a_long_document_among_strings_is_named() -> None:
             limits=limits,
         )
     assert (raised.value.type, raised.value.path) == ("too_long", "$.documents[1]")
+
+
+VALIDATED = [
+    ("cohere_v2", "response", b'{"results": [], "meta": {"x": ' + b"[" * 70 + b"]" * 70 + b"}}"),
+    (
+        "cohere_v1",
+        "response",
+        b'{"results": [{"index": 0, "relevance_score": 1}], "meta": {"tokens": {"input_tokens": 1.5}}}',
+    ),
+    (
+        "jina",
+        "request",
+        b'{"model": "m", "query": "q", "documents": ["a", {"text": "b"}], "top_n": 0}',
+    ),
+    (
+        "jina",
+        "response",
+        b'{"model": "m", "usage": {"total_tokens": 1}, "results": [{"index": 0, "relevance_score": 1}]}',
+    ),
+    (
+        "xinference",
+        "request",
+        b'{"model": "m", "query": "q", "documents": ["a"], "return_documents": "yes"}',
+    ),
+    ("cohere_v2", "request", b'{"model": "m", "query": "q", "documents": ["a"], "top_k": 1}'),
+]
+
+
+@pytest.mark.parametrize(("format", "kind", "body"), VALIDATED)
+def test_validate_finds_the_same_in_bytes_the_decoder_accepts_as_in_the_parsed_payload(
+    format: str, kind: str, body: bytes
+) -> None:
+    """Bytes the strict decoder accepts skip the walk against the wire types; a parsed
+    mapping is always walked. Both must give the same problems."""
+    import msgspec
+
+    parsed = msgspec.json.decode(body)
+    assert rf.validate(body, format=format, kind=kind) == rf.validate(  # type: ignore[arg-type]
+        parsed,
+        format=format,
+        kind=kind,  # type: ignore[arg-type]
+    )
+
+
+def test_validate_reports_a_deep_meta_of_a_valid_payload_once() -> None:
+    problems = rf.validate(VALIDATED[0][2], format="cohere_v2", kind="response")
+    assert [(p.path, p.type, p.message) for p in problems] == [
+        ("$.meta.x" + "[0]" * 62, "too_deep", "nested deeper than 64 levels")
+    ]

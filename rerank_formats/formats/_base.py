@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
 
 import msgspec
@@ -155,6 +155,23 @@ class Codec(Generic[W]):
         assert isinstance(info, mi.StructType)
         return tuple(f.name for f in info.fields if _open(f.type))
 
+    @functools.cached_property
+    def _closed(self) -> bool:
+        """Whether every Struct of the fast path's type refuses unknown keys."""
+        return all(info.forbid_unknown_fields for info in _structs(mi.type_info(self._fast_type)))
+
+    def strictly_valid(self, data: bytes | bytearray | memoryview | str) -> bool:
+        """Whether the fast path takes `data` and finds nothing to set aside: every key
+        known, every value of the type and in the range the wire Struct says (what a walk of
+        the payload against the general type would find nothing wrong with)."""
+        if not self._closed:
+            return False
+        try:
+            self._fast.decode(data)
+        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+            return False
+        return True
+
     def decode(self, data: Payload, limits: Limits = DEFAULT_LIMITS) -> tuple[W, Leftovers]:
         if isinstance(data, (bytes, bytearray, memoryview, str)):
             if len(data) > limits.max_bytes:
@@ -188,6 +205,15 @@ class Codec(Generic[W]):
             where = too_deep(getattr(wire, name), limits.max_depth - 1)
             if where is not None:
                 self._too_deep(f"$.{name}{where[1:]}", limits)
+
+    def too_deep_in_open_fields(self, body: Mapping[str, object], limits: Limits) -> str | None:
+        """Where a parsed payload that is `strictly_valid` nests deeper than `limits` allow, or
+        None: only the fields whose shape the format leaves open (`meta`) can."""
+        for name in self._open_fields:
+            where = too_deep(body.get(name), limits.max_depth - 1)
+            if where is not None:
+                return f"$.{name}{where[1:]}"
+        return None
 
     def _too_deep(self, path: str, limits: Limits) -> NoReturn:
         raise self.error(
@@ -226,6 +252,24 @@ class Codec(Generic[W]):
 
     def error(self, message: str, *, path: str = "$", type: str) -> DecodeError:
         return DecodeError(message, path=path, type=type, format=self.format, kind=self.kind)
+
+
+def _structs(t: mi.Type) -> Iterator[mi.StructType]:
+    """Every Struct type inside `t`, `t` included."""
+    if isinstance(t, mi.StructType):
+        yield t
+        for f in t.fields:
+            yield from _structs(f.type)
+    elif isinstance(t, mi.UnionType):
+        for member in t.types:
+            yield from _structs(member)
+    elif isinstance(t, (mi.ListType, mi.VarTupleType, mi.SetType, mi.FrozenSetType)):
+        yield from _structs(t.item_type)
+    elif isinstance(t, mi.TupleType):
+        for item in t.item_types:
+            yield from _structs(item)
+    elif isinstance(t, mi.DictType):
+        yield from _structs(t.value_type)
 
 
 def _open(t: mi.Type) -> bool:
