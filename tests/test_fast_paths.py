@@ -186,3 +186,42 @@ def test_validate_reports_a_deep_meta_of_a_valid_payload_once() -> None:
     assert [(p.path, p.type, p.message) for p in problems] == [
         ("$.meta.x" + "[0]" * 62, "too_deep", "nested deeper than 64 levels")
     ]
+
+
+UNKNOWN_KEY = [
+    (
+        "jina",
+        b'{"model": "m", "results": [{"index": 0, "relevance_score": 0.5, "document": {"text": "a"}}],'
+        b' "usage": {"total_tokens": 3}, "trace": {"id": [1, 2]}}',
+    ),
+    (
+        "cohere_v2",
+        b'{"id": "x", "new": null, "results": [{"index": 0, "relevance_score": 0.5}],'
+        b' "meta": {"tokens": {"input_tokens": 2}}}',
+    ),
+    (
+        "xinference",
+        b'{"results": [{"index": 0, "relevance_score": 0.5, "document": "a"}], "a": 1, "b": "2"}',
+    ),
+    ("cohere_v1", b'{"results": [{"index": 0, "relevance_score": 0.5, "extra": 1}], "x": 1}'),
+]
+
+
+@pytest.mark.parametrize(("format", "body"), UNKNOWN_KEY)
+def test_unknown_keys_are_kept_alike_from_bytes_and_from_a_parsed_payload(
+    format: str, body: bytes
+) -> None:
+    import msgspec
+
+    from_bytes = rf.decode_response(body, format=format)
+    assert from_bytes == rf.decode_response(msgspec.json.decode(body), format=format)
+    assert rf.encode_response(from_bytes, format=format) == rf.convert_response(
+        msgspec.json.decode(body), read=format, write=format
+    )
+
+
+def test_a_deep_unknown_key_is_refused_at_its_path() -> None:
+    body = b'{"results": [], "x": {"y": ' + b"[" * 70 + b"]" * 70 + b"}}"
+    with pytest.raises(rf.DecodeError) as raised:
+        rf.decode_response(body, format="cohere_v2")
+    assert (raised.value.type, raised.value.path) == ("too_deep", "$.x.y" + "[0]" * 62)

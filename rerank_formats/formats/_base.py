@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
+import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
 
@@ -52,6 +53,7 @@ class Leftovers(NamedTuple):
 
 
 NO_LEFTOVERS = Leftovers({}, {})
+_RAW_FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `(?P<path>\$.*)`)?$", re.DOTALL)
 _FIELD = re.compile(r"`(?P<name>[^`]*)`")
@@ -186,8 +188,37 @@ class Codec(Generic[W]):
             else:
                 self._check_open_fields(wire, limits)
                 return wire, NO_LEFTOVERS
+            found = self._with_unknown_keys(data, limits)
+            if found is not None:
+                return found
             return self.convert(self.parse(data), limits)
         return self.convert(data, limits)
+
+    @functools.cached_property
+    def _tolerant(self) -> msgspec.json.Decoder[W]:
+        """The fast path's type, quiet about unknown keys at the top level only."""
+        tolerant = types.new_class("Tolerant", (self._fast_type,), {"forbid_unknown_fields": False})
+        return msgspec.json.Decoder(tolerant)
+
+    def _with_unknown_keys(
+        self, data: bytes | bytearray | memoryview | str, limits: Limits
+    ) -> tuple[W, Leftovers] | None:
+        """A payload whose only surprise is unknown top-level keys (a provider's new field),
+        decoded into the same Structs at C speed with those keys set aside, as the general
+        path would; None for anything else, and for anything too deep, which the general path
+        reads and reports."""
+        try:
+            wire = self._tolerant.decode(data)
+            raw = _RAW_FIELDS.decode(data)
+            fields = {k: msgspec.json.decode(v) for k, v in raw.items() if k not in self.fields}
+        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+            return None
+        if too_deep(fields, limits.max_depth) is not None or any(
+            too_deep(getattr(wire, name), limits.max_depth - 1) is not None
+            for name in self._open_fields
+        ):
+            return None
+        return wire, Leftovers(fields, {})
 
     def parse(self, data: bytes | bytearray | memoryview | str) -> object:
         """JSON text to Python objects, or a `DecodeError`."""
