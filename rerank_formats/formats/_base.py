@@ -343,7 +343,8 @@ def canonical_documents(
     documents: tuple[WireDocument, ...], left: Leftovers, *, images: bool
 ) -> tuple[Document, ...]:
     """Canonical documents from wire ones; the fast path's are canonical already."""
-    if left is NO_LEFTOVERS:  # the fast path: documents are already str or TextDocument
+    if left is NO_LEFTOVERS or dict not in document_types(documents):
+        # the fast path (or unknown top-level keys only): documents are already canonical
         return documents  # type: ignore[return-value]
     return tuple([to_document(d, images=images) for d in documents])
 
@@ -466,7 +467,8 @@ def results_to_canonical(
 ) -> tuple[RerankResult, ...]:
     """Canonical results from wire ones (which have `index`, `relevance_score`, `document`,
     and `embedding` when `embeddings`). This is the hot loop of a response conversion."""
-    if left is NO_LEFTOVERS:  # the fast path: documents are already str or TextDocument
+    if left is NO_LEFTOVERS or (not left.results and dict not in field_types(results, "document")):
+        # the fast path (or unknown top-level keys only): documents are already canonical
         if embeddings:
             return tuple(
                 [
