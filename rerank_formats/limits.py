@@ -70,6 +70,8 @@ def too_deep(value: object, limit: int) -> str | None:
 
 def _within(value: object, limit: int) -> bool:
     """Whether `value` nests at most `limit` deep: a level at a time, without paths."""
+    if type(value) in _LEAVES:
+        return True
     level = [value] if isinstance(value, _ANY_CONTAINER) else []
     depth = 1
     while level:
