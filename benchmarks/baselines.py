@@ -84,14 +84,14 @@ def _too_large(data: bytes) -> None:
 class JinaResult(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     index: Index
     relevance_score: float
-    document: Document | None | UnsetType = UNSET
-    embedding: list[float] | None | UnsetType = UNSET
+    document: Document | UnsetType | None = UNSET
+    embedding: list[float] | UnsetType | None = UNSET
 
 
 class JinaResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     model: str | UnsetType = UNSET
     object: str | UnsetType = UNSET
-    usage: Usage | None | UnsetType = UNSET
+    usage: Usage | UnsetType | None = UNSET
     results: Annotated[list[JinaResult], Meta(max_length=MAX_DOCUMENTS)] = []
 
 
@@ -99,11 +99,11 @@ class JinaRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
     model: str
     query: Text
     documents: Documents
-    top_n: int | None | UnsetType = UNSET
-    return_documents: bool | None | UnsetType = UNSET
-    truncation: bool | None | UnsetType = UNSET
+    top_n: int | UnsetType | None = UNSET
+    return_documents: bool | UnsetType | None = UNSET
+    truncation: bool | UnsetType | None = UNSET
     max_doc_length: int | UnsetType = UNSET
-    return_embeddings: bool | None | UnsetType = UNSET
+    return_embeddings: bool | UnsetType | None = UNSET
 
 
 # -- Cohere v1 and v2 -------------------------------------------------------------------------
@@ -112,7 +112,7 @@ class JinaRequest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
 class V1Result(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     index: Index
     relevance_score: float
-    document: Document | None | UnsetType = UNSET
+    document: Document | UnsetType | None = UNSET
 
 
 class V2Result(msgspec.Struct, forbid_unknown_fields=True):
@@ -123,22 +123,22 @@ class V2Result(msgspec.Struct, forbid_unknown_fields=True):
 class V1Response(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     id: str | UnsetType = UNSET
     results: Annotated[list[V1Result], Meta(max_length=MAX_DOCUMENTS)] = []
-    meta: dict[str, Any] | None | UnsetType = UNSET
+    meta: dict[str, Any] | UnsetType | None = UNSET
 
 
 class V2Response(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     id: str | UnsetType = UNSET
     results: Annotated[list[V2Result], Meta(max_length=MAX_DOCUMENTS)] = []
-    meta: dict[str, Any] | None | UnsetType = UNSET
+    meta: dict[str, Any] | UnsetType | None = UNSET
 
 
 class V1Request(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     query: Text
     documents: Documents
     model: str | UnsetType = UNSET
-    top_n: int | None | UnsetType = UNSET
+    top_n: int | UnsetType | None = UNSET
     rank_fields: list[str] | UnsetType = UNSET
-    return_documents: bool | None | UnsetType = UNSET
+    return_documents: bool | UnsetType | None = UNSET
     max_chunks_per_doc: int | UnsetType = UNSET
 
 
@@ -146,7 +146,7 @@ class V2Request(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     model: str
     query: Text
     documents: TextDocuments
-    top_n: int | None | UnsetType = UNSET
+    top_n: int | UnsetType | None = UNSET
     max_tokens_per_doc: int | UnsetType = UNSET
     priority: int | UnsetType = UNSET
 
@@ -191,7 +191,9 @@ def cohere_meta(envelope: Envelope, target: str) -> Any:
     read = usage.prompt_tokens
     if read is UNSET:
         read = usage.total_tokens - (0 if made is UNSET else made)
-    tokens = {"input_tokens": read} if made is UNSET else {"input_tokens": read, "output_tokens": made}
+    tokens = (
+        {"input_tokens": read} if made is UNSET else {"input_tokens": read, "output_tokens": made}
+    )
     return {"tokens": tokens}
 
 
@@ -201,7 +203,7 @@ def cohere_meta(envelope: Envelope, target: str) -> Any:
 class XinferenceResponse(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     id: str | UnsetType = UNSET
     results: Annotated[list[V1Result], Meta(max_length=MAX_DOCUMENTS)] = []
-    meta: dict[str, Any] | None | UnsetType = UNSET
+    meta: dict[str, Any] | UnsetType | None = UNSET
 
 
 class XinferenceOutResult(msgspec.Struct):
@@ -223,11 +225,11 @@ class XinferenceRequest(msgspec.Struct, forbid_unknown_fields=True, omit_default
     model: str
     query: Text
     documents: TextDocuments
-    top_n: int | None | UnsetType = UNSET
+    top_n: int | UnsetType | None = UNSET
     return_documents: Flag | UnsetType = UNSET
     return_len: Flag | UnsetType = UNSET
-    max_chunks_per_doc: int | None | UnsetType = UNSET
-    kwargs: str | None | UnsetType = UNSET
+    max_chunks_per_doc: int | UnsetType | None = UNSET
+    kwargs: str | UnsetType | None = UNSET
 
 
 def xinference_usage(meta: object) -> Usage | UnsetType:
@@ -338,7 +340,11 @@ def _flag(value: object) -> bool:
 def read_xinference_request(data: bytes) -> Request:
     _too_large(data)
     r = _xinference_request(data)
-    own = {"return_len": r.return_len, "max_chunks_per_doc": r.max_chunks_per_doc, "kwargs": r.kwargs}
+    own = {
+        "return_len": r.return_len,
+        "max_chunks_per_doc": r.max_chunks_per_doc,
+        "kwargs": r.kwargs,
+    }
     flag = r.return_documents
     if flag is UNSET:
         own["defaulted"] = True
@@ -437,7 +443,8 @@ def write_jina_response(
             JinaOutResult(
                 r.index,
                 r.relevance_score,
-                d if (d := getattr(r, "document", None)) is not None and d is not UNSET
+                d
+                if (d := getattr(r, "document", None)) is not None and d is not UNSET
                 else _doc(documents[r.index]),
             )
             for r in results
@@ -471,7 +478,9 @@ def write_v1_response(
         out = [V1OutResult(r.index, r.relevance_score) for r in results]
     else:
         out = [
-            V1OutResult(r.index, r.relevance_score, UNSET if r.document is None else _doc(r.document))
+            V1OutResult(
+                r.index, r.relevance_score, UNSET if r.document is None else _doc(r.document)
+            )
             for r in results
         ]
     own = e.source == "cohere_v1"

@@ -240,8 +240,9 @@ def validate_cells(size: int) -> list[Cell]:
                     size,
                     lambda d=body, f=name, k=kind: rf.validate(d, format=f, kind=k),
                     lambda d=body, decode=decode: decode(d),
-                    lambda problems, decoded: decoded is not None
-                    and not any(p.severity == "error" for p in problems),
+                    lambda problems, decoded: (
+                        decoded is not None and not any(p.severity == "error" for p in problems)
+                    ),
                 )
             )
     return cells
@@ -409,9 +410,7 @@ def table(rows: list[dict[str, Any]], group: str) -> str:
         cells = []
         for size in sizes:
             r = by.get((name, size))
-            cells.append(
-                "" if r is None else f"{r['ratio']:.2f} ({r['q1']:.2f}–{r['q3']:.2f})"
-            )
+            cells.append("" if r is None else f"{r['ratio']:.2f} [{r['q1']:.2f}, {r['q3']:.2f}]")
         lines.append("| " + " | ".join([name, *cells]) + " |")
     return "\n".join(lines)
 
@@ -463,7 +462,7 @@ def report(rows: list[dict[str, Any]]) -> str:
     }
     for group, title in titles.items():
         if any(r["group"] == group for r in rows):
-            parts.append(f"{title}; median ratio (interquartile range)\n\n{table(rows, group)}")
+            parts.append(f"{title}; median ratio [interquartile range]\n\n{table(rows, group)}")
     parts.append("\n".join(verdicts(rows)))
     return "\n\n".join(parts)
 
@@ -480,7 +479,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.matrix", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 15; quick 2)")
-    parser.add_argument("--sample-ms", type=float, help="CPU time of one sample (default 8; quick 1)")
+    parser.add_argument(
+        "--sample-ms", type=float, help="CPU time of one sample (default 8; quick 1)"
+    )
     parser.add_argument("--only", help="only cells whose name matches this regular expression")
     parser.add_argument("--check-only", action="store_true", help="check outputs, time nothing")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
