@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from itertools import chain
+from typing import Any
 
 import msgspec
 
@@ -70,9 +71,10 @@ def too_deep(value: object, limit: int) -> str | None:
 
 def _within(value: object, limit: int) -> bool:
     """Whether `value` nests at most `limit` deep: a level at a time, without paths."""
-    if type(value) in _LEAVES:
+    kind = type(value)
+    if kind in _LEAVES:
         return True
-    level = [value] if isinstance(value, _ANY_CONTAINER) else []
+    level: list[Any] = [value] if kind in _CONTAINERS or isinstance(value, _ANY_CONTAINER) else []
     depth = 1
     while level:
         if depth > limit:
