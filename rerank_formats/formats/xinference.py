@@ -84,6 +84,7 @@ from ._base import (
     document_types,
     embedding_losses,
     extension_map,
+    field_types,
     kept,
     kept_fields,
     kept_results,
@@ -363,6 +364,13 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[Ou
         }
     embedding_losses(response.results, sink)
     results = reused(response.results, {type(None), str, TextDocument})
+    if results is None and field_types(response.results, "document") <= {UnsetType, type(None)}:
+        results = tuple(  # no documents: the key is sent all the same, null
+            [
+                Result(index=r.index, relevance_score=r.relevance_score, document=None)
+                for r in response.results
+            ]
+        )
     if results is None:
         results = tuple(
             [
