@@ -55,6 +55,13 @@ def response(*documents: object, embedding: object = UNSET) -> rf.RerankResponse
             b'"meta":{"api_version":null,"billed_units":null,"tokens":null,"warnings":null}}',
         ),
         (
+            "xinference",
+            (UNSET, None),
+            b'{"results":[{"index":0,"relevance_score":1.0,"document":null},'
+            b'{"index":1,"relevance_score":0.9,"document":null}],'
+            b'"meta":{"api_version":null,"billed_units":null,"tokens":null,"warnings":null}}',
+        ),
+        (
             "cohere_v2",
             (UNSET, UNSET),
             b'{"results":[{"index":0,"relevance_score":1.0},{"index":1,"relevance_score":0.9}]}',
