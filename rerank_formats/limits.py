@@ -57,6 +57,7 @@ _Trail = tuple["_Trail", object] | None  # (parent trail, key): a path, spelled 
 
 # JSON's scalars and containers, told apart by a set lookup: `isinstance(x, Mapping)` is an
 # ABC check, slow enough to dominate a walk over a parsed payload.
+_encode = msgspec.json.Encoder().encode
 _LEAVES = frozenset({str, int, float, bool, type(None)})
 _CONTAINERS = frozenset({dict, list, tuple})
 _ANY_CONTAINER = (Mapping, list, tuple)
@@ -67,6 +68,17 @@ def too_deep(value: object, limit: int) -> str | None:
     if _within(value, limit):
         return None
     return _first_too_deep(value, limit)
+
+
+def shallow(value: object, limit: int) -> bool:
+    """Whether a small value (a `meta`) surely nests at most `limit` deep, from a count of
+    the brackets of its JSON: no nesting is deeper than that count (a bracket in a string
+    only makes it larger). False means "not sure": ask `too_deep`."""
+    try:
+        encoded = _encode(value)
+    except (TypeError, ValueError, RecursionError, msgspec.MsgspecError):
+        return False
+    return encoded.count(b"[") + encoded.count(b"{") <= limit
 
 
 def _within(value: object, limit: int) -> bool:

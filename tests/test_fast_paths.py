@@ -232,3 +232,13 @@ def test_a_deep_unknown_key_is_refused_at_its_path() -> None:
     with pytest.raises(rf.DecodeError) as raised:
         rf.decode_response(body, format="cohere_v2")
     assert (raised.value.type, raised.value.path) == ("too_deep", "$.x.y" + "[0]" * 62)
+
+
+def test_a_meta_is_shallow_by_its_brackets_or_walked() -> None:
+    from rerank_formats.limits import shallow
+
+    assert shallow({"a": [[1]]}, 3)
+    assert not shallow({"a": [[1]]}, 2)  # exactly as deep as the count: walked instead
+    assert not shallow({"a": "[[[["}, 3)  # brackets in a string: not sure, walked
+    assert not shallow(UNSET, 3)  # not JSON: walked
+    assert shallow(None, 0)

@@ -22,7 +22,7 @@ from ..canonical import (
     TextDocument,
 )
 from ..errors import DecodeError, Loss, excerpt
-from ..limits import DEFAULT_LIMITS, Limits, too_deep
+from ..limits import DEFAULT_LIMITS, Limits, shallow, too_deep
 
 W = TypeVar("W")
 
@@ -233,7 +233,10 @@ class Codec(Generic[W]):
 
     def _check_open_fields(self, wire: W, limits: Limits) -> None:
         for name in self._open_fields:
-            where = too_deep(getattr(wire, name), limits.max_depth - 1)
+            value = getattr(wire, name)
+            if shallow(value, limits.max_depth - 1):
+                continue
+            where = too_deep(value, limits.max_depth - 1)
             if where is not None:
                 self._too_deep(f"$.{name}{where[1:]}", limits)
 

@@ -209,11 +209,13 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
 
 
 def response_from_canonical(response: RerankResponse, sink: Sink) -> Response:
-    embedding_losses(response.results, sink)
     own = own_extension(response.extensions, NAME)
+    results = reused(response.results, {UnsetType})  # None when a result has an embedding
+    if results is None:
+        embedding_losses(response.results, sink)
     return Response(
         id=kept(own, "id"),
-        results=reused(response.results, {UnsetType})
+        results=results
         or tuple(
             [Result(index=r.index, relevance_score=r.relevance_score) for r in response.results]
         ),
