@@ -238,7 +238,7 @@ def test_a_meta_is_shallow_by_its_brackets_or_walked() -> None:
     from rerank_formats.limits import shallow
 
     assert shallow({"a": [[1]]}, 3)
-    assert not shallow({"a": [[1]]}, 2)  # exactly as deep as the count: walked instead
+    assert not shallow({"a": [[1]]}, 2)  # three brackets, deeper than 2: walked
     assert not shallow({"a": "[[[["}, 3)  # brackets in a string: not sure, walked
     assert not shallow(UNSET, 3)  # not JSON: walked
     assert shallow(None, 0)
