@@ -242,3 +242,30 @@ def test_a_meta_is_shallow_by_its_brackets_or_walked() -> None:
     assert not shallow({"a": "[[[["}, 3)  # brackets in a string: not sure, walked
     assert not shallow(UNSET, 3)  # not JSON: walked
     assert shallow(None, 0)
+
+
+@pytest.mark.parametrize(
+    ("results", "expected"),
+    [
+        (b'[{"index": 1, "relevance_score": 1}, {"index": 0, "relevance_score": 0.5}]', []),
+        (
+            b'[{"index": 1, "relevance_score": 0.5}, {"index": 0, "relevance_score": 1}]',
+            [("$.results", "unsorted_results")],
+        ),
+        (
+            b'[{"index": 1, "relevance_score": 1}, {"index": 1, "relevance_score": 0.5}]',
+            [("$.results[1].index", "duplicate_index")],
+        ),
+        (  # a score that is not a number is passed over: 0.5 then 0.7 is unsorted
+            b'[{"index": 0, "relevance_score": 0.5}, {"index": 1, "relevance_score": "x"},'
+            b' {"index": 2, "relevance_score": 0.7}]',
+            [("$.results[1].relevance_score", "wrong_type"), ("$.results", "unsorted_results")],
+        ),
+    ],
+)
+def test_results_are_checked_alike_on_the_fast_and_the_slow_path(
+    results: bytes, expected: list[tuple[str, str]]
+) -> None:
+    body = b'{"results": ' + results + b"}"
+    problems = rf.validate(body, format="cohere_v2", kind="response")
+    assert [(p.path, p.type) for p in problems] == expected

@@ -244,7 +244,12 @@ class Codec(Generic[W]):
         """Where a parsed payload that is `strictly_valid` nests deeper than `limits` allow, or
         None: only the fields whose shape the format leaves open (`meta`) can."""
         for name in self._open_fields:
-            where = too_deep(body.get(name), limits.max_depth - 1)
+            value = body.get(name)
+            where = (
+                None
+                if shallow(value, limits.max_depth - 1)
+                else too_deep(value, limits.max_depth - 1)
+            )
             if where is not None:
                 return f"$.{name}{where[1:]}"
         return None
