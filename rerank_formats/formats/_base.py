@@ -213,11 +213,13 @@ class Codec(Generic[W]):
             fields = {k: msgspec.json.decode(v) for k, v in raw.items() if k not in self.fields}
         except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
             return None
-        if too_deep(fields, limits.max_depth) is not None or any(
-            too_deep(getattr(wire, name), limits.max_depth - 1) is not None
-            for name in self._open_fields
-        ):
+        depth = limits.max_depth
+        if not shallow(fields, depth) and too_deep(fields, depth) is not None:
             return None
+        for name in self._open_fields:
+            value = getattr(wire, name)
+            if not shallow(value, depth - 1) and too_deep(value, depth - 1) is not None:
+                return None
         return wire, Leftovers(fields, {})
 
     def parse(self, data: bytes | bytearray | memoryview | str) -> object:
