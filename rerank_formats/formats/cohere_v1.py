@@ -290,9 +290,9 @@ def _echo(document: Document | UnsetType | None, index: int, sink: Sink) -> OutD
 
 def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
     own = own_extension(response.extensions, NAME)
-    embedding_losses(response.results, sink)
-    results = reused(response.results, {UnsetType, TextDocument})
+    results = reused(response.results, {UnsetType, TextDocument})  # None for an embedding
     if results is None:
+        embedding_losses(response.results, sink)
         results = tuple(
             [
                 Result(

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Final, Generic, TypeVar, cast
+from typing import Annotated, Any, Final, Generic, TypeVar, cast
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -91,7 +91,6 @@ from ._base import (
     own_extension,
     read_flag,
     results_to_canonical,
-    reused,
     text_of,
     write_flag,
 )
@@ -362,9 +361,14 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[Ou
             "tokens": _tokens(response.usage, sink),
             "warnings": None,
         }
-    embedding_losses(response.results, sink)
-    results = reused(response.results, {type(None), str, TextDocument})
-    if results is None and field_types(response.results, "document") <= {UnsetType, type(None)}:
+    documents = field_types(response.results, "document")
+    plain = field_types(response.results, "embedding") <= {UnsetType}
+    if not plain:
+        embedding_losses(response.results, sink)
+    results: tuple[Any, ...] | None = None
+    if plain and documents <= {type(None), str, TextDocument}:
+        results = response.results  # they encode as Xinference's results
+    elif documents <= {UnsetType, type(None)}:
         results = tuple(  # no documents: the key is sent all the same, null
             [
                 Result(index=r.index, relevance_score=r.relevance_score, document=None)
