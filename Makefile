@@ -80,10 +80,12 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 # Every read -> write pair, requests, unknown keys, validate and the CLI against hand-written
-# msgspec baselines (a few minutes; nice'd: the machine is shared). QUICK=1 for a smoke run.
+# msgspec baselines (a few minutes; nice'd: the machine is shared). QUICK=1 for a smoke run
+# (which also redraws the plot from its few cells).
 bench-matrix: $(STAMP)
 	nice $(BIN)/python -m benchmarks.matrix $(if $(QUICK),--quick) --json matrix.json
-	$(BIN)/python -m benchmarks.plot matrix.json --svg docs/benchmark-matrix.svg
+	$(BIN)/python -m benchmarks.plot matrix.json --before benchmarks/results/matrix-before.json \
+		--svg docs/benchmark-matrix.svg
 
 # A long fuzz campaign: make fuzz SECONDS=600, or make fuzz COUNT=100000.
 SECONDS ?= 300
