@@ -553,9 +553,11 @@ def reused(
     `embedding` when set), so they do when every document's type is among `documents`
     (`UnsetType` for none) and, unless the format writes `embeddings`, none has one.
     """
+    if not field_types(results, "document") <= documents:  # the usual reason, looked at first
+        return None
     if not embeddings and not field_types(results, "embedding") <= {UnsetType}:
         return None
-    return results if field_types(results, "document") <= documents else None
+    return results
 
 
 def embedding_losses(results: Sequence[RerankResult], sink: Sink) -> None:
