@@ -553,7 +553,9 @@ def reused(
     `embedding` when set), so they do when every document's type is among `documents`
     (`UnsetType` for none) and, unless the format writes `embeddings`, none has one.
     """
-    if not field_types(results, "document") <= documents:  # the usual reason, looked at first
+    if results and type(results[0].document) not in documents:
+        return None  # the usual reason, seen in the first result without a pass over them all
+    if not field_types(results, "document") <= documents:
         return None
     if not embeddings and not field_types(results, "embedding") <= {UnsetType}:
         return None
