@@ -36,6 +36,7 @@ from .convert import (
     encode_response,
 )
 from .errors import (
+    MAX_MESSAGE_LENGTH,
     DecodeError,
     EncodeError,
     Loss,
@@ -55,6 +56,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "ERROR_FORMATS",
     "FORMATS",
+    "MAX_MESSAGE_LENGTH",
     "DecodeError",
     "Document",
     "EncodeError",

@@ -12,7 +12,9 @@ missing usage made an explicit `None` (unknown: Jina's schema requires the key).
 
 from __future__ import annotations
 
+import math
 import operator
+import sys
 import warnings
 from collections.abc import Mapping
 from typing import Literal
@@ -29,6 +31,7 @@ from .canonical import (
     RerankResponse,
     RerankResult,
     TextDocument,
+    Usage,
 )
 from .errors import (
     DecodeError,
@@ -37,10 +40,11 @@ from .errors import (
     LossyConversionError,
     RerankFormatError,
     excerpt,
+    number,
 )
 from .formats._base import Payload, Sink, unknown_fields
 from .formats._errors import status_class
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, leaf_problem, scan, too_deep
 from .registry import ERROR_FORMATS, ErrorFormat, Format, get_error_format, get_format
 
 __all__ = [
@@ -247,7 +251,9 @@ def convert_response(
 
 def _check_policy(on_loss: object) -> None:
     if on_loss not in _POLICIES:
-        raise RerankFormatError(f"on_loss must be 'raise', 'warn' or 'ignore', not {on_loss!r}")
+        raise RerankFormatError(
+            f"on_loss must be 'raise', 'warn' or 'ignore', not {excerpt(repr(on_loss))}"
+        )
 
 
 def _write(
@@ -264,33 +270,29 @@ def _settle(sink: Sink, on_loss: OnLoss) -> None:
         return
     if on_loss == "raise":
         raise LossyConversionError(sink.losses)
+    # Attributed to the caller of the public function (_settle <- _write <- public <- caller),
+    # with no registry: `warnings.warn` would remember every distinct text in the caller's
+    # `__warningregistry__`, which grows without bound when each loss names a new key.
+    caller = sys._getframe(3)
     for loss in sink.losses:
-        warnings.warn(LossWarning(loss), stacklevel=4)  # the caller of the public function
+        warnings.warn_explicit(
+            LossWarning(loss),
+            LossWarning,
+            caller.f_code.co_filename,
+            caller.f_lineno,
+            module=caller.f_globals.get("__name__"),
+            registry=None,
+        )
 
 
 def _decode_response(module: Format, data: Payload, limits: Limits) -> RerankResponse:
-    wire, leftovers = module.RESPONSE.decode(data, limits)
-    if len(wire.results) > limits.max_documents:
-        raise _limit_error(
-            f"{len(wire.results):,} results; the limit is {limits.max_documents:,}",
-            "$.results",
-            "too_many_documents",
-            module.NAME,
-            "response",
-        )
+    wire, leftovers = module.RESPONSE.decode(data, limits)  # counts the results
     return module.response_to_canonical(wire, leftovers)
 
 
 def _check_documents(request: RerankRequest, limits: Limits, format: str) -> None:
+    """The lengths of the query and documents (the codec counted the documents)."""
     documents = request.documents
-    if len(documents) > limits.max_documents:
-        raise _limit_error(
-            f"{len(documents):,} documents; the limit is {limits.max_documents:,}",
-            "$.documents",
-            "too_many_documents",
-            format,
-            "request",
-        )
     longest = limits.max_document_length
     if (
         len(request.query) > longest
@@ -376,7 +378,7 @@ def _check_indices(indices: list[int], count: int, format: str | None) -> None:
         if not 0 <= index < count or index in seen:
             problem = "appears twice" if index in seen else f"is out of range for {count} documents"
             raise DecodeError(
-                f"index {index} {problem}",
+                f"index {number(index)} {problem}",
                 path=f"$.results[{position}].index",
                 type="duplicate_index" if index in seen else "out_of_range",
                 format=format,
@@ -393,6 +395,7 @@ def _encode(module: Format, kind: str, obj: RerankRequest | RerankResponse, sink
         if isinstance(obj, RerankRequest):
             wire = module.request_from_canonical(obj, sink)
         else:
+            _check_writable(obj)
             wire = module.response_from_canonical(obj, sink)
         body = _ENCODER.encode(wire)
         own = obj.extensions.get(module.NAME) if obj.extensions else None
@@ -401,10 +404,38 @@ def _encode(module: Format, kind: str, obj: RerankRequest | RerankResponse, sink
         if own.results:
             body = _with_result_fields(body, own.results, codec.nested_fields)
         return _with_fields(body, unknown_fields(own, codec.fields))
+    except EncodeError:
+        raise
     except (TypeError, ValueError, AttributeError, msgspec.MsgspecError) as exc:
         raise EncodeError(
             f"not a valid canonical {kind}: {excerpt(str(exc), 120)}", type="invalid_value"
         ) from None
+
+
+def _check_writable(response: RerankResponse) -> None:
+    """Refuse what no decoder would read back: a score that is NaN or infinite (JSON has
+    none; msgspec would write `null`), a negative index or token count."""
+    results = response.results
+    if results and (
+        not math.isfinite(sum([r.relevance_score for r in results]))
+        or min([r.index for r in results]) < 0
+    ):
+        for position, r in enumerate(results):
+            if not math.isfinite(r.relevance_score):
+                raise EncodeError(
+                    f"relevance_score {r.relevance_score} cannot be written as JSON",
+                    path=f"$.results[{position}].relevance_score",
+                )
+            if r.index < 0:
+                raise EncodeError(
+                    f"index {number(r.index)} is negative", path=f"$.results[{position}].index"
+                )
+    usage = response.usage
+    if isinstance(usage, Usage):
+        for name in ("total_tokens", "prompt_tokens", "completion_tokens"):
+            count = getattr(usage, name)
+            if type(count) is int and count < 0:
+                raise EncodeError(f"{name} {number(count)} is negative", path=f"$.usage.{name}")
 
 
 def _with_fields(body: bytes, fields: Mapping[str, object]) -> bytes:
@@ -589,7 +620,7 @@ def map_status(status: int, module: ErrorFormat) -> int:
 
 def _parse_error_body(data: object, limits: Limits) -> tuple[str, object]:
     if isinstance(data, Mapping):
-        return "", data
+        return "", _writable(data, limits)
     if isinstance(data, str):
         raw = data.encode("utf-8", "surrogatepass")
     elif isinstance(data, (bytes, bytearray, memoryview)):
@@ -607,6 +638,28 @@ def _parse_error_body(data: object, limits: Limits) -> tuple[str, object]:
 
 _NOT_JSON = object()
 _TOO_LARGE = object()
+
+
+def _writable(data: Mapping[str, object], limits: Limits) -> object:
+    """A caller's parsed error body with what JSON cannot hold replaced (a lone surrogate by
+    `?`, NaN, an infinity or an over-long integer by null), so that it can be written back:
+    an error body is never refused for its content. Too deep a body is left as it is (no
+    error shape takes it)."""
+    if too_deep(data, limits.max_depth) is not None or scan(data, limits.max_depth) is None:
+        return data
+    return _replaced(data)
+
+
+def _replaced(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {_replaced(k): _replaced(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_replaced(v) for v in value]
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and leaf_problem(value):
+        return None
+    return value
 
 
 def _describe(text: str, parsed: object, content_type: str | None, format: str) -> str:

@@ -12,9 +12,12 @@ conversion work. Each refusal is a `DecodeError` of its own type: `too_large`, `
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
 import msgspec
+
+from .errors import excerpt
 
 __all__ = ["DEFAULT_LIMITS", "Limits"]
 
@@ -28,6 +31,8 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True):
         max_document_length: the longest document or query, in characters (an object
             document counts all its values; an image its URL or base64 text).
         max_depth: the deepest nesting of objects and arrays.
+        max_problems: the most problems `validate` lists (one more says how many it left
+            out).
 
     Examples:
         >>> import rerank_formats as rf
@@ -43,18 +48,33 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True):
     max_documents: int = 10_000
     max_document_length: int = 1_000_000
     max_depth: int = 64
+    max_problems: int = 100
 
 
 DEFAULT_LIMITS = Limits()
 """The limits used when none are given: 16 MiB, 10,000 documents of at most 1,000,000
-characters, nesting 64 deep."""
+characters, nesting 64 deep, 100 problems listed by `validate`."""
 
 
 _Trail = tuple["_Trail", object] | None  # (parent trail, key): a path, spelled out only if needed
 
+_INT_LIMIT = 10**4300  # the parser reads integers of at most 4,300 digits (Python's own limit)
+
 
 def too_deep(value: object, limit: int) -> str | None:
     """The JSON path of the first place `value` nests deeper than `limit`, or None."""
+    found = scan(value, limit, leaves=False)
+    return found[0] if found else None
+
+
+def scan(value: object, limit: int, *, leaves: bool = True) -> tuple[str, str, str] | None:
+    """The first place `value` nests deeper than `limit` or, when `leaves`, holds what JSON
+    text cannot (a string with a lone surrogate, NaN or an infinity, an integer longer than
+    the parser reads): its (path, error type, message), or None.
+
+    A caller's already-parsed mapping gets the leaf checks; a body the library parsed itself
+    cannot hold such values, so it gets only the depth check.
+    """
     stack: list[tuple[object, int, _Trail]] = [(value, 1, None)]
     while stack:
         node, depth, trail = stack.pop()
@@ -66,10 +86,33 @@ def too_deep(value: object, limit: int) -> str | None:
         else:
             continue
         if depth > limit:
-            return _path(trail)
+            return _path(trail), "too_deep", f"nested deeper than {limit} levels"
         for key, child in items:
+            if leaves and type(key) is str and not key.isascii() and leaf_problem(key):
+                return _path((trail, key)), "invalid_value", "a key is not valid Unicode"
             if isinstance(child, (Mapping, list, tuple)):
                 stack.append((child, depth + 1, (trail, key)))
+            elif leaves:
+                problem = leaf_problem(child)
+                if problem:
+                    return _path((trail, key)), "invalid_value", problem
+    return None
+
+
+def leaf_problem(value: object) -> str | None:
+    """Why JSON text cannot hold `value` (a str, float or int), or None."""
+    if isinstance(value, str):
+        if value.isascii():
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "a string with a lone surrogate is not valid Unicode"
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            return f"{value} is not a JSON number"
+    elif isinstance(value, int) and not -_INT_LIMIT < value < _INT_LIMIT:
+        return "an integer of more than 4,300 digits"
     return None
 
 
@@ -77,5 +120,5 @@ def _path(trail: _Trail) -> str:
     parts: list[str] = []
     while trail is not None:
         trail, key = trail
-        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{excerpt(str(key))}")
     return "$" + "".join(reversed(parts))

@@ -129,7 +129,7 @@ def test_validate_jsonl_streams_and_summarises() -> None:
         b"line 2: $.documents: there are no documents to rank\n"
         b"line 2: $.top_n: top_n is 0; at least 1 is expected\n"
         b"line 4: $.query: Expected `str | object`, got `int`\n"
-        b"line 5: $: JSON is malformed: object keys must be strings (byte 1)\n"
+        b"line 5: $: JSON is malformed at character 1\n"
     )
     assert result.stderr == (
         b"rerank-formats: 4 payloads: 1 valid, 3 invalid "

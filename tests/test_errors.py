@@ -10,7 +10,7 @@ import rerank_formats as rf
 
 CASES = [
     # (format, kind, body, type, path, message)
-    ("jina", "request", b"{", "invalid_json", "$", "Input data was truncated"),
+    ("jina", "request", b"{", "invalid_json", "$", "JSON is malformed at character 1"),
     ("jina", "request", b"[1, 2]", "wrong_type", "$", "expected a JSON object, got array"),
     ("jina", "request", b'"q"', "wrong_type", "$", "expected a JSON object, got string"),
     (
@@ -91,7 +91,7 @@ CASES = [
         b'{"results": [{"index": 0, "relevance_score": NaN}]}',
         "invalid_json",
         "$",
-        "JSON is malformed: invalid character (byte 45)",
+        "JSON is malformed",
     ),
     (
         "cohere_v2",

@@ -58,7 +58,9 @@ def test_a_cycle_in_a_parsed_mapping_is_refused_not_looped_over() -> None:
     body: dict[str, object] = {"model": "m", "query": "q", "documents": ["a"]}
     body["self"] = body
     error = refused(lambda: rf.decode_request(body, format="jina"))
-    assert (error.type, error.path) == ("too_deep", "$" + ".self" * 64)
+    path = "$" + ".self" * 64  # 321 characters: the path keeps its start and its end
+    assert (error.type, error.path) == ("too_deep", path[:99] + "…" + path[-100:])
+    assert len(error.path) == rf.MAX_MESSAGE_LENGTH
 
 
 def test_too_many_documents_and_results() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import re
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
 
@@ -19,8 +19,9 @@ from ..canonical import (
     RerankResult,
     TextDocument,
 )
-from ..errors import DecodeError, Loss, excerpt
-from ..limits import DEFAULT_LIMITS, Limits, too_deep
+from ..errors import DecodeError, Loss, clip, clip_path, excerpt
+from ..limits import DEFAULT_LIMITS, Limits, scan, too_deep
+from ._walk import first_error
 
 W = TypeVar("W")
 
@@ -52,9 +53,6 @@ class Leftovers(NamedTuple):
 
 NO_LEFTOVERS = Leftovers({}, {})
 
-_AT = re.compile(r"^(?P<message>.*?)(?: - at `(?P<path>\$.*)`)?$", re.DOTALL)
-_FIELD = re.compile(r"`(?P<name>[^`]*)`")
-
 
 def json_type(value: object) -> str:
     """The JSON name of a Python value's type, for messages."""
@@ -74,33 +72,69 @@ def json_type(value: object) -> str:
 
 
 def translate(
-    error: msgspec.MsgspecError, *, format: str, kind: str, prefix: str = "$"
+    obj: object,
+    target: Any,
+    *,
+    format: str,
+    kind: str,
+    prefix: str = "$",
+    keeps: tuple[type, ...] = (),
 ) -> DecodeError:
-    """Turn a msgspec error into a one-line `DecodeError` with a JSON path and a slug."""
-    match = _AT.match(str(error))
-    assert match is not None  # the pattern matches any string
-    message = match["message"]
-    path = prefix + (match["path"] or "$")[1:]
-    field = _FIELD.search(message)
-    if not isinstance(error, msgspec.ValidationError):
-        kind_of = "invalid_json"
-    elif message.startswith("Object missing required field") and field:
-        kind_of, path = "missing_field", f"{path}.{field['name']}"
-        message = f"missing required field `{excerpt(field['name'])}`"
-    elif message.startswith("Object contains unknown field") and field:
-        kind_of, path = "unknown_field", f"{path}.{excerpt(field['name'])}"
-        message = f"unknown field `{excerpt(field['name'])}`"
-    elif message.startswith(("Expected `object`, got", "Expected `array`")):
-        kind_of = "wrong_type"
-    elif message.startswith("Expected") and (">=" in message or "<=" in message):
-        kind_of = "out_of_range"
-    elif message.startswith("Expected"):
-        kind_of = "wrong_type"
-    elif message.startswith("Number out of range"):
-        kind_of = "out_of_range"
-    else:
-        kind_of = "invalid_value"
-    return DecodeError(message, path=path, type=kind_of, format=format, kind=kind)
+    """The `DecodeError` for `obj`, which msgspec refused to convert to `target`: what is
+    wrong and where, found by the library's own walk (`_walk`), never read from msgspec's
+    message."""
+    found = first_error(obj, target, keeps)
+    if found is None:  # a rule the walk does not model: say so without guessing where
+        return DecodeError(
+            f"not a valid {kind}", path=prefix, type="invalid_value", format=format, kind=kind
+        )
+    path = prefix + found.path[1:]
+    return DecodeError(found.message, path=path, type=found.type, format=format, kind=kind)
+
+
+def to_utf8(data: bytes | bytearray | memoryview | str) -> bytes | bytearray | memoryview:
+    """JSON text as UTF-8 bytes; a `str` with a lone surrogate (from `surrogateescape`
+    decoding, say) is not valid Unicode and is refused as a `DecodeError`."""
+    if not isinstance(data, str):
+        return data
+    try:
+        return data.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DecodeError(
+            f"not valid Unicode: a lone surrogate at character {exc.start:,}", type="invalid_json"
+        ) from None
+
+
+def parse_json(data: bytes | bytearray | memoryview) -> object:
+    """JSON bytes to Python objects, or a `DecodeError` in the library's own words."""
+    try:
+        return msgspec.json.decode(data)
+    except msgspec.ValidationError:  # the only rule an untyped parse applies: number ranges
+        raise DecodeError(
+            "a number is out of range (beyond a float, or an integer of over 4,300 digits)",
+            type="out_of_range",
+        ) from None
+    except msgspec.DecodeError:
+        raise _malformed(data) from None
+    except RecursionError:
+        raise DecodeError("nested deeper than the parser allows", type="too_deep") from None
+    except UnicodeDecodeError:  # msgspec before 0.23
+        raise DecodeError("not valid UTF-8", type="invalid_json") from None
+
+
+def _malformed(data: bytes | bytearray | memoryview) -> DecodeError:
+    try:
+        text = bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return DecodeError("not valid UTF-8", type="invalid_json")
+    where = ""
+    try:
+        json.loads(text)  # only for the position: the standard library's parser reports one
+    except json.JSONDecodeError as exc:
+        where = f" at character {exc.pos:,}"
+    except (ValueError, RecursionError):
+        pass
+    return DecodeError(f"JSON is malformed{where}", type="invalid_json")
 
 
 class Codec(Generic[W]):
@@ -124,6 +158,8 @@ class Codec(Generic[W]):
     ) -> None:
         self.format = format
         self.kind = kind
+        self._counted = {"request": "documents", "response": "results"}.get(kind, "")
+        """The list `Limits.max_documents` bounds, counted before any work per item."""
         self._fast_type = fast
         self._general = general
         self.fields: frozenset[str] = frozenset(struct.__struct_encode_fields__)
@@ -161,26 +197,50 @@ class Codec(Generic[W]):
                     f"the body is {len(data):,} bytes; the limit is {limits.max_bytes:,}",
                     type="too_large",
                 )
+            data = self._utf8(data)
             try:
                 wire = self._fast.decode(data)
             except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
                 pass  # the general path says what is wrong, with a path
             else:
+                if self._counted:
+                    self._check_count(len(getattr(wire, self._counted)), limits)
                 self._check_open_fields(wire, limits)
                 return wire, NO_LEFTOVERS
-            return self.convert(self.parse(data), limits)
+            return self.convert(self.parse(data), limits, parsed=True)
         return self.convert(data, limits)
+
+    def fits(self, data: bytes | bytearray | memoryview) -> bool:
+        """Whether the fast decoder takes `data`: then every type fits and no key is unknown
+        (a request or response; an error's Structs let some unknown keys through)."""
+        if self.kind == "error":
+            return False
+        try:
+            self._fast.decode(data)
+        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+            return False
+        return True
 
     def parse(self, data: bytes | bytearray | memoryview | str) -> object:
         """JSON text to Python objects, or a `DecodeError`."""
         try:
-            return msgspec.json.decode(data)
-        except msgspec.MsgspecError as exc:
-            raise translate(exc, format=self.format, kind=self.kind) from None
-        except RecursionError:
-            raise self.error("nested deeper than the parser allows", type="too_deep") from None
-        except UnicodeDecodeError:
-            raise self.error("not valid UTF-8", type="invalid_json") from None
+            return parse_json(self._utf8(data))
+        except DecodeError as error:
+            raise self.error(error.message, path=error.path, type=error.type) from None
+
+    def _utf8(self, data: bytes | bytearray | memoryview | str) -> bytes | bytearray | memoryview:
+        try:
+            return to_utf8(data)
+        except DecodeError as error:
+            raise self.error(error.message, type=error.type) from None
+
+    def _check_count(self, count: int, limits: Limits) -> None:
+        if count > limits.max_documents:
+            raise self.error(
+                f"{count:,} {self._counted}; the limit is {limits.max_documents:,}",
+                path=f"$.{self._counted}",
+                type="too_many_documents",
+            )
 
     def _check_open_fields(self, wire: W, limits: Limits) -> None:
         for name in self._open_fields:
@@ -193,10 +253,21 @@ class Codec(Generic[W]):
             f"nested deeper than {limits.max_depth} levels", path=path, type="too_deep"
         )
 
-    def convert(self, obj: object, limits: Limits = DEFAULT_LIMITS) -> tuple[W, Leftovers]:
-        where = too_deep(obj, limits.max_depth)
-        if where is not None:
-            self._too_deep(where, limits)
+    def convert(
+        self, obj: object, limits: Limits = DEFAULT_LIMITS, *, parsed: bool = False
+    ) -> tuple[W, Leftovers]:
+        """A parsed payload into the general wire Struct, with its leftovers. `parsed`: the
+        library parsed it itself (so it cannot hold what JSON text cannot)."""
+        if self._counted and isinstance(obj, Mapping):
+            items = obj.get(self._counted)
+            if isinstance(items, (list, tuple)):  # counted before any work per item
+                self._check_count(len(items), limits)
+        found = scan(obj, limits.max_depth, leaves=not parsed)
+        if found is not None:
+            path, type, message = found
+            if type == "too_deep":
+                self._too_deep(path, limits)
+            raise self.error(message, path=path, type=type)
         if not isinstance(obj, Mapping):
             raise self.error(f"expected a JSON object, got {json_type(obj)}", type="wrong_type")
         known: dict[str, object] = {}
@@ -213,8 +284,10 @@ class Codec(Generic[W]):
             ]
         try:
             wire: W = msgspec.convert(known, self._general)
-        except msgspec.MsgspecError as exc:
-            raise translate(exc, format=self.format, kind=self.kind) from None
+        except msgspec.MsgspecError:
+            raise translate(
+                known, self._general, format=self.format, kind=self.kind, keeps=self.keeps_unknown
+            ) from None
         return wire, Leftovers(unknown, nested)
 
     def _split(self, item: object, position: int, nested: dict[int, dict[str, object]]) -> object:
@@ -241,8 +314,8 @@ def convert_at(obj: object, target: Any, *, path: str, format: str, kind: str) -
     """`msgspec.convert` a piece of a payload, reporting errors at `path` inside it."""
     try:
         return msgspec.convert(obj, target)
-    except msgspec.MsgspecError as exc:
-        raise translate(exc, format=format, kind=kind, prefix=path) from None
+    except msgspec.MsgspecError:
+        raise translate(obj, target, format=format, kind=kind, prefix=path) from None
 
 
 def to_document(value: WireDocument, *, images: bool) -> Document:
@@ -419,7 +492,7 @@ class Sink:
         self.losses: list[Loss] = []
 
     def __call__(self, path: str, reason: str) -> None:
-        self.losses.append(Loss(format=self.format, path=path, reason=reason))
+        self.losses.append(Loss(format=self.format, path=clip_path(path), reason=clip(reason)))
 
 
 def check_unset(sink: Sink, value: object, path: str, reason: str) -> None:

@@ -56,6 +56,7 @@ from ..canonical import (
     RerankResponse,
     TextDocument,
 )
+from ..errors import excerpt, number
 from . import _checks, _cohere
 from ._base import (
     Codec,
@@ -339,7 +340,7 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
             report(
                 "$.documents",
                 "too_many_chunks",
-                f"documents x max_chunks_per_doc is {count}; Cohere requires less than {_MAX_CHUNKS}",
+                f"documents x max_chunks_per_doc is {number(count)}; Cohere requires less than {_MAX_CHUNKS}",
                 "error",
             )
     elif kind == "response":
@@ -369,6 +370,6 @@ def _check_objects(body: Mapping[str, object], report: _checks.Report) -> None:
             report(
                 f"$.documents[{i}]",
                 "missing_field",
-                f"the document has none of {', '.join(map(str, missing))} (from rank_fields)",
+                f"the document has none of {', '.join(excerpt(str(f)) for f in missing)} (from rank_fields)",
                 "warning",
             )
