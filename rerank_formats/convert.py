@@ -17,7 +17,7 @@ import operator
 import sys
 import warnings
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 from msgspec import UNSET
@@ -42,7 +42,7 @@ from .errors import (
     excerpt,
     number,
 )
-from .formats._base import Payload, Sink, unknown_fields
+from .formats._base import Leftovers, Payload, Sink, unknown_fields
 from .formats._errors import status_class
 from .limits import DEFAULT_LIMITS, Limits, leaf_problem, scan, too_deep
 from .registry import ERROR_FORMATS, ErrorFormat, Format, get_error_format, get_format
@@ -95,9 +95,25 @@ def decode_request(data: Payload, *, format: str, limits: Limits | None = None) 
     module = get_format(format)
     limits = limits or DEFAULT_LIMITS
     wire, leftovers = module.REQUEST.decode(data, limits)
+    return _request(module, wire, leftovers, limits)
+
+
+def _request(module: Format, wire: Any, leftovers: Leftovers, limits: Limits) -> RerankRequest:
     request = module.request_to_canonical(wire, leftovers)
     _check_documents(request, limits, module.NAME)
     return request
+
+
+def canonical_of(
+    format: str, kind: str, wire: Any, leftovers: Leftovers, limits: Limits
+) -> RerankRequest | RerankResponse | RerankError:
+    """What a decoder makes of `wire` (its codec's output), with every check it applies
+    after the codec (for `validate`, which runs the codec itself)."""
+    if kind == "request":
+        return _request(get_format(format), wire, leftovers, limits)
+    if kind == "response":
+        return get_format(format).response_to_canonical(wire, leftovers)
+    return get_error_format(format).error_to_canonical(wire, leftovers, None)
 
 
 def encode_request(request: RerankRequest, *, format: str, on_loss: OnLoss = "raise") -> bytes:

@@ -58,6 +58,8 @@ characters, nesting 64 deep, 100 problems listed by `validate`."""
 
 _Trail = tuple["_Trail", object] | None  # (parent trail, key): a path, spelled out only if needed
 
+_CONTAINERS = frozenset((dict, list))
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 _INT_LIMIT = 10**4300  # the parser reads integers of at most 4,300 digits (Python's own limit)
 
 
@@ -79,18 +81,24 @@ def scan(value: object, limit: int, *, leaves: bool = True) -> tuple[str, str, s
     while stack:
         node, depth, trail = stack.pop()
         items: Iterable[tuple[object, object]]
-        if isinstance(node, Mapping):
-            items = node.items()
-        elif isinstance(node, (list, tuple)):
-            items = enumerate(node)
+        children: Iterable[object]
+        if type(node) is list or (type(node) is not dict and isinstance(node, (list, tuple))):
+            items, children = enumerate(node), node
+        elif isinstance(node, Mapping):
+            items, children = node.items(), node.values()
         else:
             continue
         if depth > limit:
             return _path(trail), "too_deep", f"nested deeper than {limit} levels"
+        if not leaves and _CONTAINERS.isdisjoint(map(type, children)):
+            continue  # a body the library parsed, with nothing nested here: at C speed
         for key, child in items:
             if leaves and type(key) is str and not key.isascii() and leaf_problem(key):
                 return _path((trail, key)), "invalid_value", "a key is not valid Unicode"
-            if isinstance(child, (Mapping, list, tuple)):
+            kind = type(child)
+            if kind in _CONTAINERS or (
+                kind not in _SCALARS and isinstance(child, (Mapping, list, tuple))
+            ):
                 stack.append((child, depth + 1, (trail, key)))
             elif leaves:
                 problem = leaf_problem(child)

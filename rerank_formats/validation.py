@@ -16,10 +16,10 @@ from typing import Any, Literal
 
 import msgspec
 
-from .convert import decode_request, decode_response
+from .convert import canonical_of
 from .errors import DecodeError, clip, clip_path, excerpt
-from .formats._base import Codec, Payload, parse_json, to_utf8
-from .formats._checks import Severity
+from .formats._base import Codec, Leftovers, Payload, parse_json, to_utf8
+from .formats._checks import Report, Severity
 from .formats._walk import FoundError, Walker, type_info
 from .limits import DEFAULT_LIMITS, Limits, scan
 from .registry import ERROR_FORMATS, FORMATS, get_codec, get_error_format
@@ -104,38 +104,48 @@ def validate(
     codec = get_codec(format, kind)
     limits = limits or DEFAULT_LIMITS
     try:
-        raw, body = _read(codec, data, limits)
+        raw, body = _read(data, limits, codec)
     except DecodeError as error:
         return (_problem(error.path, error.type, error.message, "error"),)
     return _validate(format, kind, raw, body, limits, _Collect(limits.max_problems))
 
 
 class _Collect:
-    """A report that keeps the first `cap` problems and counts the rest."""
+    """A report that keeps the first `cap` problems; beyond them it counts warnings and
+    stops the walk at the first error (the verdict cannot change, and a hostile payload can
+    hold a problem per byte)."""
 
     def __init__(self, cap: int) -> None:
         self.cap = max(cap, 0)
         self.problems: list[Problem] = []
-        self.more = self.more_errors = 0
+        self.more = 0
+        self.stopped = False
 
     def __call__(self, path: str, type: str, message: str, severity: Severity) -> None:
         if len(self.problems) < self.cap:
             self.problems.append(_problem(path, type, message, severity))
+        elif severity == "error":
+            self.stopped = True
+            raise _EnoughError
         else:
             self.more += 1
-            self.more_errors += severity == "error"
 
     def result(self) -> tuple[Problem, ...]:
-        if not self.more:
+        if self.stopped:
+            last = _problem(
+                "$", "too_many_problems", "more problems not listed, errors among them", "error"
+            )
+        elif self.more:
+            last = _problem(
+                "$", "too_many_problems", f"{self.more:,} more warnings not listed", "warning"
+            )
+        else:
             return tuple(self.problems)
-        errors = f", {self.more_errors:,} of them errors" if self.more_errors else ""
-        last = _problem(
-            "$",
-            "too_many_problems",
-            f"{self.more:,} more problems not listed{errors}",
-            "error" if self.more_errors else "warning",
-        )
         return (*self.problems, last)
+
+
+class _EnoughError(Exception):
+    """Stops a walk that has listed all the problems it may."""
 
 
 class _FirstError:
@@ -166,35 +176,71 @@ def _validate(
     codec = get_codec(format, kind)
     module = get_error_format(format)
     collect = report if isinstance(report, _Collect) else report.collect
-    if raw is None or not codec.fits(raw):  # what the fast decoder takes needs no walk
-        unknown = module.UNKNOWN_FIELDS.get(kind, "warning")
-        if kind != "request":  # the provider sent it: say what it is, not what it does with it
-            note = f"not in {module.PROVIDER}'s format"
-        else:
-            note = f"{module.PROVIDER} {'answers 422' if unknown == 'error' else 'ignores it'}"
-        walker = Walker(report, unknown, note, codec.keeps_unknown)
-        walker.walk(body, type_info(codec.general), "$")
-    if isinstance(body, Mapping):
-        module.check(kind, body, report)
-    refused = _refusal(format, kind, body if raw is None else raw, limits)
-    if refused and refused.path not in {p.path for p in collect.problems if p.severity == "error"}:
-        report(refused.path, refused.type, refused.message, "error")  # a rule only it applies
+    unknown = module.UNKNOWN_FIELDS.get(kind, "warning")
+    if kind != "request":  # the provider sent it: say what it is, not what it does with it
+        note = f"not in {module.PROVIDER}'s format"
+    else:
+        note = f"{module.PROVIDER} {'answers 422' if unknown == 'error' else 'ignores it'}"
+    try:
+        refused, leftovers = _decoded(codec, format, kind, raw, body, limits)
+        if refused is not None and not isinstance(report, _Collect):
+            raise FoundError(refused.path, refused.type, refused.message)  # detect: not a match
+        if leftovers is None:  # refused, or an error body: walk it to list every problem
+            walker = Walker(report, unknown, note, codec.keeps_unknown)
+            walker.walk(body, type_info(codec.general), "$")
+        elif isinstance(body, Mapping):  # decoded: its only walk problems are unknown keys
+            _unknown_keys(body, leftovers, codec.nested_key, unknown, note, report)
+        if isinstance(body, Mapping):
+            module.check(kind, body, report)
+        errors = {p.path for p in collect.problems if p.severity == "error"}
+        if refused and refused.path not in errors:
+            report(refused.path, refused.type, refused.message, "error")  # a rule only it has
+    except _EnoughError:
+        pass
     return collect.result()
 
 
-def _refusal(format: str, kind: str, body: Any, limits: Limits) -> DecodeError | None:
-    """What the decoder refuses in `body`, if anything: validation never accepts less."""
+def _decoded(
+    codec: Codec[Any],
+    format: str,
+    kind: str,
+    raw: bytes | bytearray | memoryview | None,
+    body: object,
+    limits: Limits,
+) -> tuple[DecodeError | None, Leftovers | None]:
+    """What the decoder refuses in the payload, if anything (validation never accepts
+    less), and the unknown keys it set aside when it accepted a request or response."""
     try:
-        if kind == "request":
-            decode_request(body, format=format, limits=limits)
-        elif kind == "response":
-            decode_response(body, format=format, limits=limits)
-        else:
-            module = get_error_format(format)
-            module.error_to_canonical(*module.ERROR.decode(body, limits), None)
+        wire, leftovers = codec.decode_read(raw, body, limits)
+        canonical_of(format, kind, wire, leftovers, limits)
     except DecodeError as error:
-        return error
-    return None
+        return error, None
+    return None, None if kind == "error" else leftovers
+
+
+def _unknown_keys(
+    body: Mapping[str, object],
+    leftovers: Leftovers,
+    nested: str,
+    severity: Severity,
+    note: str,
+    report: Report,
+) -> None:
+    """The unknown keys a decoder set aside, in the order a walk would report them."""
+    for key in body:
+        if key in leftovers.fields:
+            shown = excerpt(str(key))
+            report(f"$.{shown}", "unknown_field", f"unknown field `{shown}` ({note})", severity)
+        elif key == nested and leftovers.results:
+            for position, extra in sorted(leftovers.results.items()):
+                for name in extra:
+                    shown = excerpt(str(name))
+                    report(
+                        f"$.{nested}[{position}].{shown}",
+                        "unknown_field",
+                        f"unknown field `{shown}` ({note})",
+                        severity,
+                    )
 
 
 def detect(
@@ -221,7 +267,7 @@ def detect(
     """
     limits = limits or DEFAULT_LIMITS
     try:
-        raw, body = _read(get_codec("jina", "request"), data, limits)
+        raw, body = _read(data, limits, get_codec("jina", "request"), get_codec("jina", "response"))
     except DecodeError:
         return ()
     keys = set(body) if isinstance(body, Mapping) else set()
@@ -265,10 +311,11 @@ def detect(
 
 
 def _read(
-    codec: Codec[Any], data: Payload, limits: Limits
+    data: Payload, limits: Limits, *codecs: Codec[Any]
 ) -> tuple[bytes | bytearray | memoryview | None, object]:
     """The payload as UTF-8 JSON text (None when it came parsed) and parsed, within
-    `limits`; or the `DecodeError` the decoder would raise."""
+    `limits` (its documents or results counted by `codecs`), before any work per item; or
+    the `DecodeError` the decoder would raise."""
     raw = None
     if isinstance(data, (bytes, bytearray, memoryview, str)):
         if len(data) > limits.max_bytes:
@@ -278,6 +325,8 @@ def _read(
             )
         raw = to_utf8(data)
         data = parse_json(raw)  # type: ignore[assignment]
+    for counting in codecs:
+        counting.count(data, limits)
     found = scan(data, limits.max_depth, leaves=raw is None)
     if found is not None:
         path, type, message = found

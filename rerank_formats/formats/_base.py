@@ -163,7 +163,7 @@ class Codec(Generic[W]):
         self._fast_type = fast
         self._general = general
         self.fields: frozenset[str] = frozenset(struct.__struct_encode_fields__)
-        self._nested_key, nested_struct = nested if nested else ("", None)
+        self.nested_key, nested_struct = nested if nested else ("", None)
         self.keeps_unknown: tuple[type, ...] = (
             struct,
             *((nested_struct,) if nested_struct else ()),
@@ -210,16 +210,21 @@ class Codec(Generic[W]):
             return self.convert(self.parse(data), limits, parsed=True)
         return self.convert(data, limits)
 
-    def fits(self, data: bytes | bytearray | memoryview) -> bool:
-        """Whether the fast decoder takes `data`: then every type fits and no key is unknown
-        (a request or response; an error's Structs let some unknown keys through)."""
-        if self.kind == "error":
-            return False
-        try:
-            self._fast.decode(data)
-        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
-            return False
-        return True
+    def decode_read(
+        self, raw: bytes | bytearray | memoryview | None, obj: object, limits: Limits
+    ) -> tuple[W, Leftovers]:
+        """`decode` for a payload already parsed into `obj` (from `raw` when it came as
+        JSON text) and checked against `limits` (size, depth, count), as `validate` reads
+        it: the fast decoder on `raw`, else the general path on `obj`."""
+        if raw is not None:
+            try:
+                wire = self._fast.decode(raw)
+            except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+                pass
+            else:
+                self._check_open_fields(wire, limits)
+                return wire, NO_LEFTOVERS
+        return self._convert(obj)
 
     def parse(self, data: bytes | bytearray | memoryview | str) -> object:
         """JSON text to Python objects, or a `DecodeError`."""
@@ -233,6 +238,13 @@ class Codec(Generic[W]):
             return to_utf8(data)
         except DecodeError as error:
             raise self.error(error.message, type=error.type) from None
+
+    def count(self, obj: object, limits: Limits) -> None:
+        """Refuse a parsed payload with more documents (or results) than `limits` allow."""
+        if self._counted and isinstance(obj, Mapping):
+            items = obj.get(self._counted)
+            if isinstance(items, (list, tuple)):
+                self._check_count(len(items), limits)
 
     def _check_count(self, count: int, limits: Limits) -> None:
         if count > limits.max_documents:
@@ -258,16 +270,16 @@ class Codec(Generic[W]):
     ) -> tuple[W, Leftovers]:
         """A parsed payload into the general wire Struct, with its leftovers. `parsed`: the
         library parsed it itself (so it cannot hold what JSON text cannot)."""
-        if self._counted and isinstance(obj, Mapping):
-            items = obj.get(self._counted)
-            if isinstance(items, (list, tuple)):  # counted before any work per item
-                self._check_count(len(items), limits)
+        self.count(obj, limits)  # before any work per item
         found = scan(obj, limits.max_depth, leaves=not parsed)
         if found is not None:
             path, type, message = found
             if type == "too_deep":
                 self._too_deep(path, limits)
             raise self.error(message, path=path, type=type)
+        return self._convert(obj)
+
+    def _convert(self, obj: object) -> tuple[W, Leftovers]:
         if not isinstance(obj, Mapping):
             raise self.error(f"expected a JSON object, got {json_type(obj)}", type="wrong_type")
         known: dict[str, object] = {}
@@ -277,9 +289,9 @@ class Codec(Generic[W]):
                 raise self.error("object keys must be strings", type="wrong_type")
             (known if key in self.fields else unknown)[key] = value
         nested: dict[int, dict[str, object]] = {}
-        items = known.get(self._nested_key)
-        if self._nested_key and isinstance(items, list):
-            known[self._nested_key] = [
+        items = known.get(self.nested_key)
+        if self.nested_key and isinstance(items, list):
+            known[self.nested_key] = [
                 self._split(item, position, nested) for position, item in enumerate(items)
             ]
         try:

@@ -64,7 +64,21 @@ def json_name(value: object) -> str:
     return "object" if isinstance(value, Mapping) else excerpt(type(value).__name__)
 
 
+_FIELDS: dict[int, tuple[mi.StructType, dict[str, mi.Field]]] = {}
+
+
+def _fields(t: mi.StructType) -> dict[str, mi.Field]:
+    """A Struct's fields by wire name, built once per (cached) type info."""
+    known = _FIELDS.get(id(t))
+    if known is None or known[0] is not t:
+        known = _FIELDS[id(t)] = (t, {f.encode_name: f for f in t.fields})
+    return known[1]
+
+
 def _accepts(t: mi.Type, name: str) -> bool:
+    simple = _NAMES.get(type(t))
+    if simple is not None:
+        return simple == name or (name == "int" and simple == "float")
     if isinstance(t, mi.AnyType) or (isinstance(t, mi.CustomType) and t.cls is object):
         return True
     if isinstance(t, mi.LiteralType):
@@ -156,7 +170,7 @@ class Walker:
             walk(self, value, t, path)
 
     def _struct(self, value: Mapping[str, object], t: mi.StructType, path: str) -> None:
-        fields = {f.encode_name: f for f in t.fields}
+        fields = _fields(t)
         for name, field in fields.items():
             if field.required and name not in value:
                 self.report(
@@ -183,6 +197,14 @@ class Walker:
             self.walk(item, t.value_type, f"{path}.{excerpt(str(key))}")
 
     def _number(self, value: float, t: mi.IntType | mi.FloatType, path: str) -> None:
+        if (
+            t.le is None
+            and t.gt is None
+            and t.lt is None
+            and (t.ge is None or value >= t.ge)
+            and (type(value) is int or math.isfinite(value))
+        ):
+            return  # the common case, without building a message
         broken = _bounds(t, value)
         if broken is not None:
             self.report(path, "out_of_range", broken, "error")
