@@ -92,9 +92,11 @@ def scan(value: object, limit: int, *, leaves: bool = True) -> tuple[str, str, s
             return _path(trail), "too_deep", f"nested deeper than {limit} levels"
         if not leaves and _CONTAINERS.isdisjoint(map(type, children)):
             continue  # a body the library parsed, with nothing nested here: at C speed
+        if leaves and children is not node:
+            bad_key = _key_problem(node)  # type: ignore[arg-type]
+            if bad_key:
+                return _path((trail, bad_key[0])), "invalid_value", bad_key[1]
         for key, child in items:
-            if leaves and type(key) is str and not key.isascii() and leaf_problem(key):
-                return _path((trail, key)), "invalid_value", "a key is not valid Unicode"
             kind = type(child)
             if kind in _CONTAINERS or (
                 kind not in _SCALARS and isinstance(child, (Mapping, list, tuple))
@@ -104,6 +106,15 @@ def scan(value: object, limit: int, *, leaves: bool = True) -> tuple[str, str, s
                 problem = leaf_problem(child)
                 if problem:
                     return _path((trail, key)), "invalid_value", problem
+    return None
+
+
+def _key_problem(node: Mapping[object, object]) -> tuple[object, str] | None:
+    for key in node:
+        if type(key) is not str:
+            return excerpt(repr(key)), "object keys must be strings"
+        if not key.isascii() and leaf_problem(key):
+            return key, "a key is not valid Unicode"
     return None
 
 

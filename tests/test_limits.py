@@ -250,6 +250,11 @@ def test_a_parsed_payload_holding_what_json_cannot_is_a_decode_error() -> None:
             "$.x[0]",
             "an integer of more than 4,300 digits",
         ),
+        (
+            {"model": "m", "query": "q", "documents": [{1: "x"}]},
+            "$.documents[0].1",
+            "object keys must be strings",
+        ),
     ]
     for body, path, message in cases:
         error = refused(lambda body=body: rf.decode_request(body, format="jina"))
