@@ -71,7 +71,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .errors import DecodeError
+from .errors import DecodeError, excerpt
 from .formats import _cohere, xinference as _xinference
 from .registry import ERROR_FORMATS, FORMATS, get_codec
 from .schema import _documentation, _name
@@ -130,7 +130,7 @@ class _Wire(BaseModel):
         if isinstance(data, dict):
             for key, value in data.items():
                 if key not in cls.model_fields:
-                    _finite(value, where=f" (in unknown key {key!r})")
+                    _finite(value, where=f" (in unknown key {excerpt(repr(key))})")
         return data
 
 

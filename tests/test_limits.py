@@ -508,3 +508,17 @@ def test_warnings_do_not_grow_the_callers_registry() -> None:
     assert len(caught) == 200
     assert caught[0].filename == __file__
     assert len(registry) <= 1  # warnings' own version stamp; no entry per text
+
+
+def test_the_pydantic_models_quote_an_unknown_key_short() -> None:
+    import pydantic
+
+    from rerank_formats.pydantic import cohere_v2
+
+    with pytest.raises(pydantic.ValidationError) as info:
+        cohere_v2.Request.model_validate(  # type: ignore[attr-defined]
+            {"model": "m", "query": "q", "documents": ["a"], LONG_KEY: float("nan")}
+        )
+    assert info.value.errors()[0]["msg"] == (
+        f"Input should be a finite number (in unknown key '{'k' * 38}…)"
+    )
