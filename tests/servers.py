@@ -1,5 +1,8 @@
 """Real HTTP servers on 127.0.0.1 for tests: uvicorn in a thread, a recording ASGI wrapper,
-and a fake upstream whose answer each test sets."""
+a fake upstream whose answer each test sets, and the proxy in front of it.
+
+Every test that starts the proxy does so through `proxy_app` (one place to adapt when the
+proxy's API changes)."""
 
 from __future__ import annotations
 
@@ -120,3 +123,34 @@ class FakeUpstream:
     @property
     def seen(self) -> list[Exchange]:
         return self.recorder.seen
+
+
+def proxy_app(upstream_url: str, upstream_format: str, *, root: str | None = None) -> ASGIApp:
+    """The reference proxy (examples/proxy) forwarding to `upstream_url` in `upstream_format`.
+
+    With `root` (a client format), that format is also served at its native path at the
+    root (`/v1/rerank`), for clients that replace the base URL's path (litellm's `jina_ai`
+    provider). The proxy serves every format under its own prefix only, so here a rewrite of
+    the path stands in for serving it at the root.
+    """
+    from examples.proxy import CLIENT_PATHS, UPSTREAM_PATHS, create_app
+
+    app = create_app(upstream_url, upstream_format)
+    if root is None:
+        return app
+    rewrites = {UPSTREAM_PATHS[root]: CLIENT_PATHS[root]}  # a format's native path
+
+    async def at_root(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in rewrites:
+            path = rewrites[scope["path"]]
+            scope = {**scope, "path": path, "raw_path": path.encode()}
+        await app(scope, receive, send)
+
+    return at_root
+
+
+def fake_upstream(upstream_format: str) -> FakeUpstream:
+    """A fake upstream at `upstream_format`'s native path (`/v2/rerank` for Cohere v2)."""
+    from examples.proxy import UPSTREAM_PATHS
+
+    return FakeUpstream(UPSTREAM_PATHS[upstream_format])
