@@ -298,3 +298,42 @@ def assert_lossless(body: bytes, fmt: str) -> None:
     assert json.loads(rf.encode_request(request, format=fmt, on_loss="raise")) == json.loads(body)
     problems = rf.validate(body, format=fmt, kind="request")
     assert [p for p in problems if p.severity == "error"] == []
+
+
+def assert_upstream_got(
+    stack: Stack,
+    upstream: str,
+    model: str,
+    top_n: int | None,
+    documents: bool,
+    may_add: dict[str, Any] | None = None,
+    **extra: Any,
+) -> None:
+    """The upstream received the recorded query and documents, `model`, `top_n` and `extra`
+    (and perhaps the keys of `may_add`, with their values), and asked for the documents back
+    exactly when `documents` (stated, or its default; Cohere v2 never returns documents)."""
+    sent = stack.sent()
+    for key, value in (may_add or {}).items():
+        assert sent.pop(key, value) == value
+    wanted = sent.pop("return_documents", None)
+    if wanted is None:  # absent, or null (xinference-client's unset fields)
+        wanted = DOCUMENTS_BY_DEFAULT[upstream]
+    body = {"model": model, "query": QUERY[upstream], "documents": DOCS[upstream]}
+    if top_n is not None:
+        body["top_n"] = top_n
+    assert sent == body | extra
+    if upstream != "cohere_v2":
+        assert wanted is documents
+
+
+# -- llama-index postprocessors ----------------------------------------------------------------
+
+
+def llama_index_nodes(upstream: str) -> list[Any]:
+    schema = require_client("llama_index.core.schema")
+    return [schema.NodeWithScore(node=schema.TextNode(text=text)) for text in DOCS[upstream]]
+
+
+def llama_index_rerank(postprocessor: Any, upstream: str) -> list[tuple[str, float | None]]:
+    nodes = postprocessor.postprocess_nodes(llama_index_nodes(upstream), query_str=QUERY[upstream])
+    return [(n.node.get_content(), n.score) for n in nodes]

@@ -22,7 +22,6 @@ import cohere
 import pytest
 from clients import (
     DOCS,
-    DOCUMENTS_BY_DEFAULT,
     ERROR_IDS,
     ERRORS,
     QUERY,
@@ -31,6 +30,8 @@ from clients import (
     UPSTREAMS,
     Stack,
     assert_lossless,
+    assert_upstream_got,
+    llama_index_rerank,
     loopback_only,
     message,
     recorded_answer,
@@ -62,32 +63,6 @@ COHERE_ERRORS: dict[int, type[ApiError]] = {
     429: TooManyRequestsError,
     500: InternalServerError,
 }
-
-
-def assert_upstream_got(
-    stack: Stack,
-    upstream: str,
-    model: str,
-    top_n: int | None,
-    documents: bool,
-    may_add: dict[str, Any] | None = None,
-    **extra: Any,
-) -> None:
-    """The upstream received the recorded query and documents, `model`, `top_n` and `extra`
-    (and perhaps the keys of `may_add`, with their values), and asked for the documents back
-    exactly when `documents` (stated, or its default; Cohere v2 never returns documents)."""
-    sent = stack.sent()
-    for key, value in (may_add or {}).items():
-        assert sent.pop(key, value) == value
-    wanted = sent.pop("return_documents", None)
-    if wanted is None:  # absent, or null (xinference-client's unset fields)
-        wanted = DOCUMENTS_BY_DEFAULT[upstream]
-    body = {"model": model, "query": QUERY[upstream], "documents": DOCS[upstream]}
-    if top_n is not None:
-        body["top_n"] = top_n
-    assert sent == body | extra
-    if upstream != "cohere_v2":
-        assert wanted is documents
 
 
 # -- Cohere's official SDK, v2 and v1 -----------------------------------------------------------
@@ -330,16 +305,6 @@ def test_xinference_client_errors(stacks: dict[str, Stack], upstream: str, statu
 
 
 # -- llama-index's XinferenceRerank --------------------------------------------------------------
-
-
-def llama_index_nodes(upstream: str) -> list[Any]:
-    schema = require_client("llama_index.core.schema")
-    return [schema.NodeWithScore(node=schema.TextNode(text=text)) for text in DOCS[upstream]]
-
-
-def llama_index_rerank(postprocessor: Any, upstream: str) -> list[tuple[str, float | None]]:
-    nodes = postprocessor.postprocess_nodes(llama_index_nodes(upstream), query_str=QUERY[upstream])
-    return [(n.node.get_content(), n.score) for n in nodes]
 
 
 def xinference_rerank(stack: Stack, top_n: int = 2) -> Any:
