@@ -49,14 +49,13 @@ PROVIDERS = {
     "jina_ai": ("jina", "", "jina_ai"),
 }
 
-# litellm's exception, and the status it reports, for each upstream status
-# (litellm/litellm_core_utils/exception_mapping_utils.py: a 422 from Cohere or Jina is not
-# mapped and becomes a BadRequestError, whose status_code is always 400)
-LITELLM_ERRORS: dict[int, tuple[type[Exception], int]] = {
-    401: (litellm.AuthenticationError, 401),
-    422: (litellm.BadRequestError, 400),
-    429: (litellm.RateLimitError, 429),
-    500: (litellm.InternalServerError, 500),
+# litellm's exception for each upstream status (litellm/litellm_core_utils/
+# exception_mapping_utils.py: a 422 from Cohere or Jina becomes a BadRequestError)
+LITELLM_ERRORS: dict[int, type[Exception]] = {
+    401: litellm.AuthenticationError,
+    422: litellm.BadRequestError,
+    429: litellm.RateLimitError,
+    500: litellm.InternalServerError,
 }
 
 
@@ -120,12 +119,12 @@ def test_litellm_rerank_errors(
     stack = stacks[upstream].answer(ERRORS[upstream][status])
     client_format = PROVIDERS[provider][0]
 
-    exception, reported = LITELLM_ERRORS[status]
+    exception = LITELLM_ERRORS[status]
 
     with pytest.raises(exception) as error:
         rerank(stack, provider, upstream)
 
     assert type(error.value) is exception
-    assert error.value.status_code == reported
+    assert error.value.status_code == status
     assert message(upstream, status, client_format) in error.value.message
     assert [e.status for e in stack.proxy.seen] == [status]
