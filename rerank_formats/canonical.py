@@ -129,12 +129,21 @@ class Extension(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
         defaulted: canonical fields that F filled in from its own default because the key
             was absent (Cohere v1 and Xinference default `return_documents` to false, Jina to
             true).
-        results: per result, keyed by the result's `index`, keys the library does not know.
+        results: per result, keyed by the result's `index`, keys the library does not know
+            (and F's own result keys that have no canonical place, such as Cohere v2's
+            `relevant_spans`).
+        at_default: canonical fields that F's payload sent at the value F's provider assumes
+            when the key is absent (Cohere v2's `max_tokens_per_doc: 4096`): a format without
+            the field loses nothing by not writing it.
+        absent: keys that F's server always sends but this payload left out (an Xinference
+            response from before v0.12.2 has no `meta`); F's writer leaves them out again.
     """
 
     fields: Mapping[str, object] = {}
     defaulted: frozenset[str] = frozenset()
     results: Mapping[int, Mapping[str, object]] = {}
+    at_default: frozenset[str] = frozenset()
+    absent: frozenset[str] = frozenset()
 
 
 class RerankRequest(_Short, msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

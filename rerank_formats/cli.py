@@ -18,12 +18,19 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, get_args
 
 import msgspec
 
 from .canonical import RerankRequest
-from .convert import OnLoss, convert_error, convert_request, convert_response, decode_request
+from .convert import (
+    OnLoss,
+    UnknownUsage,
+    convert_error,
+    convert_request,
+    convert_response,
+    decode_request,
+)
 from .errors import DecodeError, LossyConversionError, RerankFormatError
 from .registry import ERROR_FORMATS, FORMATS, get_error_format, support_matrix
 from .schema import json_schema
@@ -84,9 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.add_argument(
         "--on-loss",
-        choices=("raise", "warn", "ignore"),
+        choices=get_args(OnLoss),
         default="raise",
-        help="when the output format cannot express something: fail (default), warn on stderr, or ignore",
+        help="when the output format cannot express something: fail (default), fail only when "
+        "it can change the ranking and warn otherwise (raise_ranking), warn on stderr, or ignore",
+    )
+    convert.add_argument(
+        "--usage",
+        choices=get_args(UnknownUsage),
+        default="null",
+        help="for a response with --request, written for Jina: an unknown token usage as null "
+        "(default), no usage key (omit), or zero tokens (zero)",
     )
     convert.add_argument(
         "--status", type=int, metavar="CODE", help="for an error body: the HTTP status it came with"
@@ -191,7 +206,12 @@ def _convert_one(
     if args.kind == "response":
         return _warned(
             lambda: convert_response(
-                payload, read=args.read, write=args.write, request=request, on_loss=on_loss
+                payload,
+                read=args.read,
+                write=args.write,
+                request=request,
+                on_loss=on_loss,
+                usage=args.usage,
             ),
             err,
         )

@@ -7,7 +7,11 @@ A response is read or written *in the context of* the request it answers when th
 (canonical, as decoded from the client) is given: results are sorted by descending score,
 cut to the request's `top_n`, their indices checked against its documents, documents filled
 from it (or removed) as it asked, the model taken from it when the response has none, and a
-missing usage made an explicit `None` (unknown: Jina's schema requires the key).
+missing usage made an explicit `None` (unknown: Jina's schema requires the key; see
+`UnknownUsage` for the other choices).
+
+What a written format cannot express is a `Loss`, of kind `"ranking"` or `"reporting"`; the
+`on_loss` policy (`OnLoss`) says what to do about them.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 import msgspec
-from msgspec import UNSET
+from msgspec import UNSET, UnsetType
 
 from .canonical import (
     Document,
@@ -29,16 +33,18 @@ from .canonical import (
     RerankResponse,
     RerankResult,
     TextDocument,
+    Usage,
 )
 from .errors import (
     DecodeError,
     EncodeError,
+    LossKind,
     LossWarning,
     LossyConversionError,
     RerankFormatError,
     excerpt,
 )
-from .formats._base import Payload, Sink, unknown_fields
+from .formats._base import Payload, Sink, is_default, unknown_fields
 from .formats._errors import status_class
 from .limits import DEFAULT_LIMITS, Limits
 from .registry import ERROR_FORMATS, ErrorFormat, Format, get_error_format, get_format
@@ -46,6 +52,7 @@ from .registry import ERROR_FORMATS, ErrorFormat, Format, get_error_format, get_
 __all__ = [
     "OnLoss",
     "Payload",
+    "UnknownUsage",
     "convert_error",
     "convert_request",
     "convert_response",
@@ -57,11 +64,36 @@ __all__ = [
     "encode_response",
 ]
 
-OnLoss = Literal["raise", "warn", "ignore"]
-"""What a conversion does when the written format cannot express everything."""
+OnLoss = Literal["raise", "raise_ranking", "warn", "ignore"]
+"""What a conversion does when the written format cannot express everything:
+
+- `"raise"`: raise a `LossyConversionError` listing every `Loss`;
+- `"raise_ranking"`: raise a `LossyConversionError` listing the losses that can change the
+  ranking (`kind="ranking"`: documents, the query, `top_n`, ...), and only warn about the ones
+  that change what the answer reports (`kind="reporting"`: token usage, `return_len`,
+  echoed documents, Cohere's `priority`, ...); what the reference proxy uses;
+- `"warn"`: one `LossWarning` per loss, and go on;
+- `"ignore"`: go on silently.
+"""
+
+UnknownUsage = Literal["null", "omit", "zero"]
+"""What a response written for a client whose format always reports token usage (Jina's
+schema requires `usage`) says when the usage is unknown (a Cohere upstream bills search units,
+not tokens):
+
+- `"null"` (the default): `"usage": null`, unknown. jina-haystack 2.0.1 reads it; litellm's
+  Jina client (1.110) fails on it (`validate_python` of a dict on None).
+- `"omit"`: no `usage` key. litellm reads it; jina-haystack fails with a `KeyError`.
+- `"zero"`: `{"total_tokens": 0}`, which both read, but is not a count of anything: choose
+  it knowingly, for clients that fail otherwise.
+
+A known usage is always written as it is, and formats whose usage is optional (Cohere,
+Xinference) leave an unknown one out whatever this says.
+"""
 
 _ENCODER = msgspec.json.Encoder()
-_POLICIES = ("raise", "warn", "ignore")
+_POLICIES = ("raise", "raise_ranking", "warn", "ignore")
+_USAGES = ("null", "omit", "zero")
 _score = operator.attrgetter("relevance_score")
 
 
@@ -107,15 +139,17 @@ def encode_request(request: RerankRequest, *, format: str, on_loss: OnLoss = "ra
         request: the canonical request.
         format: the format to write.
         on_loss: what to do when `format` cannot express part of `request`: `"raise"` a
-            `LossyConversionError` listing every loss, `"warn"` (a `LossWarning` each), or
-            `"ignore"`.
+            `LossyConversionError` listing every loss, raise only for losses that can change
+            the ranking (`"raise_ranking"`, warning about the rest), `"warn"` (a
+            `LossWarning` each), or `"ignore"` (see `OnLoss`).
 
     Returns:
         The JSON body.
 
     Raises:
         UnknownFormatError: `format` is not registered.
-        LossyConversionError: under `on_loss="raise"`, when something would be lost.
+        LossyConversionError: under `on_loss="raise"`, when something would be lost (under
+            `"raise_ranking"`, something that can change the ranking).
         EncodeError: `request` is not a valid canonical request.
     """
     module = get_format(format)
@@ -167,14 +201,19 @@ def encode_response(
     format: str,
     request: RerankRequest | None = None,
     on_loss: OnLoss = "raise",
+    usage: UnknownUsage = "null",
 ) -> bytes:
     """Write a canonical response as `format`'s server would send it.
 
     Args:
         response: the canonical response.
         format: the format to write.
-        request: the canonical request it answers, applied as in `decode_response`.
-        on_loss: `"raise"`, `"warn"` or `"ignore"`, as in `encode_request`.
+        request: the canonical request it answers, applied as in `decode_response`; it also
+            tells what the client asked of its own format (Xinference writes `meta.tokens`
+            only when the request asked `return_len`).
+        on_loss: what to do about losses, as in `encode_request` (see `OnLoss`).
+        usage: with `request`, what a format that always reports usage (Jina) writes when
+            the usage is unknown: `"null"`, `"omit"` or `"zero"` (see `UnknownUsage`).
 
     Returns:
         The JSON body.
@@ -186,14 +225,16 @@ def encode_response(
         EncodeError: `response` is not a valid canonical response.
     """
     module = get_format(format)
-    _check_policy(on_loss)
+    _check_policy(on_loss, usage)
     if not isinstance(response, RerankResponse):
         raise EncodeError(
             f"expected a RerankResponse, got {type(response).__name__}", type="wrong_type"
         )
     if request is not None:
-        response = _in_context(response, request, fill=_echoes(module), format=None)
-    return _write(module, "response", response, on_loss)
+        response = _in_context(
+            response, request, fill=_echoes(module), format=None, usage=_usage_for(module, usage)
+        )
+    return _write(module, "response", response, on_loss, request)
 
 
 def convert_request(
@@ -230,31 +271,52 @@ def convert_response(
     request: RerankRequest | None = None,
     on_loss: OnLoss = "raise",
     limits: Limits | None = None,
+    usage: UnknownUsage = "null",
 ) -> bytes:
     """Translate a response body from format `read` to format `write`.
 
     `request` is the canonical request the response answers, as the proxy decoded it from
-    its client (see `decode_response` for what it is used for).
+    its client (see `decode_response` for what it is used for); `on_loss` and `usage` are as
+    in `encode_response`.
     """
     source = get_format(read)
     target = get_format(write)
-    _check_policy(on_loss)
+    _check_policy(on_loss, usage)
     response = _decode_response(source, data, limits or DEFAULT_LIMITS)
     if request is not None:
-        response = _in_context(response, request, fill=_echoes(target), format=source.NAME)
-    return _write(target, "response", response, on_loss)
+        response = _in_context(
+            response,
+            request,
+            fill=_echoes(target),
+            format=source.NAME,
+            usage=_usage_for(target, usage),
+        )
+    return _write(target, "response", response, on_loss, request)
 
 
-def _check_policy(on_loss: object) -> None:
+def _check_policy(on_loss: object, usage: object = "null") -> None:
     if on_loss not in _POLICIES:
-        raise RerankFormatError(f"on_loss must be 'raise', 'warn' or 'ignore', not {on_loss!r}")
+        raise RerankFormatError(
+            f"on_loss must be 'raise', 'raise_ranking', 'warn' or 'ignore', not {on_loss!r}"
+        )
+    if usage not in _USAGES:
+        raise RerankFormatError(f"usage must be 'null', 'omit' or 'zero', not {usage!r}")
+
+
+def _usage_for(module: Format, usage: UnknownUsage) -> UnknownUsage:
+    # Only a format whose responses always report usage has a choice to make.
+    return usage if "usage_required" in module.SUPPORTS else "null"
 
 
 def _write(
-    module: Format, kind: str, obj: RerankRequest | RerankResponse, on_loss: OnLoss
+    module: Format,
+    kind: str,
+    obj: RerankRequest | RerankResponse,
+    on_loss: OnLoss,
+    request: RerankRequest | None = None,
 ) -> bytes:
     sink = Sink(module.NAME)
-    body = _encode(module, kind, obj, sink)
+    body = _encode(module, kind, obj, sink, request)
     _settle(sink, on_loss)
     return body
 
@@ -264,6 +326,10 @@ def _settle(sink: Sink, on_loss: OnLoss) -> None:
         return
     if on_loss == "raise":
         raise LossyConversionError(sink.losses)
+    if on_loss == "raise_ranking":
+        ranking = [loss for loss in sink.losses if loss.kind == "ranking"]
+        if ranking:
+            raise LossyConversionError(ranking)
     for loss in sink.losses:
         warnings.warn(LossWarning(loss), stacklevel=4)  # the caller of the public function
 
@@ -335,7 +401,12 @@ def _echo(document: Document) -> Document:
 
 
 def _in_context(
-    response: RerankResponse, request: RerankRequest, *, fill: bool, format: str | None
+    response: RerankResponse,
+    request: RerankRequest,
+    *,
+    fill: bool,
+    format: str | None,
+    usage: UnknownUsage = "null",
 ) -> RerankResponse:
     if not isinstance(request, RerankRequest):
         raise EncodeError(
@@ -364,10 +435,22 @@ def _in_context(
             for r in results
         ]
     model = request.model if response.model is UNSET else response.model
-    # A response for a client says its usage is unknown rather than leaving it out: Jina's
-    # schema requires the key, and Jina clients read it (jina-haystack's JinaRanker).
-    usage = None if response.usage is UNSET else response.usage
-    return msgspec.structs.replace(response, results=tuple(results), model=model, usage=usage)
+    return msgspec.structs.replace(
+        response, results=tuple(results), model=model, usage=_known_usage(response, usage)
+    )
+
+
+_ZERO = Usage(total_tokens=0)
+
+
+def _known_usage(response: RerankResponse, policy: UnknownUsage) -> Usage | UnsetType | None:
+    # A response for a client says its usage is unknown rather than leaving it out, unless
+    # told otherwise: Jina's schema requires the key, and Jina clients read it (UnknownUsage).
+    if isinstance(response.usage, Usage):
+        return response.usage
+    if policy == "null":
+        return None
+    return UNSET if policy == "omit" else _ZERO
 
 
 def _check_indices(indices: list[int], count: int, format: str | None) -> None:
@@ -385,7 +468,13 @@ def _check_indices(indices: list[int], count: int, format: str | None) -> None:
         seen.add(index)
 
 
-def _encode(module: Format, kind: str, obj: RerankRequest | RerankResponse, sink: Sink) -> bytes:
+def _encode(
+    module: Format,
+    kind: str,
+    obj: RerankRequest | RerankResponse,
+    sink: Sink,
+    request: RerankRequest | None = None,
+) -> bytes:
     if obj.extensions:
         _extension_losses(module, kind, obj, sink)
     codec = module.REQUEST if kind == "request" else module.RESPONSE
@@ -393,7 +482,7 @@ def _encode(module: Format, kind: str, obj: RerankRequest | RerankResponse, sink
         if isinstance(obj, RerankRequest):
             wire = module.request_from_canonical(obj, sink)
         else:
-            wire = module.response_from_canonical(obj, sink)
+            wire = module.response_from_canonical(obj, sink, request)
         body = _ENCODER.encode(wire)
         own = obj.extensions.get(module.NAME) if obj.extensions else None
         if own is None or kind not in module.KEEPS_UNKNOWN:
@@ -436,6 +525,7 @@ def _extension_losses(
                     sink(
                         f"$.{key}",
                         f"{name} rejects unknown fields, so `{excerpt(key)}` is not sent",
+                        "ranking" if kind == "request" else "reporting",
                     )
             continue
         _foreign_losses(name, extension.fields, module, kind, sink)
@@ -446,6 +536,7 @@ def _extension_losses(
                     sink(
                         f"$.results[{positions[index]}].{key}",
                         f"{name}'s result field `{excerpt(key)}` has no {module.NAME} equivalent",
+                        "reporting",  # the ranking is the indices and scores, always written
                     )
 
 
@@ -457,13 +548,23 @@ def _foreign_losses(
     except RerankFormatError:
         origin = None
     known = (origin.REQUEST if kind == "request" else origin.RESPONSE).fields if origin else ()
+    # Only a request can rank differently: a response's ranking is its indices and scores.
+    unclassified: LossKind = "ranking" if kind == "request" else "reporting"
     for key, value in fields.items():
         if origin is not None and key in known:
-            reason = origin.field_loss(kind, key, value, module.NAME, module.SUPPORTS)
+            # A null reads as absent (the official SDKs send nulls for unset fields), and a
+            # value the provider assumes anyway says nothing: neither carries meaning to lose.
+            if value is None or is_default(value, origin.DEFAULTS.get(key, _NO_DEFAULT)):
+                continue
+            lost = origin.field_loss(kind, key, value, module.NAME, module.SUPPORTS)
         else:
-            reason = f"{name} field `{excerpt(key)}` has no {module.NAME} equivalent"
-        if reason:
-            sink(f"$.{key}", reason)
+            lost = (f"{name} field `{excerpt(key)}` has no {module.NAME} equivalent", unclassified)
+        if lost:
+            reason, loss_kind = lost
+            sink(f"$.{key}", reason, loss_kind if kind == "request" else "reporting")
+
+
+_NO_DEFAULT = object()
 
 
 # -- error bodies --------------------------------------------------------------------------------

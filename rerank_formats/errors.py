@@ -11,12 +11,15 @@ Every exception that leaves a public function is a `RerankFormatError`:
     LossWarning (UserWarning)     one per Loss under on_loss="warn"
 
 A `Loss` records something the written format cannot express: which format, where in the
-canonical object, and why. Messages never carry more than a short excerpt of a payload.
+canonical object, why, and its `kind`: whether it can change the ranking (`"ranking"`) or only
+what the answer reports beside it (`"reporting"`). Messages never carry more than a short
+excerpt of a payload.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 import msgspec
 
@@ -24,6 +27,7 @@ __all__ = [
     "DecodeError",
     "EncodeError",
     "Loss",
+    "LossKind",
     "LossWarning",
     "LossyConversionError",
     "RerankFormatError",
@@ -109,6 +113,20 @@ class EncodeError(RerankFormatError):
         super().__init__(f"{message} (at {path})")
 
 
+LossKind = Literal["ranking", "reporting"]
+"""What a `Loss` can change.
+
+- `"ranking"`: which documents are ranked against which query and how (documents, the query,
+  `top_n`, `rank_fields`, model `kwargs`, truncation limits), or whether the written request
+  is taken at all (a missing required `model`, a field the target refuses): the answer may
+  rank differently. Every loss in a request is of this kind unless it is listed below.
+- `"reporting"`: what the answer reports beside the indices and scores (token usage,
+  `return_len`, echoed documents, embeddings, Cohere's `relevant_spans`) and scheduling hints
+  (Cohere's `priority`). Every loss in a response is of this kind: each format carries the
+  indices and scores.
+"""
+
+
 class Loss(msgspec.Struct, frozen=True, kw_only=True):
     """Something a conversion could not carry into the written format.
 
@@ -117,18 +135,22 @@ class Loss(msgspec.Struct, frozen=True, kw_only=True):
         path: where it is, as a JSON path into the canonical object (keys that only one
             format knows, such as Cohere v1's `rank_fields`, keep their wire name).
         reason: why it is lost, in one line.
+        kind: `"ranking"` when it can change the ranking, `"reporting"` when it only changes
+            what the answer reports beside it (see `LossKind`).
     """
 
     format: str
     path: str
     reason: str
+    kind: LossKind = "ranking"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason} ({self.format})"
 
 
 class LossyConversionError(RerankFormatError):
-    """A conversion under `on_loss="raise"` that would drop information.
+    """A conversion under `on_loss="raise"` that would drop information (or, under
+    `on_loss="raise_ranking"`, information that can change the ranking).
 
     Attributes:
         losses: every `Loss` found, in the order they were found.
@@ -142,7 +164,8 @@ class LossyConversionError(RerankFormatError):
 
 
 class LossWarning(UserWarning):
-    """Issued once per `Loss` when a conversion runs with `on_loss="warn"`.
+    """Issued once per `Loss` when a conversion runs with `on_loss="warn"` (and once per
+    reporting loss under `on_loss="raise_ranking"`).
 
     Attributes:
         loss: the `Loss` this warning is about.

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol, TypeVar
 
 from .canonical import RerankError, RerankRequest, RerankResponse
-from .errors import RerankFormatError, UnknownFormatError, excerpt
+from .errors import LossKind, RerankFormatError, UnknownFormatError, excerpt
 from .formats import cohere_v1, cohere_v2, jina, openai, xinference
 from .formats._base import Codec, Leftovers, Sink
 from .formats._checks import Report, Severity
@@ -62,17 +62,21 @@ class Format(ErrorFormat, Protocol):
     @property
     def KEEPS_UNKNOWN(self) -> frozenset[str]: ...  # noqa: N802
     @property
+    def DEFAULTS(self) -> Mapping[str, object]: ...  # noqa: N802
+    @property
     def REQUEST(self) -> Codec[Any]: ...  # noqa: N802
     @property
     def RESPONSE(self) -> Codec[Any]: ...  # noqa: N802
 
     def field_loss(
         self, kind: str, key: str, value: object, target: str, supports: frozenset[str]
-    ) -> str | None: ...
+    ) -> tuple[str, LossKind] | None: ...
     def request_to_canonical(self, wire: Any, left: Leftovers) -> RerankRequest: ...
     def request_from_canonical(self, request: RerankRequest, sink: Sink) -> Any: ...
     def response_to_canonical(self, wire: Any, left: Leftovers) -> RerankResponse: ...
-    def response_from_canonical(self, response: RerankResponse, sink: Sink) -> Any: ...
+    def response_from_canonical(
+        self, response: RerankResponse, sink: Sink, request: RerankRequest | None
+    ) -> Any: ...
 
 
 _MODULES: dict[str, Format] = {m.NAME: m for m in (jina, cohere_v1, cohere_v2, xinference)}
@@ -156,6 +160,7 @@ FEATURES: dict[str, str] = {
     "response_model": "`model` in responses",
     "embeddings": "embeddings in results (Jina v3)",
     "token_usage": "token usage in responses",
+    "usage_required": "token usage in every response (clients read it)",
     "usage_split": "usage split into prompt and completion tokens",
     "reports_tokens": "the provider can report token usage (what Xinference's `return_len` asks)",
 }

@@ -52,6 +52,8 @@ def native_extensions(value: dict[str, Any]) -> dict[str, rf.Extension]:
             fields=ext.get("fields", {}),
             defaulted=frozenset(ext.get("defaulted", ())),
             results={int(k): v for k, v in ext.get("results", {}).items()},
+            at_default=frozenset(ext.get("at_default", ())),
+            absent=frozenset(ext.get("absent", ())),
         )
         for name, ext in value.items()
     }
@@ -123,7 +125,12 @@ def meaning(
             "top_n": None if obj.top_n is UNSET else obj.top_n,
             "return_documents": obj.wants_documents if "return_documents" in supports else None,
             "truncation": None if obj.truncation is UNSET else obj.truncation,
-            "max_doc_length": obj.max_doc_length,
+            # a value the source format's provider assumes anyway says nothing to a format
+            # without the field (#9)
+            "max_doc_length": obj.max_doc_length
+            if "max_doc_length" in supports
+            or not any("max_doc_length" in e.at_default for e in obj.extensions.values())
+            else UNSET,
             "return_embeddings": bool(obj.return_embeddings),
         }
     documents = "response_documents" in supports

@@ -151,7 +151,9 @@ def test_convert_jsonl_converts_each_line_and_reports_failures() -> None:
         stdin=lines,
     )
     assert result.returncode == 1
-    assert result.stdout == b'{"model":"m","query":"q","documents":["a"],"return_documents":true}\n'
+    assert result.stdout == (
+        b'{"model":"m","query":"q","documents":["a"],"return_documents":true,"return_len":true}\n'
+    )
     assert result.stderr == (
         b"rerank-formats: line 2: invalid jina request: missing required field `model` (at $.model)\n"
         b"rerank-formats: 2 payloads: 1 converted (missing_field 1)\n"
@@ -292,3 +294,34 @@ def test_a_closed_pipe_ends_quietly() -> None:
     result = subprocess.run(pipeline, shell=True, capture_output=True, cwd=ROOT)
     assert (result.returncode, result.stderr) == (0, b"")
     assert result.stdout.split() == [b"feature", b"jina", b"cohere_v1", b"cohere_v2", b"xinference"]
+
+
+def test_convert_raises_only_for_ranking_losses_under_raise_ranking() -> None:
+    args = ("convert", "--kind", "request", "--read", "xinference", "--write", "cohere_v2")
+    args += ("--on-loss", "raise_ranking")
+    reporting = b'{"model": "m", "query": "q", "documents": ["a"], "return_len": true}'
+    result = run(*args, stdin=reporting)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        b'{"model":"m","query":"q","documents":["a"]}\n',
+        b"rerank-formats: warning: $.return_len: cohere_v2 reports no token usage to answer"
+        b" `return_len` with (cohere_v2)\n",
+    )
+    ranking = b'{"model": "m", "query": "q", "documents": ["a"], "max_chunks_per_doc": 3}'
+    result = run(*args, stdin=ranking)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        b"",
+        b"rerank-formats: cohere_v2 cannot express $.max_chunks_per_doc: xinference's chunking"
+        b" limit has no cohere_v2 equivalent\n",
+    )
+
+
+def test_convert_writes_an_unknown_usage_as_asked() -> None:
+    request = V2 / "openapi-x-fern-example-request.json"
+    response = V2 / "openapi-x-fern-example-response.json"
+    args = ("convert", "--kind", "response", "--read", "cohere_v2", "--write", "jina")
+    args += ("--request", str(request), "--request-format", "cohere_v2", str(response))
+    assert "usage" not in json.loads(run(*args, "--usage", "omit").stdout)
+    zero = json.loads(run(*args, "--usage", "zero").stdout)
+    assert zero["usage"] == {"total_tokens": 0}

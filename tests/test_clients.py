@@ -54,6 +54,8 @@ from xinference_client.client.restful.restful_client import (  # type: ignore[im
     RESTfulRerankModelHandle,
 )
 
+import rerank_formats as rf
+
 NO_RETRIES: Any = {"max_retries": 0}  # the Cohere SDK retries 429 and 5xx by default
 
 # The cohere SDK's exception for each status (cohere/errors/, 7.3.1)
@@ -89,9 +91,7 @@ def test_cohere_v2_sdk(stacks: dict[str, Stack], upstream: str) -> None:
     meta = response.meta
     assert (meta and meta.tokens and meta.tokens.input_tokens) == tokens
     assert_lossless(exchange.body, "cohere_v2")
-    # an upstream that counts tokens only when asked may be asked
-    may_add = {"return_len": True} if upstream == "xinference" else None
-    assert_upstream_got(stack, upstream, "rerank-v3.5", 2, documents=False, may_add=may_add)
+    assert_upstream_got(stack, upstream, "rerank-v3.5", 2, documents=False)
 
 
 @pytest.mark.parametrize("upstream", UPSTREAMS)
@@ -289,6 +289,25 @@ def test_xinference_client(
     assert_upstream_got(stack, upstream, "bge-reranker-v2-m3", 2, documents=documents_back, **extra)
 
 
+def test_xinference_client_return_len_is_no_reason_to_refuse(stacks: dict[str, Stack]) -> None:
+    # Cohere reports no tokens: a reporting loss, which the proxy's "raise_ranking" lets
+    # through with a warning; it refused the whole rerank before (#9).
+    stack = stacks["cohere_v2"].answer(recorded_answer("cohere_v2"))
+
+    with pytest.warns(rf.LossWarning) as warned, xinference_model(stack) as model:
+        answer = model.rerank(DOCS["cohere_v2"], QUERY["cohere_v2"], top_n=2, return_len=True)
+
+    assert [(r["index"], r["relevance_score"]) for r in answer["results"]] == [
+        (3, 0.999071),
+        (4, 0.7867867),
+    ]
+    assert answer["meta"]["tokens"] is None
+    assert [str(w.message) for w in warned] == [
+        "$.return_len: cohere_v2 reports no token usage to answer `return_len` with (cohere_v2)"
+    ]
+    assert "return_len" not in stack.sent()
+
+
 @pytest.mark.parametrize("upstream", UPSTREAMS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_xinference_client_errors(stacks: dict[str, Stack], upstream: str, status: int) -> None:
@@ -380,12 +399,8 @@ def assert_jina_exchange(stack: Stack, upstream: str) -> None:
     [exchange] = stack.proxy.seen
     assert exchange.status == 200
     assert_lossless(exchange.body, "jina")
-    # Jina returns documents unless told not to; these clients do not say. Jina always
-    # reports usage: an upstream that counts tokens only when asked may be asked.
-    may_add = {"return_len": True} if upstream == "xinference" else None
-    assert_upstream_got(
-        stack, upstream, "jina-reranker-v2-base-multilingual", 2, documents=True, may_add=may_add
-    )
+    # Jina returns documents unless told not to; these clients do not say
+    assert_upstream_got(stack, upstream, "jina-reranker-v2-base-multilingual", 2, documents=True)
 
 
 @pytest.mark.parametrize("upstream", UPSTREAMS)

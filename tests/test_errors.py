@@ -243,7 +243,10 @@ def test_ignore_is_silent() -> None:
 def test_an_unknown_loss_policy_is_refused() -> None:
     with pytest.raises(rf.RerankFormatError) as info:
         rf.encode_request(IMAGE_REQUEST, format="jina", on_loss="drop")  # type: ignore[arg-type]
-    assert str(info.value) == "on_loss must be 'raise', 'warn' or 'ignore', not 'drop'"
+    assert (
+        str(info.value)
+        == "on_loss must be 'raise', 'raise_ranking', 'warn' or 'ignore', not 'drop'"
+    )
 
 
 @pytest.mark.parametrize(

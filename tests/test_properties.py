@@ -41,7 +41,13 @@ def test_conversions_compose(first: str, second: str, kind: str, data: st.DataOb
     original = data.draw(KINDS[kind](common))
     via_first = decode(kind, encode_with_losses(original, first)[0], first)
     body, losses = encode_with_losses(via_first, second)
-    assert losses == []
+    # Xinference asks `return_len` for a canonical (Jina) request, which always gets usage;
+    # read back as an Xinference client's request, a format without token usage cannot answer
+    # it: a reporting loss, and the only one (#9).
+    asks = kind == "request" and first == "xinference" and "reports_tokens" not in common
+    assert [(loss.path, loss.kind) for loss in losses] == (
+        [("$.return_len", "reporting")] if asks else []
+    )
     assert meaning(decode(kind, body, second), common) == meaning(original, common)
 
 

@@ -91,7 +91,7 @@ def test_namespaces_mirror_the_format_modules() -> None:
     expected = {
         jina: ["Error", "ErrorItem", "LegacyDetail", "Request", "Response", "Result", "Usage"],
         cohere_v1: ["Error", "Request", "Response", "Result"],
-        cohere_v2: ["Error", "Request", "Response", "Result"],
+        cohere_v2: ["Error", "RelevantSpans", "Request", "Response", "Result", "Span"],
         xinference: ["Error", "Request", "Response", "Result"],
         openai: ["Body", "Error"],
     }
@@ -151,9 +151,9 @@ def test_fields_and_descriptions_are_those_of_json_schema(fmt: str, kind: str) -
 def test_a_field_has_its_documented_description() -> None:
     properties = cohere_v2.Request.model_json_schema()["properties"]
     assert properties["priority"] == {
+        "anyOf": [{"type": "integer"}, {"type": "null"}],  # the cohere SDK 7.3.1 sends null
         "description": "Scheduling priority, 0 (the default, first) to 999.",
         "title": "Priority",
-        "type": "integer",
     }
     assert properties["top_n"]["anyOf"] == [{"type": "integer"}, {"type": "null"}]
     result = jina.Response.model_json_schema()["$defs"]["JinaResult"]
@@ -217,8 +217,8 @@ def test_absent_and_null_stay_apart() -> None:
     assert (absent.top_n, null.top_n) == (None, None)  # type: ignore[attr-defined]
     assert absent.model_dump(exclude_unset=True) == cohere_v2_body()
     assert null.model_dump(exclude_unset=True) == cohere_v2_body(top_n=None)
-    assert problems(cohere_v2.Request.model_validate, cohere_v2_body(priority=None)) == [
-        (("priority",), "int_type", "Input should be a valid integer")
+    assert problems(cohere_v2.Request.model_validate, cohere_v2_body(query=None)) == [
+        (("query",), "string_type", "Input should be a valid string")
     ]
     assert problems(cohere_v2.Request.model_validate, {"query": "q"}) == [
         (("model",), "missing", "Field required"),

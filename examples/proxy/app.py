@@ -61,7 +61,7 @@ def create_app(
         async def rerank(request: Request) -> Response:
             try:
                 canonical = rf.decode_request(await request.body(), format=client)
-                body = rf.encode_request(canonical, format=upstream, on_loss="raise")
+                body = rf.encode_request(canonical, format=upstream, on_loss="raise_ranking")
             except rf.DecodeError as error:
                 return refuse(client, rf.RerankError(status=400, message=str(error)))
             except rf.LossyConversionError as error:

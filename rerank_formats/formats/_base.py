@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
 
 import msgspec
@@ -19,7 +19,7 @@ from ..canonical import (
     RerankResult,
     TextDocument,
 )
-from ..errors import DecodeError, Loss, excerpt
+from ..errors import DecodeError, Loss, LossKind, excerpt
 from ..limits import DEFAULT_LIMITS, Limits, too_deep
 
 W = TypeVar("W")
@@ -349,11 +349,40 @@ def extension_map(
     fields: dict[str, object],
     defaulted: set[str] | frozenset[str] = frozenset(),
     results: dict[int, dict[str, object]] | None = None,
+    *,
+    at_default: Iterable[str] = (),
+    absent: Iterable[str] = (),
 ) -> dict[str, Extension]:
     """The `extensions` value for what format `name` decoded; empty when there is nothing."""
-    if not fields and not defaulted and not results:
+    at_default, absent = frozenset(at_default), frozenset(absent)
+    if not fields and not defaulted and not results and not at_default and not absent:
         return {}
-    return {name: Extension(fields=fields, defaulted=frozenset(defaulted), results=results or {})}
+    return {
+        name: Extension(
+            fields=fields,
+            defaulted=frozenset(defaulted),
+            results=results or {},
+            at_default=at_default,
+            absent=absent,
+        )
+    }
+
+
+def defaults_sent(defaults: Mapping[str, object], **sent: tuple[str, object]) -> set[str]:
+    """The canonical fields whose wire value equals the provider's documented default.
+
+    `defaults` maps wire keys to their defaults; `sent` maps wire keys to (canonical field,
+    value sent). Types must match too: `true` is not a default of 1."""
+    return {
+        field
+        for key, (field, value) in sent.items()
+        if key in defaults and is_default(value, defaults[key])
+    }
+
+
+def is_default(value: object, default: object) -> bool:
+    """Whether a wire value is a provider's documented default (of the same JSON type)."""
+    return type(value) is type(default) and value == default
 
 
 def kept_fields(left: Leftovers, **present: object) -> dict[str, object]:
@@ -410,7 +439,11 @@ def results_to_canonical(
 
 
 class Sink:
-    """Collects the losses of one conversion, all attributed to the format being written."""
+    """Collects the losses of one conversion, all attributed to the format being written.
+
+    A loss is of kind `"ranking"` unless the caller says it only changes reporting: a loss
+    nobody classified is the kind that refuses a conversion under `on_loss="raise_ranking"`.
+    """
 
     __slots__ = ("format", "losses")
 
@@ -418,14 +451,24 @@ class Sink:
         self.format = format
         self.losses: list[Loss] = []
 
-    def __call__(self, path: str, reason: str) -> None:
-        self.losses.append(Loss(format=self.format, path=path, reason=reason))
+    def __call__(self, path: str, reason: str, kind: LossKind = "ranking") -> None:
+        self.losses.append(Loss(format=self.format, path=path, reason=reason, kind=kind))
 
 
-def check_unset(sink: Sink, value: object, path: str, reason: str) -> None:
-    """Report a loss when a canonical field the target cannot express carries a value."""
-    if value is not UNSET and value is not None:
-        sink(path, reason)
+def at_default(extensions: Mapping[str, Extension], field: str) -> bool:
+    """Whether the format a canonical object was read from sent `field` at the value its
+    provider assumes anyway (Cohere v2's `max_tokens_per_doc: 4096`): no meaning to lose."""
+    return any(field in extension.at_default for extension in extensions.values())
+
+
+def check_unset(
+    sink: Sink, request: Any, field: str, reason: str, kind: LossKind = "ranking"
+) -> None:
+    """Report a loss when a canonical field the target cannot express carries a value, unless
+    that value is only the default of the format it was read from."""
+    value = getattr(request, field)
+    if value is not UNSET and value is not None and not at_default(request.extensions, field):
+        sink(f"$.{field}", reason, kind)
 
 
 def unknown_fields(extension: Extension | None, known: frozenset[str]) -> dict[str, object]:
@@ -439,4 +482,8 @@ def embedding_losses(results: Sequence[RerankResult], sink: Sink) -> None:
     """Report every result's embedding, for a format that returns none."""
     for position, result in enumerate(results):
         if result.embedding is not UNSET and result.embedding is not None:
-            sink(f"$.results[{position}].embedding", f"{sink.format} does not return embeddings")
+            sink(
+                f"$.results[{position}].embedding",
+                f"{sink.format} does not return embeddings",
+                "reporting",
+            )

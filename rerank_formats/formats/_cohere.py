@@ -95,6 +95,7 @@ def tokens_for(usage: Usage, sink: Sink) -> dict[str, int]:
         sink(
             "$.usage.total_tokens",
             f"{sink.format} reports input and output tokens; they do not add up to the total",
+            "reporting",
         )
     return (
         {"input_tokens": read} if made is UNSET else {"input_tokens": read, "output_tokens": made}

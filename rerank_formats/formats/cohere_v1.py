@@ -1,18 +1,22 @@
 """Cohere Rerank v1, `POST https://api.cohere.com/v1/rerank`.
 
 Reference: https://docs.cohere.com/v1/reference/rerank and cohere-ai/cohere-developer-experience
-`cohere-openapi.yaml` (`/v1/rerank`, `ApiMeta`, `RerankDocument`).
+`cohere-openapi.yaml` (`/v1/rerank`, `ApiMeta`, `RerankDocument`); the fields are those of the
+cohere SDK 7.3.1 (`cohere/raw_base_client.py` `rerank`), where every optional field may be
+`null`: cohere-python 5.x sent `"rank_fields": null, "max_chunks_per_doc": null` for unset
+ones, and Cohere answered 200 (langchain-cohere's VCR cassettes). A null reads as absent, is
+written back by this format only, and is no loss elsewhere.
 
 Request
 
 | wire field           | canonical                        | notes                                          |
 | -------------------- | -------------------------------- | ---------------------------------------------- |
-| `model`              | `model`                          | optional in v1                                 |
+| `model`              | `model`                          | optional in v1; a `null` is kept for this format |
 | `query`              | `query`                          | a string                                       |
 | `documents[]`        | `documents`                      | string, `{text}` or any object of strings      |
 | `top_n`              | `top_n`                          | `null` (canonical) is written as absent        |
 | `return_documents`   | `return_documents`               | default **false**: absent reads as `False`     |
-| `rank_fields`        | `extensions["cohere_v1"]`        | a loss for other formats (unless `["text"]`)   |
+| `rank_fields`        | `extensions["cohere_v1"]`        | a loss for other formats (unless `["text"]`, the default) |
 | `max_chunks_per_doc` | `extensions["cohere_v1"]`        | a loss for other formats                       |
 | —                    | `truncation`, `max_doc_length`, `return_embeddings` | losses when set                  |
 
@@ -56,6 +60,7 @@ from ..canonical import (
     RerankResponse,
     TextDocument,
 )
+from ..errors import LossKind
 from . import _checks, _cohere
 from ._base import (
     Codec,
@@ -97,6 +102,11 @@ SUPPORTS: Final = frozenset(
 
 KEEPS_UNKNOWN: Final = frozenset({"response"})
 
+# What Cohere assumes when a key is absent (SDK 7.3.1 docstrings): a value sent at its default
+# says nothing another format could lose. `max_chunks_per_doc` has none we can trust: the spec
+# says 10, the best-practices page 1.
+DEFAULTS: Final[Mapping[str, object]] = {"rank_fields": ["text"], "return_documents": False}
+
 D = TypeVar("D")
 OutDocument = str | TextDocument | dict[str, str]
 
@@ -116,13 +126,13 @@ class Request(Wire, Generic[D], frozen=True, kw_only=True):
             chunks must stay under 10,000).
     """
 
-    model: str | UnsetType = UNSET
+    model: str | UnsetType | None = UNSET
     query: str
     documents: tuple[D, ...]
     top_n: int | UnsetType | None = UNSET
-    rank_fields: list[str] | UnsetType = UNSET
+    rank_fields: list[str] | UnsetType | None = UNSET
     return_documents: bool | UnsetType | None = UNSET
-    max_chunks_per_doc: int | UnsetType = UNSET
+    max_chunks_per_doc: int | UnsetType | None = UNSET
 
 
 class Result(Wire, Generic[D], frozen=True, kw_only=True):
@@ -143,13 +153,13 @@ class Response(Wire, Generic[D], frozen=True, kw_only=True):
     """A Cohere v1 rerank response.
 
     Attributes:
-        id: This request's id.
+        id: This request's id (`Optional` in the SDK, so a null is read and kept).
         results: The ranked documents, by descending relevance score.
         meta: `ApiMeta`: `api_version`, `billed_units` (`search_units`, token counts),
             `tokens`, `cached_tokens`, `warnings`; a private deployment may send none.
     """
 
-    id: str | UnsetType = UNSET
+    id: str | UnsetType | None = UNSET
     results: tuple[Result[D], ...]
     meta: dict[str, object] | UnsetType | None = UNSET
 
@@ -177,18 +187,27 @@ def _false_when_null(value: object) -> bool:
 
 def field_loss(
     kind: str, key: str, value: object, target: str, supports: frozenset[str]
-) -> str | None:
-    """Why `target` loses this cohere_v1 field, or None when nothing is lost."""
-    if key == "rank_fields" and value != ["text"]:
-        return f"cohere_v1 ranks on these object fields; {target} ranks one text per document"
+) -> tuple[str, LossKind] | None:
+    """Why `target` loses this cohere_v1 field (and what that changes), or None when nothing
+    is lost (nulls and `DEFAULTS` never get here)."""
+    if key == "rank_fields":
+        return (
+            f"cohere_v1 ranks on these object fields; {target} ranks one text per document",
+            "ranking",
+        )
     if key == "max_chunks_per_doc":
-        return f"cohere_v1's chunking limit has no {target} equivalent"
-    return None  # return_documents' spelling, and the response's id and meta
+        return f"cohere_v1's chunking limit has no {target} equivalent", "ranking"
+    return None  # model and return_documents' spelling, and the response's id and meta
 
 
 def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> RerankRequest:
     fields = kept_fields(
-        left, rank_fields=wire.rank_fields, max_chunks_per_doc=wire.max_chunks_per_doc
+        left,
+        # nulls kept as spelled: Cohere reads them as absent, and only this format writes them
+        model=None if wire.model is None else UNSET,
+        top_n=None if wire.top_n is None else UNSET,
+        rank_fields=wire.rank_fields,
+        max_chunks_per_doc=wire.max_chunks_per_doc,
     )
     defaulted: set[str] = set()
     return_documents = read_flag(
@@ -200,7 +219,7 @@ def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> Rerank
         defaulted=defaulted,
     )
     return RerankRequest(
-        model=wire.model,
+        model=UNSET if wire.model is None else wire.model,
         query=wire.query,
         documents=tuple([to_document(d, images=False) for d in wire.documents]),
         top_n=wire.top_n,
@@ -209,11 +228,9 @@ def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> Rerank
     )
 
 
-def _document_out(
-    document: Document, path: str, sink: Sink, rank_fields: list[str] | UnsetType
-) -> OutDocument:
+def _document_out(document: Document, path: str, sink: Sink, rank_fields: object) -> OutDocument:
     if isinstance(document, ObjectDocument):
-        if "text" in document.fields or rank_fields is not UNSET:
+        if "text" in document.fields or isinstance(rank_fields, list):
             return dict(document.fields)
         # Cohere ranks an object on its `text` unless `rank_fields` names others.
         sink(path, f"cohere_v1 needs a `text` (or rank_fields) in {document_for_loss(document)}")
@@ -230,17 +247,12 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"cohere_v1 takes a text query, not {document_for_loss(request.query)}")
-    check_unset(sink, request.truncation, "$.truncation", "cohere_v1 has no truncation switch")
-    check_unset(
-        sink,
-        request.max_doc_length,
-        "$.max_doc_length",
-        "cohere_v1 has no per-document token limit",
-    )
+    check_unset(sink, request, "truncation", "cohere_v1 has no truncation switch")
+    check_unset(sink, request, "max_doc_length", "cohere_v1 has no per-document token limit")
     if request.return_embeddings:
-        sink("$.return_embeddings", "cohere_v1 does not return embeddings")
+        sink("$.return_embeddings", "cohere_v1 does not return embeddings", "reporting")
     return Request[OutDocument](
-        model=request.model,
+        model=kept(own, "model") if request.model is UNSET else request.model,
         query=query,
         documents=tuple(
             [
@@ -248,7 +260,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
                 for i, d in enumerate(request.documents)
             ]
         ),
-        top_n=UNSET if request.top_n is None else request.top_n,
+        top_n=kept(own, "top_n") if request.top_n is None else request.top_n,
         rank_fields=rank_fields,
         return_documents=write_flag(
             request.return_documents,
@@ -279,12 +291,14 @@ def _echo(document: Document | UnsetType | None, index: int, sink: Sink) -> OutD
     if isinstance(document, ObjectDocument):
         return dict(document.fields)
     if isinstance(document, ImageDocument):
-        sink(f"$.results[{index}].document", "cohere_v1 cannot echo an image document")
+        sink(f"$.results[{index}].document", "cohere_v1 cannot echo an image document", "reporting")
         return UNSET
     return document
 
 
-def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
+def response_from_canonical(
+    response: RerankResponse, sink: Sink, request: RerankRequest | None = None
+) -> Response[OutDocument]:
     own = own_extension(response.extensions, NAME)
     embedding_losses(response.results, sink)
     results = []

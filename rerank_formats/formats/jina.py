@@ -72,6 +72,7 @@ from ..canonical import (
     TextDocument,
     Usage,
 )
+from ..errors import LossKind
 from . import _checks
 from ._base import (
     Codec,
@@ -110,12 +111,17 @@ SUPPORTS: Final = frozenset(
         "object_echo",
         "embeddings",
         "token_usage",
+        "usage_required",
         "usage_split",
         "reports_tokens",
     }
 )
 
 KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
+
+# Jina's fields are the canonical ones, none lives in an extension, and a Jina payload decodes
+# to the canonical object exactly, with nothing recorded: no defaults to declare.
+DEFAULTS: Final[Mapping[str, object]] = {}
 
 D = TypeVar("D")
 OutDocument = str | TextDocument | ImageDocument | dict[str, str]
@@ -201,7 +207,7 @@ RESPONSE: Final = Codec[Response[FastDocument]](
 
 def field_loss(
     kind: str, key: str, value: object, target: str, supports: frozenset[str]
-) -> str | None:
+) -> tuple[str, LossKind] | None:
     """Every Jina field is canonical, so none of them lives in an extension."""
     return None
 
@@ -266,7 +272,9 @@ def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> Rera
     )
 
 
-def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
+def response_from_canonical(
+    response: RerankResponse, sink: Sink, request: RerankRequest | None = None
+) -> Response[OutDocument]:
     return Response[OutDocument](
         results=tuple(
             [

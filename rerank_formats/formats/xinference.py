@@ -13,11 +13,16 @@ Request
 | `documents[]`        | `documents`                  | strings only: `{text}` is written as its text    |
 | `top_n`              | `top_n`                      | `null` kept                                      |
 | `return_documents`   | `return_documents`           | default **false**; `null` and pydantic v1's strings (`"true"`, `"no"`, ...) read as booleans, their spelling kept |
-| `return_len`         | `extensions["xinference"]`   | asks for `meta.tokens`; a loss only for formats that report no token usage |
+| `return_len`         | `extensions["xinference"]`   | asks for `meta.tokens`; a reporting loss only for formats that report no token usage |
 | `max_chunks_per_doc` | `extensions["xinference"]`   | a loss for other formats unless `null`          |
 | `kwargs`             | `extensions["xinference"]`   | a JSON *string*, kept as is; a loss unless empty |
 | anything else        | `extensions["xinference"]`   | Xinference ignores unknown keys                  |
 | —                    | `truncation`, `max_doc_length`, `return_embeddings` | losses when set          |
+
+Written from other formats, a request asks `"return_len": true`: the canonical model is Jina's,
+whose responses always report token usage (jina-haystack and litellm read it), and Xinference
+counts tokens only when asked. A request read from Xinference keeps its own `return_len`
+(absent stays absent).
 
 Image documents and queries, and objects without a `text`, are losses (Xinference takes
 images only as strings plus `kwargs`, which this library does not synthesise). An object with
@@ -33,9 +38,12 @@ Response
 | `results[].index`, `results[].relevance_score` | same   | scores may be negative logits               |
 | `results[].document`       | `results[].document`       | `{text}`, `null`, or a bare string (llama.cpp engine) |
 
-Written from other formats: `document` is always present (`null` when there is none),
-`meta` always has its four keys, with `tokens` from `usage` (input and output both the
-total, as Xinference reports them).
+Written from other formats, as Xinference's engines write them: `document` is always present,
+`{"text": ...}` (a bare string from a current Jina upstream too) or `null`; `meta` always has
+its four keys, with `tokens` from `usage` (input and output both the total, as Xinference
+reports them), but `null` when the request it answers did not ask `return_len`. A response
+read from Xinference is written back as it was: a bare-string document (llama.cpp) stays one,
+and a response without `meta` (before v0.12.2) gets none.
 
 Errors
 
@@ -53,13 +61,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Final, Generic, TypeVar
+from typing import Annotated, Any, Final, Generic, TypeVar
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import (
     Document,
+    Extension,
     ImageDocument,
     ObjectDocument,
     RerankError,
@@ -68,7 +77,7 @@ from ..canonical import (
     TextDocument,
     Usage,
 )
-from ..errors import DecodeError
+from ..errors import DecodeError, LossKind
 from . import _checks
 from ._base import (
     Codec,
@@ -109,6 +118,10 @@ SUPPORTS: Final = frozenset(
 )
 
 KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
+
+# What Xinference assumes when a key is absent (`RerankRequest` in
+# xinference/api/schemas/requests.py): a value sent at its default says nothing to lose.
+DEFAULTS: Final[Mapping[str, object]] = {"return_documents": False, "return_len": False}
 
 D = TypeVar("D")
 OutDocument = str | TextDocument
@@ -221,14 +234,15 @@ def _is_empty_kwargs(value: object) -> bool:
 
 def field_loss(
     kind: str, key: str, value: object, target: str, supports: frozenset[str]
-) -> str | None:
-    """Why `target` loses this xinference field, or None when nothing is lost."""
+) -> tuple[str, LossKind] | None:
+    """Why `target` loses this xinference field (and what that changes), or None when nothing
+    is lost (nulls and `DEFAULTS` never get here)."""
     if key == "return_len" and _flag(value) and "reports_tokens" not in supports:
-        return f"{target} reports no token usage to answer `return_len` with"
-    if key == "max_chunks_per_doc" and value is not None:
-        return f"xinference's chunking limit has no {target} equivalent"
+        return f"{target} reports no token usage to answer `return_len` with", "reporting"
+    if key == "max_chunks_per_doc":
+        return f"xinference's chunking limit has no {target} equivalent", "ranking"
     if key == "kwargs" and not _is_empty_kwargs(value):
-        return f"xinference's model `kwargs` have no {target} equivalent"
+        return f"xinference's model `kwargs` have no {target} equivalent", "ranking"
     return None  # return_documents' spelling, and the response's id and meta
 
 
@@ -256,8 +270,17 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
         documents=wire.documents,
         top_n=wire.top_n,
         return_documents=return_documents,
-        extensions=extension_map(NAME, fields, defaulted),
+        extensions=extension_map(
+            NAME, fields, defaulted, absent={"return_len"} if wire.return_len is UNSET else ()
+        ),
     )
+
+
+def _return_len(own: Extension | None) -> Any:
+    # An Xinference client's own choice; anyone else gets the usage Jina always reports.
+    if own is not None and ("return_len" in own.fields or "return_len" in own.absent):
+        return kept(own, "return_len")
+    return True
 
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
@@ -276,15 +299,10 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
                 f"xinference takes text only, not {document_for_loss(document)}",
             )
         documents.append(text)
-    check_unset(sink, request.truncation, "$.truncation", "xinference has no truncation switch")
-    check_unset(
-        sink,
-        request.max_doc_length,
-        "$.max_doc_length",
-        "xinference has no per-document token limit",
-    )
+    check_unset(sink, request, "truncation", "xinference has no truncation switch")
+    check_unset(sink, request, "max_doc_length", "xinference has no per-document token limit")
     if request.return_embeddings:
-        sink("$.return_embeddings", "xinference does not return embeddings")
+        sink("$.return_embeddings", "xinference does not return embeddings", "reporting")
     return Request(
         model=request.model,  # type: ignore[arg-type]  # UNSET is omitted when encoding; reported above
         query=query,
@@ -293,7 +311,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
         return_documents=write_flag(
             request.return_documents, "return_documents", default=False, coerce=_flag, own=own
         ),
-        return_len=kept(own, "return_len"),
+        return_len=_return_len(own),
         max_chunks_per_doc=kept(own, "max_chunks_per_doc"),
         kwargs=kept(own, "kwargs"),
     )
@@ -313,21 +331,29 @@ def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> Rera
     return RerankResponse(
         results=results_to_canonical(wire.results, left, images=False),
         usage=_usage(wire.meta),
-        extensions=extension_map(NAME, fields, results=extra),
+        extensions=extension_map(
+            NAME, fields, results=extra, absent={"meta"} if wire.meta is UNSET else ()
+        ),
     )
 
 
-def _echo(document: Document | UnsetType | None, position: int, sink: Sink) -> OutDocument | None:
+def _echo(
+    document: Document | UnsetType | None, position: int, sink: Sink, own: bool
+) -> OutDocument | None:
     if document is UNSET:
         return None  # every Xinference engine sends the key, null when there is no document
-    if document is None or type(document) is str:
-        return document
+    if document is None or (own and type(document) is str):
+        return document  # a bare string read from Xinference (llama.cpp) stays one
+    if type(document) is str:
+        # xinference/types.py `Document` and xinference-client's type are `{text}`
+        return TextDocument(text=document)
     if isinstance(document, (ImageDocument, ObjectDocument)):
         text, lossy = text_of(document)
         if lossy:
             sink(
                 f"$.results[{position}].document",
                 f"xinference cannot echo {document_for_loss(document)}",
+                "reporting",
             )
             return None
         return TextDocument(text=text)
@@ -342,18 +368,30 @@ def _tokens(usage: Usage | UnsetType | None, sink: Sink) -> dict[str, int] | Non
         sink(
             "$.usage",
             "xinference reports one token count; the split into prompt and completion is lost",
+            "reporting",
         )
     return {"input_tokens": usage.total_tokens, "output_tokens": usage.total_tokens}
 
 
-def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[OutDocument]:
+def _asked_len(request: RerankRequest | None) -> bool:
+    # Without the request, a known usage is written; with it, only what it asked (Xinference
+    # writes `"tokens": null` unless `return_len`, ModelActor.rerank).
+    return request is None or _flag(kept(own_extension(request.extensions, NAME), "return_len"))
+
+
+def response_from_canonical(
+    response: RerankResponse, sink: Sink, request: RerankRequest | None = None
+) -> Response[OutDocument]:
     own = own_extension(response.extensions, NAME)
     meta = kept(own, "meta")
-    if own is None or _usage(meta) != response.usage:
+    usage = response.usage if isinstance(response.usage, Usage) else UNSET
+    if own is not None and "meta" in own.absent and usage is UNSET:
+        meta = UNSET  # read without one: written back without one
+    elif own is None or _usage(meta) != usage:
         meta = {
             "api_version": None,
             "billed_units": None,
-            "tokens": _tokens(response.usage, sink),
+            "tokens": _tokens(usage, sink) if _asked_len(request) else None,
             "warnings": None,
         }
     embedding_losses(response.results, sink)
@@ -363,7 +401,7 @@ def response_from_canonical(response: RerankResponse, sink: Sink) -> Response[Ou
             Result[OutDocument](
                 index=r.index,
                 relevance_score=r.relevance_score,
-                document=_echo(r.document, position, sink),
+                document=_echo(r.document, position, sink, own is not None),
             )
         )
     return Response[OutDocument](id=kept(own, "id"), results=tuple(results), meta=meta)
