@@ -135,7 +135,7 @@ CLIENTS = (
         "litellm",
         "litellm",
         '`api_base="http://host:8000/cohere"` (it appends `/v2/rerank`)',
-        "`cohere_v2` with `return_documents: true`",
+        "`cohere_v2` with `return_documents: true` (Cohere v2 answers carry no documents)",
         "litellm's exceptions",
     ),
     Client(
@@ -145,7 +145,8 @@ CLIENTS = (
         '`api_base="http://host:8000"`: it replaces the path with `/v1/rerank`, so the proxy'
         " must serve Jina at its root",
         "`jina` with `return_documents: true`",
-        "litellm's exceptions; reads `usage`, which must be an object or absent",
+        "litellm's exceptions; reads `usage`, which must be an object or absent: serve it"
+        ' with `usage="omit"`',
     ),
 )
 """Every real client the tests run against the proxy, for every seed upstream."""

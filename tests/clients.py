@@ -259,15 +259,16 @@ class Stack:
 
 
 @contextmanager
-def open_stacks(root: str | None = None) -> Iterator[dict[str, Stack]]:
+def open_stacks(root: str | None = None, usage: str = "null") -> Iterator[dict[str, Stack]]:
     """One proxy per upstream format, each with its fake upstream, until the block ends;
-    with `root`, each proxy also serves that client format at the root (see `proxy_app`)."""
+    with `root`, each proxy also serves that client format at the root, and `usage` says
+    what it writes for an unknown usage (see `proxy_app`)."""
     with ExitStack() as servers:
         built: dict[str, Stack] = {}
         for upstream in UPSTREAMS:
             fake = fake_upstream(upstream)
             upstream_url = servers.enter_context(serve(fake.recorder))
-            proxy = Recorder(proxy_app(upstream_url, upstream, root=root))
+            proxy = Recorder(proxy_app(upstream_url, upstream, root=root, usage=usage))
             built[upstream] = Stack(fake, proxy, servers.enter_context(serve(proxy)))
         yield built
 

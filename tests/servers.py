@@ -125,8 +125,11 @@ class FakeUpstream:
         return self.recorder.seen
 
 
-def proxy_app(upstream_url: str, upstream_format: str, *, root: str | None = None) -> ASGIApp:
-    """The reference proxy (examples/proxy) forwarding to `upstream_url` in `upstream_format`.
+def proxy_app(
+    upstream_url: str, upstream_format: str, *, root: str | None = None, usage: str = "null"
+) -> ASGIApp:
+    """The reference proxy (examples/proxy) forwarding to `upstream_url` in `upstream_format`,
+    writing an unknown usage for Jina clients as `usage` says (`rf.UnknownUsage`).
 
     With `root` (a client format), that format is also served at its native path at the
     root (`/v1/rerank`), for clients that replace the base URL's path (litellm's `jina_ai`
@@ -135,7 +138,7 @@ def proxy_app(upstream_url: str, upstream_format: str, *, root: str | None = Non
     """
     from examples.proxy import CLIENT_PATHS, UPSTREAM_PATHS, create_app
 
-    app = create_app(upstream_url, upstream_format)
+    app = create_app(upstream_url, upstream_format, usage=usage)  # type: ignore[arg-type]
     if root is None:
         return app
     rewrites = {UPSTREAM_PATHS[root]: CLIENT_PATHS[root]}  # a format's native path

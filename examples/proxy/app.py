@@ -43,11 +43,14 @@ def create_app(
     upstream_api_key: str | None = None,
     timeout: float = 60.0,
     transport: httpx.AsyncBaseTransport | None = None,
+    usage: rf.UnknownUsage = "null",
 ) -> Starlette:
     """The proxy app, forwarding to `upstream_url` (a base URL) in `upstream_format`.
 
     `upstream_api_key` is sent as a bearer token; the clients' own credentials are not
     forwarded. `transport` replaces the network (an `httpx.MockTransport` in tests).
+    `usage` is what a Jina client reads when the upstream reports no token usage (see
+    `rf.UnknownUsage`): `"omit"` for litellm's `jina_ai` provider, which fails on a null.
     """
     upstream = upstream_format.strip().lower().replace("-", "_")
     if upstream not in UPSTREAM_PATHS:
@@ -85,7 +88,12 @@ def create_app(
                 return Response(error_body, status, media_type=JSON)
             try:
                 converted = rf.convert_response(
-                    answer.content, read=upstream, write=client, request=canonical, on_loss="warn"
+                    answer.content,
+                    read=upstream,
+                    write=client,
+                    request=canonical,
+                    on_loss="warn",
+                    usage=usage,
                 )
             except rf.RerankFormatError as error:
                 message = f"the upstream's answer is not valid: {error}"
