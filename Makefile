@@ -63,7 +63,7 @@ test-lowest: .venv-lowest/.installed-stamp
 # the skip it is in the other environments (tests/clients.py: RERANK_FORMATS_REQUIRE_CLIENTS).
 test-clients: $(CLIENT_ENVS:%=test-clients-%)
 
-test-clients-%: .venv-clients-%/.installed-stamp
+$(CLIENT_ENVS:%=test-clients-%): test-clients-%: .venv-clients-%/.installed-stamp
 	RERANK_FORMATS_REQUIRE_CLIENTS=1 .venv-clients-$*/bin/pytest -q -p no:cacheprovider \
 		tests/test_clients_$*.py
 

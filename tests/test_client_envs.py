@@ -46,6 +46,8 @@ def test_every_client_env_has_a_group_a_lock_and_tests() -> None:
     assert "--group clients-$$env -o requirements-clients-$$env.lock" in MAKEFILE
     assert re.search(r"^test: .*\btest-clients\b", MAKEFILE, re.MULTILINE)
     assert "test-clients: $(CLIENT_ENVS:%=test-clients-%)" in MAKEFILE
+    # a static pattern rule: make skips implicit rules for .PHONY targets
+    assert "$(CLIENT_ENVS:%=test-clients-%): test-clients-%: .venv-clients-%/" in MAKEFILE
     assert "RERANK_FORMATS_REQUIRE_CLIENTS=1 .venv-clients-$*/bin/pytest" in MAKEFILE
 
 
