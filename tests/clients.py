@@ -26,8 +26,9 @@ from servers import FakeUpstream, Recorder, Reply, fake_upstream, proxy_app, ser
 
 import rerank_formats as rf
 
-UPSTREAMS = ("jina", "cohere_v1", "cohere_v2", "xinference")
-"""The seed formats, each played by a fake upstream."""
+UPSTREAMS = rf.FORMATS
+"""Every format, each played by a fake upstream (a new format needs its recorded answer and
+error bodies below)."""
 
 STATUSES = (401, 422, 429, 500)
 """The upstream errors every client is tested with."""
