@@ -8,7 +8,8 @@ Every exception that leaves a public function is a `RerankFormatError`:
      ├── EncodeError              .path  .type: a canonical object that cannot be written
      └── LossyConversionError     .losses: every Loss found, not just the first
 
-    LossWarning (UserWarning)     one per Loss under on_loss="warn"
+    LossWarning (UserWarning)     one per Loss under on_loss="warn"; one per reporting Loss
+                                  under on_loss="raise_ranking"
 
 A `Loss` records something the written format cannot express: which format, where in the
 canonical object, why, and its `kind`: whether it can change the ranking (`"ranking"`) or only

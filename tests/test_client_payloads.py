@@ -7,12 +7,18 @@ judge is that client, not our reading of a spec.
 from __future__ import annotations
 
 import json
+import os
 import warnings
+from collections.abc import Callable
+from typing import Any
 
+import cohere
 import msgspec.inspect as mi
 import pytest
+from cohere import RerankRelevantSpans
 from cohere.v2.types.v2rerank_response import V2RerankResponse
 from helpers import encode_with_losses
+from servers import FakeUpstream, serve
 
 import rerank_formats as rf
 from rerank_formats.registry import get_codec
@@ -167,6 +173,14 @@ def test_relevant_spans_in_results_and_cached_tokens_round_trip() -> None:
             "reporting",
         )
     ]
+
+
+def test_relevant_spans_and_an_unknown_result_key_are_both_kept() -> None:
+    spans = [{"start": 2, "end": 3, "score": 0.5}]
+    body = {"results": [{"index": 0, "relevance_score": 0.5, "relevant_spans": spans, "x": 1}]}
+    assert json.loads(rf.convert_response(_bytes(body), read="cohere_v2", write="cohere_v2")) == (
+        body
+    )
 
 
 # -- 3. return_documents sent to Cohere v2 ------------------------------------------------------
@@ -395,3 +409,165 @@ def test_every_optional_request_field_takes_a_null_unless_documented(fmt: str) -
         assert json.loads(converted) == json.loads(body)
         nullable.append(name)
     assert sorted(set(optional) - set(nullable)) == sorted(NOT_NULLABLE.get(fmt, ()))
+
+
+# -- the cohere SDK 7.3.1 itself, against a server on 127.0.0.1 that answers with the library ---
+
+
+def _library_server(path: str, fmt: str, answer: bytes) -> FakeUpstream:
+    """A server that reads each request as `fmt` and answers `answer` as the library writes
+    it for that request (a `DecodeError` becomes Cohere's 400)."""
+    server = FakeUpstream(path)
+
+    def reply(body: bytes) -> tuple[int, bytes]:
+        try:
+            request = rf.decode_request(body, format=fmt)
+        except rf.DecodeError as error:
+            return 400, rf.encode_error(rf.RerankError(status=400, message=str(error)), format=fmt)[
+                1
+            ]
+        response = rf.decode_response(answer, format=fmt)
+        return 200, rf.encode_response(response, format=fmt, request=request)
+
+    server.reply = reply
+    return server
+
+
+def test_the_cohere_sdk_v2_sends_nulls_and_spans_and_reads_them_back() -> None:
+    server = _library_server("/v2/rerank", "cohere_v2", _bytes(SPANS_ANSWER))
+    with serve(server.recorder) as url, cohere.ClientV2(api_key="k", base_url=url) as client:
+        response = client.rerank(
+            model="rerank-v5.0-pro",
+            query="q",
+            documents=DOCS,
+            max_tokens_per_doc=None,
+            priority=None,
+            relevant_spans=RerankRelevantSpans(mode="enabled", threshold=0.2),
+        )
+    [exchange] = server.seen
+    assert exchange.body == (
+        b'{"model":"rerank-v5.0-pro","query":"q","documents":["Carson City is in Nevada.",'
+        b'"Washington, D.C. is the capital."],"max_tokens_per_doc":null,'
+        b'"relevant_spans":{"mode":"enabled","threshold":0.2},"priority":null}'
+    )
+    assert exchange.status == 200
+    assert rf.convert_request(exchange.body, read="cohere_v2", write="cohere_v2") == exchange.body
+    [first, second] = response.results
+    assert (first.index, first.relevance_score, second.index) == (1, 0.9, 0)
+    assert first.relevant_spans is not None
+    assert [(s.start, s.end, s.score) for s in first.relevant_spans] == [(0, 16, 0.8)]
+    assert second.relevant_spans is None
+    assert response.meta is not None and response.meta.cached_tokens == 12
+
+
+def test_the_cohere_sdk_v1_sends_nulls_that_round_trip() -> None:
+    answer = b'{"results": [{"index": 0, "relevance_score": 0.5}]}'
+    server = _library_server("/v1/rerank", "cohere_v1", answer)
+    with serve(server.recorder) as url, cohere.Client(api_key="k", base_url=url) as client:
+        response = client.rerank(
+            model="rerank-english-v3.0",
+            query="q",
+            documents=["a"],
+            top_n=None,
+            rank_fields=None,
+            return_documents=None,
+            max_chunks_per_doc=None,
+        )
+    [exchange] = server.seen
+    assert exchange.body == (
+        b'{"model":"rerank-english-v3.0","query":"q","documents":["a"],"top_n":null,'
+        b'"rank_fields":null,"return_documents":null,"max_chunks_per_doc":null}'
+    )
+    assert exchange.status == 200
+    assert rf.convert_request(exchange.body, read="cohere_v1", write="cohere_v1") == exchange.body
+    assert [(r.index, r.relevance_score) for r in response.results] == [(0, 0.5)]
+
+
+# -- jina-haystack 2.0.1's JinaRanker, against a Jina gateway on 127.0.0.1 built on the library --
+
+
+def _jina_gateway(answer: Callable[[rf.RerankRequest], bytes]) -> FakeUpstream:
+    """A Jina server that reads the client's request and answers what `answer` converts."""
+    server = FakeUpstream("/v1/rerank")
+    server.reply = lambda body: (200, answer(rf.decode_request(body, format="jina")))
+    return server
+
+
+def _jina_rank(server: FakeUpstream) -> Any:
+    os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # before haystack is imported
+    jina = pytest.importorskip("haystack_integrations.components.rankers.jina")
+    haystack = pytest.importorskip("haystack")
+    with serve(server.recorder) as url:
+        ranker = jina.JinaRanker(
+            model="jina-reranker-v2-base-multilingual",
+            api_key=haystack.utils.Secret.from_token("test-key"),
+            base_url=f"{url}/v1/rerank",
+            top_k=1,
+        )
+        return ranker.run(query="q", documents=[haystack.Document(content=d) for d in DOCS])
+
+
+@pytest.mark.parametrize(
+    ("usage", "meta_usage"), [("null", None), ("zero", {"total_tokens": 0})], ids=["null", "zero"]
+)
+def test_jina_haystack_reads_an_unknown_usage_as_null_or_zero(
+    usage: rf.UnknownUsage, meta_usage: object
+) -> None:
+    cohere_answer = (
+        b'{"results": [{"index": 1, "relevance_score": 0.9}, {"index": 0, "relevance_score": 0.1}],'
+        b' "meta": {"billed_units": {"search_units": 1}}}'
+    )
+    server = _jina_gateway(
+        lambda request: rf.convert_response(
+            cohere_answer, read="cohere_v2", write="jina", request=request, usage=usage
+        )
+    )
+    result = _jina_rank(server)
+    assert [(d.content, d.score) for d in result["documents"]] == [(DOCS[1], 0.9)]
+    assert result["meta"] == {"model": "jina-reranker-v2-base-multilingual", "usage": meta_usage}
+
+
+def test_jina_haystack_fails_without_a_usage_key() -> None:
+    # Why "omit" is not the default: jina-haystack reads resp["usage"] (ranker.py).
+    cohere_answer = b'{"results": [{"index": 0, "relevance_score": 0.5}]}'
+    server = _jina_gateway(
+        lambda request: rf.convert_response(
+            cohere_answer, read="cohere_v2", write="jina", request=request, usage="omit"
+        )
+    )
+    with pytest.raises(KeyError) as missing:
+        _jina_rank(server)
+    assert missing.value.args == ("usage",)
+
+
+def test_jina_haystack_gets_real_token_counts_through_xinference() -> None:
+    asked: list[object] = []
+
+    def through_xinference(request: rf.RerankRequest) -> bytes:
+        upstream_request = json.loads(rf.encode_request(request, format="xinference"))
+        asked.append(upstream_request.get("return_len"))
+        tokens = (
+            {"input_tokens": 38, "output_tokens": 38} if upstream_request["return_len"] else None
+        )
+        xinference_answer = _bytes(
+            {
+                "id": "x",
+                "results": [{"index": 1, "relevance_score": 0.9, "document": None}],
+                "meta": {
+                    "api_version": None,
+                    "billed_units": None,
+                    "tokens": tokens,
+                    "warnings": None,
+                },
+            }
+        )
+        return rf.convert_response(
+            xinference_answer, read="xinference", write="jina", request=request
+        )
+
+    result = _jina_rank(_jina_gateway(through_xinference))
+    assert asked == [True]
+    assert result["meta"] == {
+        "model": "jina-reranker-v2-base-multilingual",
+        "usage": {"total_tokens": 38},
+    }

@@ -43,6 +43,7 @@ def test_every_format_module_has_the_same_face(module: object) -> None:
         "RESPONSE",
         "SUPPORTS",
         "KEEPS_UNKNOWN",
+        "DEFAULTS",
     ):
         assert hasattr(module, name), name
     for name in (

@@ -16,6 +16,7 @@ from ..canonical import (
     Extension,
     ImageDocument,
     ObjectDocument,
+    RerankRequest,
     RerankResult,
     TextDocument,
 )
@@ -462,7 +463,7 @@ def at_default(extensions: Mapping[str, Extension], field: str) -> bool:
 
 
 def check_unset(
-    sink: Sink, request: Any, field: str, reason: str, kind: LossKind = "ranking"
+    sink: Sink, request: RerankRequest, field: str, reason: str, kind: LossKind = "ranking"
 ) -> None:
     """Report a loss when a canonical field the target cannot express carries a value, unless
     that value is only the default of the format it was read from."""

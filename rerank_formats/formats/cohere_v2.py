@@ -288,16 +288,11 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
 
 def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
     fields = kept_fields(left, id=wire.id, meta=wire.meta)
-    extra = kept_results(left, wire.results)
-    spans = {
-        r.index: {"relevant_spans": msgspec.to_builtins(r.relevant_spans)}
-        for r in wire.results
-        if r.relevant_spans is not UNSET
-    }
-    if spans:  # relevant_spans has no canonical place: kept per result, like unknown keys
-        extra = {
-            i: {**(extra or {}).get(i, {}), **spans.get(i, {})} for i in {*spans, *(extra or {})}
-        }
+    extra = kept_results(left, wire.results) or {}
+    for r in wire.results:
+        if r.relevant_spans is not UNSET:  # no canonical place: kept per result, like unknown keys
+            spans = msgspec.to_builtins(r.relevant_spans)
+            extra[r.index] = {**extra.get(r.index, {}), "relevant_spans": spans}
     return RerankResponse(
         results=tuple(
             [RerankResult(index=r.index, relevance_score=r.relevance_score) for r in wire.results]
