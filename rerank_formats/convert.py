@@ -16,10 +16,12 @@ What a written format cannot express is a `Loss`, of kind `"ranking"` or `"repor
 
 from __future__ import annotations
 
+import math
 import operator
+import sys
 import warnings
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -43,10 +45,19 @@ from .errors import (
     LossyConversionError,
     RerankFormatError,
     excerpt,
+    number,
 )
-from .formats._base import Payload, Sink, document_types, field_types, is_default, unknown_fields
+from .formats._base import (
+    Leftovers,
+    Payload,
+    Sink,
+    document_types,
+    field_types,
+    is_default,
+    unknown_fields,
+)
 from .formats._errors import status_class
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, leaf_problem, scan, too_deep
 from .registry import (
     ERROR_FORMATS,
     ErrorFormat,
@@ -136,9 +147,25 @@ def decode_request(
     module = get_format(format)
     limits = limits or DEFAULT_LIMITS
     wire, leftovers = module.REQUEST.decode(data, limits)
+    return _request(module, wire, leftovers, limits)
+
+
+def _request(module: Format, wire: Any, leftovers: Leftovers, limits: Limits) -> RerankRequest:
     request = module.request_to_canonical(wire, leftovers)
     _check_documents(request, limits, module.NAME)
     return request
+
+
+def canonical_of(
+    format: str, kind: str, wire: Any, leftovers: Leftovers, limits: Limits
+) -> RerankRequest | RerankResponse | RerankError:
+    """What a decoder makes of `wire` (its codec's output), with every check it applies
+    after the codec (for `validate`, which runs the codec itself)."""
+    if kind == "request":
+        return _request(get_format(format), wire, leftovers, limits)
+    if kind == "response":
+        return get_format(format).response_to_canonical(wire, leftovers)
+    return get_error_format(format).error_to_canonical(wire, leftovers, None)
 
 
 def encode_request(
@@ -354,10 +381,13 @@ def convert_response(
 def _check_policy(on_loss: object, usage: object = "null") -> None:
     if on_loss not in _POLICIES:
         raise RerankFormatError(
-            f"on_loss must be 'raise', 'raise_ranking', 'warn' or 'ignore', not {on_loss!r}"
+            "on_loss must be 'raise', 'raise_ranking', 'warn' or 'ignore',"
+            f" not {excerpt(repr(on_loss))}"
         )
     if usage not in _USAGES:
-        raise RerankFormatError(f"usage must be 'null', 'omit' or 'zero', not {usage!r}")
+        raise RerankFormatError(
+            f"usage must be 'null', 'omit' or 'zero', not {excerpt(repr(usage))}"
+        )
 
 
 def _usage_for(module: Format, usage: UnknownUsage) -> UnknownUsage:
@@ -387,33 +417,29 @@ def _settle(sink: Sink, on_loss: OnLoss) -> None:
         ranking = [loss for loss in sink.losses if loss.kind == "ranking"]
         if ranking:
             raise LossyConversionError(ranking)
+    # Attributed to the caller of the public function (_settle <- _write <- public <- caller),
+    # with no registry: `warnings.warn` would remember every distinct text in the caller's
+    # `__warningregistry__`, which grows without bound when each loss names a new key.
+    caller = sys._getframe(3)
     for loss in sink.losses:
-        warnings.warn(LossWarning(loss), stacklevel=4)  # the caller of the public function
+        warnings.warn_explicit(
+            LossWarning(loss),
+            LossWarning,
+            caller.f_code.co_filename,
+            caller.f_lineno,
+            module=caller.f_globals.get("__name__"),
+            registry=None,
+        )
 
 
 def _decode_response(module: Format, data: Payload, limits: Limits) -> RerankResponse:
-    wire, leftovers = module.RESPONSE.decode(data, limits)
-    if len(wire.results) > limits.max_documents:
-        raise _limit_error(
-            f"{len(wire.results):,} results; the limit is {limits.max_documents:,}",
-            "$.results",
-            "too_many_documents",
-            module.NAME,
-            "response",
-        )
+    wire, leftovers = module.RESPONSE.decode(data, limits)  # counts the results
     return module.response_to_canonical(wire, leftovers)
 
 
 def _check_documents(request: RerankRequest, limits: Limits, format: str) -> None:
+    """The lengths of the query and documents (the codec counted the documents)."""
     documents = request.documents
-    if len(documents) > limits.max_documents:
-        raise _limit_error(
-            f"{len(documents):,} documents; the limit is {limits.max_documents:,}",
-            "$.documents",
-            "too_many_documents",
-            format,
-            "request",
-        )
     longest = limits.max_document_length
     if (
         len(request.query) > longest
@@ -519,7 +545,7 @@ def _check_indices(indices: list[int], count: int, format: str | None) -> None:
         if not 0 <= index < count or index in seen:
             problem = "appears twice" if index in seen else f"is out of range for {count} documents"
             raise DecodeError(
-                f"index {index} {problem}",
+                f"index {number(index)} {problem}",
                 path=f"$.results[{position}].index",
                 type="duplicate_index" if index in seen else "out_of_range",
                 format=format,
@@ -542,6 +568,7 @@ def _encode(
         if isinstance(obj, RerankRequest):
             wire = module.request_from_canonical(obj, sink)
         else:
+            _check_writable(obj)
             wire = module.response_from_canonical(obj, sink, request)
         body = _ENCODER.encode(wire)
         own = obj.extensions.get(module.NAME) if obj.extensions else None
@@ -550,10 +577,38 @@ def _encode(
         if own.results:
             body = _with_result_fields(body, own.results, codec.nested_fields)
         return _with_fields(body, unknown_fields(own, codec.fields))
+    except EncodeError:
+        raise
     except (TypeError, ValueError, AttributeError, msgspec.MsgspecError) as exc:
         raise EncodeError(
             f"not a valid canonical {kind}: {excerpt(str(exc), 120)}", type="invalid_value"
         ) from None
+
+
+def _check_writable(response: RerankResponse) -> None:
+    """Refuse what no decoder would read back: a score that is NaN or infinite (JSON has
+    none; msgspec would write `null`), a negative index or token count."""
+    results = response.results
+    if results and (
+        not math.isfinite(sum([r.relevance_score for r in results]))
+        or min([r.index for r in results]) < 0
+    ):
+        for position, r in enumerate(results):
+            if not math.isfinite(r.relevance_score):
+                raise EncodeError(
+                    f"relevance_score {r.relevance_score} cannot be written as JSON",
+                    path=f"$.results[{position}].relevance_score",
+                )
+            if r.index < 0:
+                raise EncodeError(
+                    f"index {number(r.index)} is negative", path=f"$.results[{position}].index"
+                )
+    usage = response.usage
+    if isinstance(usage, Usage):
+        for name in ("total_tokens", "prompt_tokens", "completion_tokens"):
+            count = getattr(usage, name)
+            if type(count) is int and count < 0:
+                raise EncodeError(f"{name} {number(count)} is negative", path=f"$.usage.{name}")
 
 
 def _with_fields(body: bytes, fields: Mapping[str, object]) -> bytes:
@@ -756,7 +811,7 @@ def map_status(status: int, module: ErrorFormat) -> int:
 
 def _parse_error_body(data: object, limits: Limits) -> tuple[str, object]:
     if isinstance(data, Mapping):
-        return "", data
+        return "", _writable(data, limits)
     if isinstance(data, str):
         raw = data.encode("utf-8", "surrogatepass")
     elif isinstance(data, (bytes, bytearray, memoryview)):
@@ -774,6 +829,28 @@ def _parse_error_body(data: object, limits: Limits) -> tuple[str, object]:
 
 _NOT_JSON = object()
 _TOO_LARGE = object()
+
+
+def _writable(data: Mapping[str, object], limits: Limits) -> object:
+    """A caller's parsed error body with what JSON cannot hold replaced (a lone surrogate by
+    `?`, NaN, an infinity or an over-long integer by null), so that it can be written back:
+    an error body is never refused for its content. Too deep a body is left as it is (no
+    error shape takes it)."""
+    if too_deep(data, limits.max_depth) is not None or scan(data, limits.max_depth) is None:
+        return data
+    return _replaced(data)
+
+
+def _replaced(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {_replaced(k): _replaced(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_replaced(v) for v in value]
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and leaf_problem(value):
+        return None
+    return value
 
 
 def _describe(text: str, parsed: object, content_type: str | None, format: str) -> str:

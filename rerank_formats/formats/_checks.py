@@ -7,6 +7,8 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Literal, TypeGuard, cast
 
+from ..errors import number
+
 Severity = Literal["error", "warning"]
 Report = Callable[[str, str, str, Severity], None]
 """report(path, type, message, severity)"""
@@ -49,7 +51,12 @@ def check_top_n(body: Mapping[str, object], report: Report, *, below_one: Severi
     """`top_n` below 1 (0 asks for nothing; Jina and Cohere require at least 1)."""
     top_n = body.get("top_n")
     if is_int(top_n) and top_n < 1:
-        report("$.top_n", "out_of_range", f"top_n is {top_n}; at least 1 is expected", below_one)
+        report(
+            "$.top_n",
+            "out_of_range",
+            f"top_n is {number(top_n)}; at least 1 is expected",
+            below_one,
+        )
 
 
 def check_range(
@@ -59,7 +66,7 @@ def check_range(
     value = body.get(key)
     if is_int(value) and (value < low or (high is not None and value > high)):
         bound = f"{low} to {high}" if high is not None else f"at least {low}"
-        report(f"$.{key}", "out_of_range", f"{key} is {value}; expected {bound}", "error")
+        report(f"$.{key}", "out_of_range", f"{key} is {number(value)}; expected {bound}", "error")
 
 
 def check_results(body: Mapping[str, object], report: Report) -> None:
@@ -92,7 +99,7 @@ def check_results(body: Mapping[str, object], report: Report) -> None:
                 report(
                     f"$.results[{position}].index",
                     "duplicate_index",
-                    f"index {index} appears twice",
+                    f"index {number(index)} appears twice",
                     "error",
                 )
             seen.add(index)

@@ -323,12 +323,19 @@ class _Proxy:
         """The upstream's answer in the client's format; a loss is logged, not refused (the
         upstream has done the work, and the client gets what its format can say)."""
         upstream, limits = self.config.upstream_format, self.response_limits
+        usage = self.config.usage
         try:
             return convert_response(
-                data, read=upstream, write=client, request=request, limits=limits
+                data, read=upstream, write=client, request=request, limits=limits, usage=usage
             )
         except LossyConversionError as error:
             _log.warning("the answer loses in %s: %s", client, "; ".join(map(str, error.losses)))
         return convert_response(
-            data, read=upstream, write=client, request=request, limits=limits, on_loss="ignore"
+            data,
+            read=upstream,
+            write=client,
+            request=request,
+            limits=limits,
+            on_loss="ignore",
+            usage=usage,
         )
