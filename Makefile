@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO := examples/demo
 
-.PHONY: demo test lint typecheck unit test-lowest test-latest lock docs bench fuzz schemas clean
+.PHONY: demo test lint typecheck unit test-lowest test-latest lock docs bench fuzz schemas pydantic clean
 
 # $(call venv,DIR,LOCK): DIR holds exactly what LOCK pins (hashes checked) and the project.
 define venv
@@ -85,11 +85,15 @@ COUNT ?= 0
 fuzz: $(STAMP)
 	$(BIN)/python -m fuzz --seconds $(SECONDS) --count $(COUNT)
 
-# Regenerate the JSON Schemas checked into docs/schemas (a test compares them with the code).
+# Regenerate the JSON Schemas checked into docs/schemas, one per registered format and kind
+# (a test compares them with the code).
 schemas: $(STAMP)
-	@for kind in request response error; do for format in jina cohere_v1 cohere_v2 xinference; do \
-		$(BIN)/rerank-formats schema --format $$format --kind $$kind > docs/schemas/$$format.$$kind.json; done; done
-	$(BIN)/rerank-formats schema --format openai --kind error > docs/schemas/openai.error.json
+	$(BIN)/python -m rerank_formats._codegen schemas
+
+# Regenerate the pydantic models checked into rerank_formats/pydantic/_generated.py from the
+# wire Structs (a test compares them with the code).
+pydantic: $(STAMP)
+	$(BIN)/python -m rerank_formats._codegen pydantic
 
 clean:
 	rm -rf $(VENV) .venv-* .mypy_cache .ruff_cache .pytest_cache .hypothesis site
