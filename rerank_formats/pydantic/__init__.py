@@ -13,10 +13,9 @@ never imports pydantic.
     >>> body.model_extra
     {'top_k': 1}
 
-There is one namespace per format, named and shaped like its module in
-`rerank_formats.formats`: `jina`, `cohere_v1`, `cohere_v2` and `xinference` have `Request`,
-`Response`, `Result` and `Error`; `openai` (the error envelope of OpenAI-style gateways) has
-`Error`. Nested models have their wire Struct's name too (`jina.Usage`, `openai.Body`).
+There is one namespace per format of `ERROR_FORMATS`, named and shaped like its module in
+`rerank_formats.formats`: each of `FORMATS` has `Request`, `Response`, `Result` and `Error`;
+`openai` (the error envelope of OpenAI-style gateways) has `Error`. Nested models have their wire Struct's name too (`jina.Usage`, `openai.Body`).
 `model(format, kind)` gives the same classes by name. Models are named for OpenAPI after the
 format and the Struct: `CohereV2Request`, `JinaResult`.
 
