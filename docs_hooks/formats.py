@@ -12,6 +12,9 @@
   for every error format.
 - `<!-- error-format-names -->` anywhere becomes the names of `ERROR_FORMATS`, in backticks.
 
+- A registered format without `docs/formats/<name>.md` gets a page generated from its
+  module docstring (`generated_page`); a page written by hand adds examples and quirks.
+
 A page that has lost a marker fails the build, so nothing here can drift from the code.
 """
 
@@ -25,6 +28,7 @@ from types import ModuleType
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 from rerank_formats import ERROR_FORMATS, FORMATS
 from rerank_formats.convert import map_status
@@ -83,9 +87,41 @@ def mapping_tables(module: ModuleType) -> dict[str, str]:
 
 
 def page_title(name: str) -> str:
-    """The title of a format's page: its heading, without the `(name)` that follows."""
-    heading = (DOCS / "formats" / f"{name}.md").read_text(encoding="utf-8").partition("\n")[0]
+    """The title of a format's page: its heading, without the `(name)` that follows; for a
+    format without a page of its own, the start of its module docstring."""
+    source = DOCS / "formats" / f"{name}.md"
+    if not source.exists():
+        return re.split(r"[,:]", summary(module_of(name)))[0]
+    heading = source.read_text(encoding="utf-8").partition("\n")[0]
     return heading.removeprefix("# ").removesuffix(f" (`{name}`)")
+
+
+def generated_page(name: str) -> str:
+    """The page of a format that has no `docs/formats/<name>.md`: its module docstring, with
+    the sections as headings and their tables placed by markers (filled in like any page's)."""
+    lines = inspect.cleandoc(get_error_format(name).__doc__ or "").splitlines()
+    out = [f"# {page_title(name)} (`{name}`)", ""]
+    in_table = False
+    for number, line in enumerate(lines):
+        is_section = line.strip() in SECTIONS and number + 1 < len(lines) and not lines[number + 1]
+        if is_section:
+            out.append(f"## {line.strip()}")
+            in_table = False
+        elif line.startswith("|"):
+            if not in_table:
+                out.append(f"<!-- mapping: {_section_of(lines, number)} -->")
+            in_table = True
+        else:
+            out.append(line)
+            in_table = False
+    return "\n".join(out) + "\n"
+
+
+def _section_of(lines: list[str], number: int) -> str:
+    for line in reversed(lines[:number]):
+        if line.strip() in SECTIONS:
+            return line.strip()
+    raise PluginError(f"a table outside any of the sections {SECTIONS}")
 
 
 def formats_table() -> str:
@@ -118,6 +154,13 @@ def status_table() -> str:
     ]
     lines.append("| other 4xx / 5xx | | " + " | ".join(other) + " |")
     return "\n".join(lines)
+
+
+def on_files(files: Any, config: Any) -> Any:
+    for name in ERROR_FORMATS:
+        if files.get_file_from_path(f"formats/{name}.md") is None:
+            files.append(File.generated(config, f"formats/{name}.md", content=generated_page(name)))
+    return files
 
 
 def on_config(config: Any) -> Any:

@@ -8,6 +8,7 @@ import inspect
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -185,3 +186,44 @@ def _check_returns_tables(api: str) -> None:
 def test_the_api_reference_lists_every_public_name() -> None:
     documented = API_ENTRY.findall((ROOT / "docs" / "api.md").read_text(encoding="utf-8"))
     assert sorted(documented) == sorted(rf.__all__)
+
+
+def test_a_format_without_a_page_gets_one_from_its_module(tmp_path: Path) -> None:
+    """docs_hooks/formats.py: a registered format with no docs/formats/<name>.md (as a new
+    format may be) still gets a page, generated from its module docstring, and a nav entry."""
+    for module in ("mkdocs", "material", "mkdocstrings_handlers.python"):
+        pytest.importorskip(module)
+    for name in ("mkdocs.yml", "CHANGELOG.md", "SECURITY.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for name in ("docs", "docs_hooks"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "docs" / "formats" / "openai.md").unlink()
+    config = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+    # validation.md links the hand-written page's #validation, which the generated one lacks
+    (tmp_path / "mkdocs.yml").write_text(config.replace("strict: true", "strict: false"))
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "WARNING" in line] == [
+        "WARNING -  Doc file 'validation.md' contains a link 'formats/openai.md#validation',"
+        " but the doc 'formats/openai.md' does not contain an anchor '#validation'."
+    ]
+    page = (tmp_path / "site" / "formats" / "openai" / "index.html").read_text(encoding="utf-8")
+    title = "The OpenAI-style error envelope that gateways send"  # its docstring begins so
+    assert re.search(rf"<h1[^>]*>{title} \(<code>openai</code>\)", page)
+    table = page[page.index("<table>") : page.index("</table>")]
+    assert [row[:2] for row in _rows(table)] == [
+        ["wire field", "type"],
+        ["error.message", "string, required"],
+        ["error.code", "string, integer or null"],
+        ["error.type", "string or null"],
+        ["error.param", "string or null"],
+        ["other keys of error", ""],
+    ]
+    index = (tmp_path / "site" / "formats" / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="openai/">{title}</a>' in index
