@@ -4,7 +4,8 @@
   titled by the page's heading without the name), in registry order, after
   `formats/index.md`.
 - `formats/index.md`: `<!-- formats-table -->` becomes the table of formats, one row per
-  entry of `ERROR_FORMATS`, from each module's docstring summary and its kinds.
+  entry of `ERROR_FORMATS`, from each module's docstring summary and its kinds;
+  `<!-- defaults-table -->` the table of each format's `DEFAULTS`.
 - `formats/<name>.md`: `<!-- mapping: Request -->` (or `Response`, `Errors`) becomes the
   mapping table of that section of the module's docstring, which is the only copy. Every
   section the docstring has must be placed on the page.
@@ -21,6 +22,7 @@ A page that has lost a marker fails the build, so nothing here can drift from th
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from http import HTTPStatus
 from pathlib import Path
@@ -32,7 +34,7 @@ from mkdocs.structure.files import File
 
 from rerank_formats import ERROR_FORMATS, FORMATS
 from rerank_formats.convert import map_status
-from rerank_formats.registry import get_error_format
+from rerank_formats.registry import get_error_format, get_format
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SECTIONS = ("Request", "Response", "Errors")
@@ -102,13 +104,15 @@ def generated_page(name: str) -> str:
     lines = inspect.cleandoc(get_error_format(name).__doc__ or "").splitlines()
     out = [f"# {page_title(name)} (`{name}`)", ""]
     in_table = False
+    placed: set[str] = set()  # the first table of a section is its mapping table
     for number, line in enumerate(lines):
         is_section = line.strip() in SECTIONS and number + 1 < len(lines) and not lines[number + 1]
         if is_section:
             out.append(f"## {line.strip()}")
             in_table = False
-        elif line.startswith("|"):
+        elif line.startswith("|") and (in_table or _section_of(lines, number) not in placed):
             if not in_table:
+                placed.add(_section_of(lines, number))
                 out.append(f"<!-- mapping: {_section_of(lines, number)} -->")
             in_table = True
         else:
@@ -130,6 +134,16 @@ def formats_table() -> str:
         kinds = "request, response, error" if name in FORMATS else "error only"
         page = f"[{page_title(name)}]({name}.md)"
         lines.append(f"| `{name}` | {summary(module_of(name))} | {kinds} | {page} |")
+    return "\n".join(lines)
+
+
+def defaults_table() -> str:
+    """Each format's `DEFAULTS` (the provider's documented defaults), as JSON."""
+    lines = ["| format | defaults that are no loss |", "| --- | --- |"]
+    for name in FORMATS:
+        defaults = get_format(name).DEFAULTS
+        cells = [f"`{key}: {json.dumps(value)}`" for key, value in defaults.items()]
+        lines.append(f"| `{name}` | {', '.join(cells) or 'none'} |")
     return "\n".join(lines)
 
 
@@ -187,6 +201,7 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
     uri = page.file.src_uri
     markdown = markdown.replace("<!-- error-format-names -->", _names())
     if uri == "formats/index.md":
+        markdown = _replace(markdown, "<!-- defaults-table -->", defaults_table(), uri)
         return _replace(markdown, "<!-- formats-table -->", formats_table(), uri)
     if uri == "errors.md":
         return _replace(markdown, "<!-- status-table -->", status_table(), uri)

@@ -92,6 +92,14 @@ def _check_formats(site: Path, index: str) -> None:
         "Jina AI",
     ]
     assert re.findall(r'<a href="(\w+)/">', table) == list(rf.ERROR_FORMATS)
+    start = index.index('id="nulls-and-defaults-nothing-to-lose"')
+    defaults = _rows(index[index.index("<table>", start) : index.index("</table>", start)])
+    assert defaults[0] == ["format", "defaults that are no loss"]
+    assert [row[0] for row in defaults[1:]] == list(rf.FORMATS)
+    assert defaults[1:3] == [
+        ["jina", "none"],
+        ["cohere_v1", 'rank_fields: ["text"], return_documents: false'],
+    ]
     nav = re.findall(
         r'href="(\w+)/" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]+?)\s*<', index
     )
