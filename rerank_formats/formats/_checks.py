@@ -3,8 +3,9 @@ gives it. A format module's `check` calls these with its own severities."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
-from typing import Literal, TypeGuard
+from typing import Literal, TypeGuard, cast
 
 Severity = Literal["error", "warning"]
 Report = Callable[[str, str, str, Severity], None]
@@ -18,7 +19,9 @@ def documents(body: Mapping[str, object]) -> list[object]:
 
 def results(body: Mapping[str, object]) -> list[Mapping[str, object]]:
     value = body.get("results")
-    return [r for r in value if isinstance(r, Mapping)] if isinstance(value, list) else []
+    if not isinstance(value, list):
+        return []
+    return [r for r in value if type(r) is dict or isinstance(r, Mapping)]
 
 
 def is_int(value: object) -> TypeGuard[int]:
@@ -62,10 +65,27 @@ def check_range(
 def check_results(body: Mapping[str, object], report: Report) -> None:
     """Repeated indices (an error) and scores not in descending order (a warning): every
     provider promises results sorted by relevance, one per document."""
+    items = results(body)
+    indices = [r.get("index") for r in items]
+    scores = [r.get("relevance_score") for r in items]
+    if (
+        set(map(type, indices)) <= {int}
+        and set(map(type, scores)) <= {int, float}
+        and len(set(indices)) == len(indices)
+    ):  # the usual payload, checked at C speed: whole indices, none repeated, and scores
+        numbers = cast("list[float]", scores)
+        if any(map(operator.gt, numbers[1:], numbers)):
+            report(
+                "$.results",
+                "unsorted_results",
+                "results are not sorted by descending relevance_score",
+                "warning",
+            )
+        return
     seen: set[object] = set()
     previous: float | None = None
     unsorted = False
-    for position, result in enumerate(results(body)):
+    for position, result in enumerate(items):
         index = result.get("index")
         if is_int(index):
             if index in seen:

@@ -60,8 +60,8 @@ are folded into it), `id` the `request_id`. Statuses: 400, 401, 403, 404, 422, 4
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any, Final
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Final, cast
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -77,6 +77,7 @@ from ._base import (
     check_unset,
     defaults_sent,
     document_for_loss,
+    document_types,
     embedding_losses,
     extension_map,
     kept,
@@ -84,6 +85,7 @@ from ._base import (
     kept_results,
     own_extension,
     read_flag,
+    reused,
     text_of,
 )
 
@@ -259,14 +261,18 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"cohere_v2 takes a text query, not {document_for_loss(request.query)}")
-    documents = []
-    for i, document in enumerate(request.documents):
-        text, lossy = text_of(document)
-        if lossy:
-            sink(
-                f"$.documents[{i}]", f"cohere_v2 takes text only, not {document_for_loss(document)}"
-            )
-        documents.append(text)
+    documents: Sequence[str] = cast(tuple[str, ...], request.documents)
+    if not document_types(request.documents) <= {str}:  # plain strings pass as they are
+        texts: list[str] = []
+        for i, document in enumerate(request.documents):
+            text, lossy = text_of(document)
+            if lossy:
+                sink(
+                    f"$.documents[{i}]",
+                    f"cohere_v2 takes text only, not {document_for_loss(document)}",
+                )
+            texts.append(text)
+        documents = texts
     check_unset(sink, request, "truncation", "cohere_v2 has no truncation switch")
     if request.return_embeddings:
         sink("$.return_embeddings", "cohere_v2 does not return embeddings", "reporting")
@@ -305,12 +311,15 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
 def response_from_canonical(
     response: RerankResponse, sink: Sink, request: RerankRequest | None = None
 ) -> Response:
-    embedding_losses(response.results, sink)
     own = own_extension(response.extensions, NAME)
     extra: Mapping[int, Mapping[str, Any]] = own.results if own is not None else {}
+    results = None if extra else reused(response.results, {UnsetType})  # None: an embedding
+    if results is None:
+        embedding_losses(response.results, sink)
     return Response(
         id=kept(own, "id"),
-        results=tuple(
+        results=results
+        or tuple(
             [
                 Result(
                     index=r.index,
@@ -318,10 +327,6 @@ def response_from_canonical(
                     relevant_spans=extra.get(r.index, {}).get("relevant_spans", UNSET),
                 )
                 for r in response.results
-            ]
-            if extra
-            else [
-                Result(index=r.index, relevance_score=r.relevance_score) for r in response.results
             ]
         ),
         meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),

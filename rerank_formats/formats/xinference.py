@@ -60,8 +60,8 @@ failure: a 422 is written as 500), 503. Field-level details are folded into the 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Annotated, Any, Final, Generic, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Final, Generic, TypeVar, cast
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -90,8 +90,10 @@ from ._base import (
     check_unset,
     convert_at,
     document_for_loss,
+    document_types,
     embedding_losses,
     extension_map,
+    field_types,
     kept,
     kept_fields,
     kept_results,
@@ -290,15 +292,18 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"xinference takes a text query, not {document_for_loss(request.query)}")
-    documents = []
-    for i, document in enumerate(request.documents):
-        text, lossy = text_of(document)
-        if lossy:
-            sink(
-                f"$.documents[{i}]",
-                f"xinference takes text only, not {document_for_loss(document)}",
-            )
-        documents.append(text)
+    documents: Sequence[str] = cast(tuple[str, ...], request.documents)
+    if not document_types(request.documents) <= {str}:  # plain strings pass as they are
+        texts: list[str] = []
+        for i, document in enumerate(request.documents):
+            text, lossy = text_of(document)
+            if lossy:
+                sink(
+                    f"$.documents[{i}]",
+                    f"xinference takes text only, not {document_for_loss(document)}",
+                )
+            texts.append(text)
+        documents = texts
     check_unset(sink, request, "truncation", "xinference has no truncation switch")
     check_unset(sink, request, "max_doc_length", "xinference has no per-document token limit")
     if request.return_embeddings:
@@ -394,17 +399,34 @@ def response_from_canonical(
             "tokens": _tokens(usage, sink) if _asked_len(request) else None,
             "warnings": None,
         }
-    embedding_losses(response.results, sink)
-    results = []
-    for position, r in enumerate(response.results):
-        results.append(
-            Result[OutDocument](
-                index=r.index,
-                relevance_score=r.relevance_score,
-                document=_echo(r.document, position, sink, own is not None),
-            )
+    documents = field_types(response.results, "document")
+    plain = field_types(response.results, "embedding") <= {UnsetType}
+    if not plain:
+        embedding_losses(response.results, sink)
+    results: tuple[Any, ...] | None = None
+    # bare strings are Xinference's own (llama.cpp) only on its own round trip; else {text}
+    echoed = {type(None), str, TextDocument} if own is not None else {type(None), TextDocument}
+    if plain and documents <= echoed:
+        results = response.results  # they encode as Xinference's results
+    elif documents <= {UnsetType, type(None)}:
+        results = tuple(  # no documents: the key is sent all the same, null
+            [
+                Result(index=r.index, relevance_score=r.relevance_score, document=None)
+                for r in response.results
+            ]
         )
-    return Response[OutDocument](id=kept(own, "id"), results=tuple(results), meta=meta)
+    if results is None:
+        results = tuple(
+            [
+                Result(
+                    index=r.index,
+                    relevance_score=r.relevance_score,
+                    document=_echo(r.document, position, sink, own is not None),
+                )
+                for position, r in enumerate(response.results)
+            ]
+        )
+    return Response(id=kept(own, "id"), results=results, meta=meta)
 
 
 # -- errors ------------------------------------------------------------------------------------
