@@ -93,10 +93,25 @@ class _Writer:
 
     def root(self, kind: str) -> str:
         codec = get_codec(self.format, kind)
-        info = mi.type_info(codec.general)
-        if not isinstance(info, mi.StructType):
-            raise TypeError(f"{self.format} {kind}: the wire type is not a Struct")
-        return self._struct(info, kind, codec.nested_fields, root=True)
+        return self.root_of(codec.general, kind, codec.nested_fields)
+
+    def root_of(self, wire: Any, kind: str, nested: frozenset[str]) -> str:
+        """The class of a payload whose wire type is `wire`: a JSON object (a Struct), or a
+        bare JSON array of result Structs (a `RootModel`, named after the kind)."""
+        info = mi.type_info(wire)
+        if isinstance(info, mi.StructType):
+            return self._struct(info, kind, nested, root=True)
+        item = getattr(info, "item_type", None)
+        if isinstance(info, (mi.ListType, mi.VarTupleType)) and isinstance(item, mi.StructType):
+            items = self._struct(item, kind, nested)
+            class_name = self.prefix + kind.capitalize()
+            summary = f"The {self.format} {kind}: a JSON array of results."
+            self.names[kind.capitalize()] = class_name
+            self.classes.append(
+                f"class {class_name}(RootModel[list[{items}]]):\n    {_docstring(summary)}\n"
+            )
+            return class_name
+        raise TypeError(f"{self.format} {kind}: no pydantic model for the wire type {wire!r}")
 
     def _struct(
         self, info: mi.StructType, kind: str, nested: frozenset[str], *, root: bool = False
@@ -178,13 +193,13 @@ _HEADER = '''"""The pydantic models of every format, generated from the wire Str
 registry and the Structs the decoders use; tests/test_pydantic.py checks that it is current.
 """
 
-# ruff: noqa: N801
+# ruff: noqa: F401, N801
 
 from __future__ import annotations
 
 from typing import Annotated, Any, TypeAlias
 
-from pydantic import AfterValidator, BaseModel, Field, Strict
+from pydantic import AfterValidator, BaseModel, Field, RootModel, Strict
 
 from ._support import Absent, Closed, Ignoring, Namespace, Open, absent, finite, ruled
 '''

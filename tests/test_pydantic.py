@@ -9,9 +9,11 @@ import functools
 import json
 import os
 import re
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 import pydantic
@@ -23,7 +25,14 @@ from strategies import json_values, mutations
 
 import rerank_formats as rf
 import rerank_formats.pydantic as rfp
-from rerank_formats._codegen import DECODER_RULES, PYDANTIC, main as codegen_main, pydantic_source
+from rerank_formats._codegen import (
+    _HEADER,
+    DECODER_RULES,
+    PYDANTIC,
+    _Writer,
+    main as codegen_main,
+    pydantic_source,
+)
 from rerank_formats.pydantic import cohere_v1, cohere_v2, jina, model, openai, xinference
 from rerank_formats.registry import get_codec
 
@@ -153,6 +162,45 @@ def test_type_checkers_see_every_field(tmp_path: Path) -> None:
             'error: "CohereV2Request" has no attribute "top_k"; maybe "top_n"?  [attr-defined]',
         ],
     )
+
+
+class BareResult(msgspec.Struct, forbid_unknown_fields=True):
+    """One result of a bare-array response.
+
+    Attributes:
+        index: The document's position.
+        relevance_score: The score.
+    """
+
+    index: Annotated[int, msgspec.Meta(ge=0)]
+    relevance_score: float
+
+
+def test_a_bare_array_payload_is_a_root_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A format whose response is a bare JSON array of results (TEI) gets a `RootModel`;
+    unknown result keys are kept, as the decoder sets them aside."""
+    writer = _Writer("acme")
+    name = writer.root_of(
+        tuple[BareResult, ...], "response", frozenset({"index", "relevance_score"})
+    )
+    assert (name, writer.names) == (
+        "AcmeResponse",
+        {"BareResult": "AcmeBareResult", "Response": "AcmeResponse"},
+    )
+    module = types.ModuleType("rerank_formats.pydantic._acme")  # as if generated for acme
+    module.__package__ = "rerank_formats.pydantic"
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(_HEADER + "\n\n".join(writer.classes), module.__dict__)
+    namespace = module.__dict__
+    response = namespace["AcmeResponse"]
+    body = response.model_validate_json(b'[{"index": 0, "relevance_score": 0.5, "title": "t"}]')
+    assert body.model_dump(exclude_unset=True) == [
+        {"index": 0, "relevance_score": 0.5, "title": "t"}
+    ]
+    assert problems(response.model_validate_json, b'[{"index": -1, "relevance_score": 1}]') == [
+        ((0, "index"), "greater_than_equal", "Input should be greater than or equal to 0")
+    ]
+    assert response.__doc__ == "The acme response: a JSON array of results."
 
 
 def test_docstring_examples() -> None:

@@ -4,13 +4,13 @@
 registry and the Structs the decoders use; tests/test_pydantic.py checks that it is current.
 """
 
-# ruff: noqa: N801
+# ruff: noqa: F401, N801
 
 from __future__ import annotations
 
 from typing import Annotated, Any, TypeAlias
 
-from pydantic import AfterValidator, BaseModel, Field, Strict
+from pydantic import AfterValidator, BaseModel, Field, RootModel, Strict
 
 from ._support import Absent, Closed, Ignoring, Namespace, Open, absent, finite, ruled
 
