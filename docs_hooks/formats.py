@@ -1,7 +1,7 @@
 """MkDocs hook: every list of formats on the site, and each format's field tables, from the code.
 
 - The nav's "Formats" section gets one page per registered format (`formats/<name>.md`,
-  titled by the page's heading without the name), in registry order, after
+  titled by the page's heading without the name), in registry order, right after
   `formats/index.md`.
 - `formats/index.md`: `<!-- formats-table -->` becomes the table of formats, one row per
   entry of `ERROR_FORMATS`, from each module's docstring summary and its kinds;
@@ -182,11 +182,13 @@ def on_config(config: Any) -> Any:
         if isinstance(entry, dict) and "Formats" in entry:
             section = entry["Formats"]
             listed = {str(item) for item in section}
-            section += [
+            pages = [
                 {page_title(n): f"formats/{n}.md"}
                 for n in ERROR_FORMATS
                 if f"formats/{n}.md" not in listed
             ]
+            at = section.index("formats/index.md") + 1 if "formats/index.md" in section else 0
+            section[at:at] = pages  # then any other page of the section (adding a format)
             return config
     raise PluginError("mkdocs.yml's nav has no Formats section (docs_hooks/formats.py)")
 
