@@ -46,8 +46,8 @@ JSON parser is the caller's: `json.loads`, which FastAPI uses, accepts lone surr
 does not read a key its Struct ignores (inside an error envelope's object), so invalid UTF-8
 there passes the decoder but not `model_validate_json`.
 
-Type checkers see every model and its fields (`body.top_n` is an `int`; an absent optional
-field reads as `None`): annotate a FastAPI parameter with `cohere_v2.Request` and hand
+Type checkers see every model and its fields (`body.query` is a `str`, `body.top_n` an
+`int | None`: an absent optional field reads as `None`): annotate a FastAPI parameter with `cohere_v2.Request` and hand
 `body.model_dump(exclude_unset=True)` to the decoder, which returns the typed canonical
 object.
 """
