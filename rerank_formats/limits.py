@@ -16,6 +16,9 @@ from collections.abc import Iterable, Mapping
 
 import msgspec
 
+from .canonical import Document, ImageDocument, ObjectDocument, RerankRequest, TextDocument
+from .errors import DecodeError
+
 __all__ = ["DEFAULT_LIMITS", "Limits"]
 
 
@@ -80,3 +83,66 @@ def _path(trail: _Trail) -> str:
         trail, key = trail
         parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
     return "$" + "".join(reversed(parts))
+
+
+# -- the checks made right after parsing ----------------------------------------------------------
+
+
+def check_request(request: RerankRequest, limits: Limits, format: str) -> None:
+    """Refuse a decoded request with more documents, or a longer document or query, than
+    `limits` allow (`too_many_documents`, `too_long`)."""
+    documents = request.documents
+    if len(documents) > limits.max_documents:
+        raise _limit_error(
+            f"{len(documents):,} documents; the limit is {limits.max_documents:,}",
+            "$.documents",
+            "too_many_documents",
+            format,
+            "request",
+        )
+    longest = limits.max_document_length
+    if (
+        len(request.query) > longest
+        if type(request.query) is str
+        else _length(request.query) > longest
+    ):
+        raise _too_long(request.query, "$.query", longest, format)
+    for i, document in enumerate(documents):
+        if len(document) > longest if type(document) is str else _length(document) > longest:
+            raise _too_long(document, f"$.documents[{i}]", longest, format)
+
+
+def check_results(count: int, limits: Limits, *, path: str, format: str) -> None:
+    """Refuse a decoded response with more than `limits.max_documents` results (at `path`,
+    where the format's codec keeps them)."""
+    if count > limits.max_documents:
+        raise _limit_error(
+            f"{count:,} results; the limit is {limits.max_documents:,}",
+            path,
+            "too_many_documents",
+            format,
+            "response",
+        )
+
+
+def _too_long(document: Document, path: str, longest: int, format: str) -> DecodeError:
+    length = _length(document)
+    return _limit_error(
+        f"{length:,} characters; the limit is {longest:,}", path, "too_long", format, "request"
+    )
+
+
+def _length(document: Document) -> int:
+    if type(document) is str:
+        return len(document)
+    if isinstance(document, TextDocument):
+        return len(document.text)
+    if isinstance(document, ImageDocument):
+        return len(document.image)
+    if isinstance(document, ObjectDocument):
+        return sum(len(value) for value in document.fields.values())
+    return len(document)  # a str subclass
+
+
+def _limit_error(message: str, path: str, type: str, format: str, kind: str) -> DecodeError:
+    return DecodeError(message, path=path, type=type, format=format, kind=kind)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
+from typing import Any, Generic, Literal, NamedTuple, NoReturn, TypeVar, cast
 
 import msgspec
 import msgspec.inspect as mi
@@ -52,6 +52,17 @@ class Leftovers(NamedTuple):
 
 
 NO_LEFTOVERS = Leftovers({}, {})
+
+_ENCODER = msgspec.json.Encoder()
+
+
+def with_fields(body: bytes, fields: Mapping[str, object]) -> bytes:
+    """A JSON object's bytes with more keys after its own (no re-decoding)."""
+    if not fields:
+        return body
+    extra = _ENCODER.encode(fields)
+    return extra if body == b"{}" else body[:-1] + b"," + extra[1:]
+
 
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `(?P<path>\$.*)`)?$", re.DOTALL)
 _FIELD = re.compile(r"`(?P<name>[^`]*)`")
@@ -105,12 +116,24 @@ def translate(
 
 
 class Codec(Generic[W]):
-    """Decodes one kind of payload of one format into its wire Struct.
+    """Reads and writes one kind of payload of one format: it owns the wire in both directions.
 
     The fast path decodes bytes straight into a Struct that forbids unknown keys and reads
     documents as `str | TextDocument`. Anything else (unknown keys, other document objects,
-    an already-parsed mapping, or an error) takes the general path: parse, set unknown keys
-    aside as `Leftovers`, then convert into the general Struct, whose errors carry paths.
+    an already-parsed value, or an error) takes the general path: parse, set unknown keys
+    aside as `Leftovers`, then convert into the general type, whose errors carry paths.
+    Writing (`encode`) puts the unknown keys a payload of this format had back in place.
+
+    The codec declares the payload's shape, so nothing else needs to know a wire key:
+
+    - `nested=("results", Result)`: a JSON object whose list of results is under `results`;
+      a dotted key (`"output.results"`) is a list inside nested objects (an envelope), and
+      `""` a bare JSON array of results (`fast` and `general` are then `tuple[Result, ...]`
+      and `struct` is `Result`);
+    - `keep_unknown`: whether unknown keys are kept (read into `Leftovers`, written back)
+      or refused by the provider (so writing them is a loss);
+    - `keys`: the wire names of canonical fields the shared checks read, where they differ
+      (`{"relevance_score": "score"}`).
     """
 
     def __init__(
@@ -122,15 +145,27 @@ class Codec(Generic[W]):
         general: Any,
         struct: type[msgspec.Struct],
         nested: tuple[str, type[msgspec.Struct]] | None = None,
+        keep_unknown: bool = True,
+        keys: Mapping[str, str] | None = None,
     ) -> None:
         self.format = format
         self.kind = kind
         self._fast_type = fast
         self._general = general
-        self.fields: frozenset[str] = frozenset(struct.__struct_encode_fields__)
-        self._nested_key, nested_struct = nested if nested else ("", None)
+        nested_key, nested_struct = nested if nested else ("", None)
+        self.shape: Literal["object", "array"] = (
+            "array" if nested is not None and not nested_key else "object"
+        )
+        """A JSON object, or a bare JSON array of results."""
+        self.results_path: tuple[str, ...] = tuple(nested_key.split(".")) if nested_key else ()
+        """The keys from the payload to its list of results (empty: the payload is the list)."""
+        self.fields: frozenset[str] = frozenset(
+            () if self.shape == "array" else struct.__struct_encode_fields__
+        )
+        """The payload's top-level keys (none for a bare array)."""
+        self.keep_unknown = keep_unknown
         self.keeps_unknown: tuple[type, ...] = (
-            struct,
+            *((struct,) if self.shape == "object" else ()),
             *((nested_struct,) if nested_struct else ()),
         )
         """The Structs whose unknown keys are kept (the payload, its results); any other
@@ -138,6 +173,58 @@ class Codec(Generic[W]):
         self.nested_fields: frozenset[str] = frozenset(
             nested_struct.__struct_encode_fields__ if nested_struct else ()
         )
+        self._nested = nested is not None
+        self._keys = dict(keys or {})
+
+    def key(self, name: str) -> str:
+        """The wire key of canonical field `name` in this payload (`top_n`, `documents`,
+        `relevance_score`, ...): the same name unless the codec declares another."""
+        return self._keys.get(name, name)
+
+    @property
+    def results_at(self) -> str:
+        """The JSON path of the list of results: `$.results`, `$.data`, `$` (a bare array)."""
+        return "$" + "".join(f".{key}" for key in self.results_path)
+
+    def results_of(self, wire: Any) -> Sequence[Any]:
+        """The wire results of a decoded payload (empty for a payload without results)."""
+        if not self._nested:
+            return ()
+        for key in self.results_path:
+            wire = getattr(wire, key)
+        return cast("Sequence[Any]", wire)
+
+    def results_in(self, body: object) -> list[Mapping[str, object]]:
+        """The result objects of a parsed payload (for checks), skipping what is not one."""
+        for key in self.results_path:
+            body = body.get(key) if isinstance(body, Mapping) else None
+        if not self._nested or not isinstance(body, list):
+            return []
+        return [r for r in body if isinstance(r, Mapping)]
+
+    def encode(self, wire: Any, own: Extension | None = None) -> bytes:
+        """The JSON body of a wire payload, with the unknown keys this format's own extension
+        kept (`own`) written back in place when the codec keeps them: top-level keys after
+        the known ones, result keys in the result of the same `index`."""
+        if own is None or not self.keep_unknown:
+            return _ENCODER.encode(wire)
+        if own.results and self._nested:
+            wire = self._with_results(wire, self.results_path, own.results)
+        return with_fields(_ENCODER.encode(wire), unknown_fields(own, self.fields))
+
+    def _with_results(
+        self, wire: Any, path: tuple[str, ...], extras: Mapping[int, Mapping[str, object]]
+    ) -> Any:
+        if path:
+            inner = self._with_results(getattr(wire, path[0]), path[1:], extras)
+            return msgspec.structs.replace(wire, **{path[0]: inner})
+        return tuple([self._with_extra(r, extras.get(getattr(r, "index", -1))) for r in wire])
+
+    def _with_extra(self, result: Any, extra: Mapping[str, object] | None) -> Any:
+        fields = {k: v for k, v in extra.items() if k not in self.nested_fields} if extra else {}
+        if not fields:
+            return result
+        return msgspec.Raw(with_fields(_ENCODER.encode(result), fields))
 
     @property
     def general(self) -> Any:
@@ -152,7 +239,8 @@ class Codec(Generic[W]):
     def _open_fields(self) -> tuple[str, ...]:
         """The fields whose shape the format leaves open (`meta`): any JSON may nest there."""
         info = mi.type_info(self._fast_type)
-        assert isinstance(info, mi.StructType)
+        if not isinstance(info, mi.StructType):
+            return ()  # a bare array: its results have fixed shapes
         return tuple(f.name for f in info.fields if _open(f.type))
 
     def decode(self, data: Payload, limits: Limits = DEFAULT_LIMITS) -> tuple[W, Leftovers]:
@@ -204,6 +292,11 @@ class Codec(Generic[W]):
         where = too_deep(obj, limits.max_depth)
         if where is not None:
             self._too_deep(where, limits)
+        nested: dict[int, dict[str, object]] = {}
+        if self.shape == "array":
+            if not isinstance(obj, list):
+                raise self.error(f"expected a JSON array, got {json_type(obj)}", type="wrong_type")
+            return self._convert(self._split_list(obj, nested)), Leftovers({}, nested)
         if not isinstance(obj, Mapping):
             raise self.error(f"expected a JSON object, got {json_type(obj)}", type="wrong_type")
         known: dict[str, object] = {}
@@ -212,17 +305,31 @@ class Codec(Generic[W]):
             if not isinstance(key, str):
                 raise self.error("object keys must be strings", type="wrong_type")
             (known if key in self.fields else unknown)[key] = value
-        nested: dict[int, dict[str, object]] = {}
-        items = known.get(self._nested_key)
-        if self._nested_key and isinstance(items, list):
-            known[self._nested_key] = [
-                self._split(item, position, nested) for position, item in enumerate(items)
-            ]
+        if self.results_path:
+            known = self._split_at(known, self.results_path, nested)
+        return self._convert(known), Leftovers(unknown, nested)
+
+    def _convert(self, obj: object) -> W:
         try:
-            wire: W = msgspec.convert(known, self._general)
+            return cast(W, msgspec.convert(obj, self._general))
         except msgspec.MsgspecError as exc:
             raise translate(exc, format=self.format, kind=self.kind) from None
-        return wire, Leftovers(unknown, nested)
+
+    def _split_at(
+        self, obj: dict[str, object], path: tuple[str, ...], nested: dict[int, dict[str, object]]
+    ) -> dict[str, object]:
+        """`obj` with the result objects at `path` cut to their known keys (a copy)."""
+        value = obj.get(path[0])
+        if len(path) > 1 and isinstance(value, Mapping):
+            return {**obj, path[0]: self._split_at(dict(value), path[1:], nested)}
+        if len(path) == 1 and isinstance(value, list):
+            return {**obj, path[0]: self._split_list(value, nested)}
+        return obj
+
+    def _split_list(
+        self, items: list[object], nested: dict[int, dict[str, object]]
+    ) -> list[object]:
+        return [self._split(item, position, nested) for position, item in enumerate(items)]
 
     def _split(self, item: object, position: int, nested: dict[int, dict[str, object]]) -> object:
         if not isinstance(item, Mapping) or all(key in self.nested_fields for key in item):
@@ -512,3 +619,9 @@ def embedding_losses(results: Sequence[RerankResult], sink: Sink) -> None:
                 f"{sink.format} does not return embeddings",
                 "reporting",
             )
+
+
+def keeps_unknown(*codecs: Codec[Any]) -> frozenset[str]:
+    """The kinds whose unknown keys a format keeps and writes back (its `KEEPS_UNKNOWN`), as
+    its codecs declare them."""
+    return frozenset(codec.kind for codec in codecs if codec.keep_unknown)

@@ -74,6 +74,7 @@ from ._base import (
     document_for_loss,
     embedding_losses,
     extension_map,
+    keeps_unknown,
     kept,
     kept_fields,
     kept_results,
@@ -100,7 +101,6 @@ SUPPORTS: Final = frozenset(
     }
 )
 
-KEEPS_UNKNOWN: Final = frozenset({"response"})
 
 # What Cohere assumes when a key is absent (SDK 7.3.1 docstrings): a value sent at its default
 # says nothing another format could lose. `max_chunks_per_doc` has none we can trust: the spec
@@ -170,6 +170,7 @@ REQUEST: Final = Codec[Request[FastDocument]](
     fast=Request[FastDocument],
     general=Request[GeneralDocument],
     struct=Request,
+    keep_unknown=False,  # Cohere answers 422 to an unknown key
 )
 RESPONSE: Final = Codec[Response[FastDocument]](
     format=NAME,
@@ -179,6 +180,7 @@ RESPONSE: Final = Codec[Response[FastDocument]](
     struct=Response,
     nested=("results", Result),
 )
+KEEPS_UNKNOWN: Final = keeps_unknown(REQUEST, RESPONSE)
 
 
 def _false_when_null(value: object) -> bool:

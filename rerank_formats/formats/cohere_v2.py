@@ -79,6 +79,7 @@ from ._base import (
     document_for_loss,
     embedding_losses,
     extension_map,
+    keeps_unknown,
     kept,
     kept_fields,
     kept_results,
@@ -100,7 +101,6 @@ SUPPORTS: Final = frozenset(
     }
 )
 
-KEEPS_UNKNOWN: Final = frozenset({"response"})
 
 # What Cohere assumes when a key is absent (SDK 7.3.1 `V2Client.rerank` docstrings): a value
 # sent at its default says nothing another format could lose.
@@ -190,7 +190,12 @@ class Response(Wire, frozen=True, kw_only=True):
 
 
 REQUEST: Final = Codec[Request](
-    format=NAME, kind="request", fast=Request, general=Request, struct=Request
+    format=NAME,
+    kind="request",
+    fast=Request,
+    general=Request,
+    struct=Request,
+    keep_unknown=False,  # Cohere answers 422 to an unknown key
 )
 RESPONSE: Final = Codec[Response](
     format=NAME,
@@ -200,6 +205,7 @@ RESPONSE: Final = Codec[Response](
     struct=Response,
     nested=("results", Result),
 )
+KEEPS_UNKNOWN: Final = keeps_unknown(REQUEST, RESPONSE)
 
 
 def field_loss(

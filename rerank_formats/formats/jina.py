@@ -84,6 +84,7 @@ from ._base import (
     WireDocument,
     document_for_loss,
     extension_map,
+    keeps_unknown,
     kept,
     kept_results,
     own_extension,
@@ -117,7 +118,6 @@ SUPPORTS: Final = frozenset(
     }
 )
 
-KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
 
 # Jina's fields are the canonical ones, none lives in an extension, and a Jina payload decodes
 # to the canonical object exactly, with nothing recorded: no defaults to declare.
@@ -203,6 +203,7 @@ RESPONSE: Final = Codec[Response[FastDocument]](
     struct=Response,
     nested=("results", Result),
 )
+KEEPS_UNKNOWN: Final = keeps_unknown(REQUEST, RESPONSE)
 
 
 def field_loss(

@@ -92,6 +92,7 @@ from ._base import (
     document_for_loss,
     embedding_losses,
     extension_map,
+    keeps_unknown,
     kept,
     kept_fields,
     kept_results,
@@ -117,7 +118,6 @@ SUPPORTS: Final = frozenset(
     }
 )
 
-KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
 
 # What Xinference assumes when a key is absent (`RerankRequest` in
 # xinference/api/schemas/requests.py): a value sent at its default says nothing to lose.
@@ -204,6 +204,7 @@ RESPONSE: Final = Codec[Response[FastDocument]](
     struct=Response,
     nested=("results", Result),
 )
+KEEPS_UNKNOWN: Final = keeps_unknown(REQUEST, RESPONSE)
 
 
 def _flag(value: object) -> bool:
