@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import msgspec
+from msgspec import UNSET
 
 from .canonical import RerankRequest, RerankResponse
 from .context import USAGES, UnknownUsage, echoes, in_context, usage_for, with_header_usage
@@ -384,6 +385,7 @@ def _encode(
         _extension_losses(module, codec, obj, sink)
     try:
         if isinstance(obj, RerankRequest):
+            _required_losses(module, obj, sink)
             wire = module.request_from_canonical(obj, sink)
         else:
             wire = module.response_from_canonical(obj, sink, request)
@@ -392,6 +394,14 @@ def _encode(
         raise EncodeError(
             f"not a valid canonical {kind}: {excerpt(str(exc), 120)}", type="invalid_value"
         ) from None
+
+
+def _required_losses(module: Format, request: RerankRequest, sink: Sink) -> None:
+    # What the format declares it cannot do without (`REQUIRES`): written anyway, a loss.
+    for field in sorted(module.REQUIRES):
+        value = getattr(request, field)
+        if value is UNSET or value is None:
+            sink(f"$.{field}", f"{module.NAME} requires `{field}`; the request has none")
 
 
 def _extension_losses(

@@ -44,6 +44,23 @@ class Wire(
     Subclasses repeat `frozen` and `kw_only` for mypy, which does not inherit them."""
 
 
+ScoreScale = Literal["probability", "logit", "unknown"]
+"""What a format's relevance scores are: probabilities in [0, 1] (Cohere promises them),
+raw logits (any real number), or unknown (no range promised, or model-dependent)."""
+
+
+class Endpoint(NamedTuple):
+    """Where a format's server answers rerank requests, below its base URL.
+
+    Attributes:
+        method: the HTTP method (`"POST"`).
+        path: the path (`"/v1/rerank"`).
+    """
+
+    method: str
+    path: str
+
+
 class Leftovers(NamedTuple):
     """Keys a payload had that its wire Struct does not model."""
 
@@ -431,14 +448,18 @@ def read_flag(
     coerce: Callable[[object], bool],
     fields: dict[str, object],
     defaulted: set[str],
+    field: str | None = None,
 ) -> bool:
     """A boolean from the wire in a format whose default is `default`, remembering spelling.
 
-    An absent key becomes `default` (recorded in `defaulted`); a value that is not a JSON
-    boolean is coerced and its spelling kept in `fields`, so the same format writes it back.
+    `key` is the wire key and `field` the canonical field it fills (the same name unless
+    given: TEI's `return_text` fills `return_documents`). An absent key becomes `default`
+    (the canonical `field` is recorded in `defaulted`); a value that is not a JSON boolean is
+    coerced and its spelling kept in `fields` under the wire `key`, so the same format writes
+    it back (`write_flag` with the same `key` and `field`).
     """
     if value is UNSET:
-        defaulted.add(key)
+        defaulted.add(field or key)
         return default
     if value is True or value is False:
         return value
@@ -453,15 +474,17 @@ def write_flag(
     default: bool,
     coerce: Callable[[object], bool],
     own: Extension | None,
+    field: str | None = None,
 ) -> Any:
-    """The wire value of a canonical boolean whose Jina default is true, in a format whose
-    default is `default`: written explicitly, unless this format's own extension says how it
-    was spelled (or that it was absent) and the meaning has not changed since."""
+    """The wire value (at wire `key`) of a canonical boolean `field` (`key` unless given)
+    whose Jina default is true, in a format whose default is `default`: written explicitly,
+    unless this format's own extension says how it was spelled (or that it was absent) and
+    the meaning has not changed since."""
     effective = value is not False
     if own is not None:
         if key in own.fields and coerce(own.fields[key]) == effective:
             return own.fields[key]
-        if key in own.defaulted and effective == default:
+        if (field or key) in own.defaulted and effective == default:
             return UNSET
     return effective
 

@@ -64,9 +64,11 @@ from ..errors import LossKind
 from . import _checks, _cohere
 from ._base import (
     Codec,
+    Endpoint,
     FastDocument,
     GeneralDocument,
     Leftovers,
+    ScoreScale,
     Sink,
     Wire,
     WireDocument,
@@ -86,6 +88,36 @@ from ._base import (
     write_flag,
 )
 
+__all__ = [
+    "DEFAULTS",
+    "ENDPOINT",
+    "ERROR",
+    "KEEPS_UNKNOWN",
+    "NAME",
+    "PROVIDER",
+    "REQUEST",
+    "REQUIRES",
+    "RESPONSE",
+    "SCORE_SCALE",
+    "STATUSES",
+    "STATUS_MAP",
+    "SUPPORTS",
+    "UNKNOWN_FIELDS",
+    "Error",
+    "Request",
+    "Response",
+    "Result",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+    "field_loss",
+    "request_from_canonical",
+    "request_to_canonical",
+    "response_from_canonical",
+    "response_to_canonical",
+]
+
 NAME: Final = "cohere_v1"
 PROVIDER: Final = "Cohere"  # for messages about what it does
 
@@ -99,6 +131,15 @@ SUPPORTS: Final = frozenset(
         "token_usage",
         "usage_split",
     }
+)
+
+REQUIRES: Final = frozenset[str]()  # `model` is optional in v1
+"""The canonical request fields this format cannot do without (a loss when absent)."""
+
+ENDPOINT: Final = Endpoint(method="POST", path="/v1/rerank")
+
+SCORE_SCALE: Final[ScoreScale] = (
+    "probability"  # "normalized to [0, 1]" (Cohere v1 rerank reference)
 )
 
 

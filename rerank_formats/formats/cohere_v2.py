@@ -71,7 +71,9 @@ from ..errors import LossKind
 from . import _checks, _cohere
 from ._base import (
     Codec,
+    Endpoint,
     Leftovers,
+    ScoreScale,
     Sink,
     Wire,
     check_unset,
@@ -88,6 +90,38 @@ from ._base import (
     text_of,
 )
 
+__all__ = [
+    "DEFAULTS",
+    "ENDPOINT",
+    "ERROR",
+    "KEEPS_UNKNOWN",
+    "NAME",
+    "PROVIDER",
+    "REQUEST",
+    "REQUIRES",
+    "RESPONSE",
+    "SCORE_SCALE",
+    "STATUSES",
+    "STATUS_MAP",
+    "SUPPORTS",
+    "UNKNOWN_FIELDS",
+    "Error",
+    "RelevantSpans",
+    "Request",
+    "Response",
+    "Result",
+    "Span",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+    "field_loss",
+    "request_from_canonical",
+    "request_to_canonical",
+    "response_from_canonical",
+    "response_to_canonical",
+]
+
 NAME: Final = "cohere_v2"
 PROVIDER: Final = "Cohere"  # for messages about what it does
 
@@ -99,6 +133,15 @@ SUPPORTS: Final = frozenset(
         "token_usage",
         "usage_split",
     }
+)
+
+REQUIRES: Final = frozenset({"model"})  # required in v2
+"""The canonical request fields this format cannot do without (a loss when absent)."""
+
+ENDPOINT: Final = Endpoint(method="POST", path="/v2/rerank")
+
+SCORE_SCALE: Final[ScoreScale] = (
+    "probability"  # "normalized to [0, 1]" (Cohere v2 rerank reference)
 )
 
 
@@ -260,8 +303,6 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
 
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
-    if request.model is UNSET:
-        sink("$.model", "cohere_v2 requires `model`; the request has none")
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"cohere_v2 takes a text query, not {document_for_loss(request.query)}")

@@ -76,9 +76,11 @@ from ..errors import LossKind
 from . import _checks
 from ._base import (
     Codec,
+    Endpoint,
     FastDocument,
     GeneralDocument,
     Leftovers,
+    ScoreScale,
     Sink,
     Wire,
     WireDocument,
@@ -92,6 +94,39 @@ from ._base import (
     text_of,
     to_document,
 )
+
+__all__ = [
+    "DEFAULTS",
+    "ENDPOINT",
+    "ERROR",
+    "KEEPS_UNKNOWN",
+    "MAX_DOC_LENGTH",
+    "NAME",
+    "PROVIDER",
+    "REQUEST",
+    "REQUIRES",
+    "RESPONSE",
+    "SCORE_SCALE",
+    "STATUSES",
+    "STATUS_MAP",
+    "SUPPORTS",
+    "UNKNOWN_FIELDS",
+    "Error",
+    "ErrorItem",
+    "LegacyDetail",
+    "Request",
+    "Response",
+    "Result",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+    "field_loss",
+    "request_from_canonical",
+    "request_to_canonical",
+    "response_from_canonical",
+    "response_to_canonical",
+]
 
 NAME: Final = "jina"
 PROVIDER: Final = "Jina"  # for messages about what it does
@@ -116,6 +151,15 @@ SUPPORTS: Final = frozenset(
         "usage_split",
         "reports_tokens",
     }
+)
+
+REQUIRES: Final = frozenset({"model"})  # Jina answers 422 without one
+"""The canonical request fields this format cannot do without (a loss when absent)."""
+
+ENDPOINT: Final = Endpoint(method="POST", path="/v1/rerank")
+
+SCORE_SCALE: Final[ScoreScale] = (
+    "unknown"  # "higher is more relevant"; no range promised (api.jina.ai openapi)
 )
 
 
@@ -247,10 +291,8 @@ def _max_doc_length(value: int | UnsetType, sink: Sink) -> int | UnsetType:
 
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDocument]:
-    if request.model is UNSET:
-        sink("$.model", "jina requires `model`; the request has none")
     return Request[OutDocument](
-        model=cast(str, request.model),  # UNSET is omitted when encoding; reported above
+        model=cast(str, request.model),  # UNSET is omitted; a loss (REQUIRES)
         query=_document_out(request.query, "$.query", sink),
         documents=tuple(
             [_document_out(d, f"$.documents[{i}]", sink) for i, d in enumerate(request.documents)]

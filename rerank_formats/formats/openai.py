@@ -32,6 +32,21 @@ from . import _checks
 from ._base import Codec, Leftovers, Wire, extension_map, kept, own_extension
 from ._errors import fold
 
+__all__ = [
+    "ERROR",
+    "NAME",
+    "PROVIDER",
+    "STATUSES",
+    "STATUS_MAP",
+    "UNKNOWN_FIELDS",
+    "Body",
+    "Error",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+]
+
 NAME: Final = "openai"
 PROVIDER: Final = "the gateway"  # for messages about what it does
 

@@ -81,9 +81,11 @@ from ..errors import DecodeError, LossKind
 from . import _checks
 from ._base import (
     Codec,
+    Endpoint,
     FastDocument,
     GeneralDocument,
     Leftovers,
+    ScoreScale,
     Sink,
     Wire,
     WireDocument,
@@ -104,6 +106,37 @@ from ._base import (
 )
 from ._errors import fold
 
+__all__ = [
+    "DEFAULTS",
+    "ENDPOINT",
+    "ERROR",
+    "KEEPS_UNKNOWN",
+    "NAME",
+    "PROVIDER",
+    "REQUEST",
+    "REQUIRES",
+    "RESPONSE",
+    "SCORE_SCALE",
+    "STATUSES",
+    "STATUS_MAP",
+    "SUPPORTS",
+    "UNKNOWN_FIELDS",
+    "Error",
+    "Flag",
+    "Request",
+    "Response",
+    "Result",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+    "field_loss",
+    "request_from_canonical",
+    "request_to_canonical",
+    "response_from_canonical",
+    "response_to_canonical",
+]
+
 NAME: Final = "xinference"
 PROVIDER: Final = "Xinference"  # for messages about what it does
 
@@ -116,6 +149,15 @@ SUPPORTS: Final = frozenset(
         "token_usage",
         "reports_tokens",
     }
+)
+
+REQUIRES: Final = frozenset({"model"})  # the running model's UID
+"""The canonical request fields this format cannot do without (a loss when absent)."""
+
+ENDPOINT: Final = Endpoint(method="POST", path="/v1/rerank")
+
+SCORE_SCALE: Final[ScoreScale] = (
+    "unknown"  # model-dependent: FlagLLMReranker and llama.cpp give logits
 )
 
 
@@ -286,8 +328,6 @@ def _return_len(own: Extension | None) -> Any:
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     own = own_extension(request.extensions, NAME)
-    if request.model is UNSET:
-        sink("$.model", "xinference requires `model`; the request has none")
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"xinference takes a text query, not {document_for_loss(request.query)}")
