@@ -72,7 +72,6 @@ from ._base import (
     Sink,
     Wire,
     WireDocument,
-    check_unset,
     document_for_loss,
     embedding_losses,
     extension_map,
@@ -87,6 +86,7 @@ from ._base import (
     to_document,
     write_flag,
 )
+from ._helpers import unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -290,10 +290,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"cohere_v1 takes a text query, not {document_for_loss(request.query)}")
-    check_unset(sink, request, "truncation", "cohere_v1 has no truncation switch")
-    check_unset(sink, request, "max_doc_length", "cohere_v1 has no per-document token limit")
-    if request.return_embeddings:
-        sink("$.return_embeddings", "cohere_v1 does not return embeddings", "reporting")
+    unsupported(request, sink, "truncation", "max_doc_length", "return_embeddings")
     return Request[OutDocument](
         model=kept(own, "model") if request.model is UNSET else request.model,
         query=query,

@@ -76,9 +76,7 @@ from ._base import (
     ScoreScale,
     Sink,
     Wire,
-    check_unset,
     defaults_sent,
-    document_for_loss,
     embedding_losses,
     extension_map,
     keeps_unknown,
@@ -87,8 +85,8 @@ from ._base import (
     kept_results,
     own_extension,
     read_flag,
-    text_of,
 )
+from ._helpers import strings_only, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -303,25 +301,13 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
 
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
-    query, lossy = text_of(request.query)
-    if lossy:
-        sink("$.query", f"cohere_v2 takes a text query, not {document_for_loss(request.query)}")
-    documents = []
-    for i, document in enumerate(request.documents):
-        text, lossy = text_of(document)
-        if lossy:
-            sink(
-                f"$.documents[{i}]", f"cohere_v2 takes text only, not {document_for_loss(document)}"
-            )
-        documents.append(text)
-    check_unset(sink, request, "truncation", "cohere_v2 has no truncation switch")
-    if request.return_embeddings:
-        sink("$.return_embeddings", "cohere_v2 does not return embeddings", "reporting")
+    query, documents = strings_only(request, sink)
+    unsupported(request, sink, "truncation", "return_embeddings")
     own = own_extension(request.extensions, NAME)
     return Request(
-        model=request.model,  # type: ignore[arg-type]  # UNSET is omitted when encoding; reported above
+        model=request.model,  # type: ignore[arg-type]  # UNSET is omitted; a loss (REQUIRES)
         query=query,
-        documents=tuple(documents),
+        documents=documents,
         top_n=kept(own, "top_n") if request.top_n is None else request.top_n,
         max_tokens_per_doc=kept(own, "max_tokens_per_doc")
         if request.max_doc_length is UNSET

@@ -89,9 +89,7 @@ from ._base import (
     Sink,
     Wire,
     WireDocument,
-    check_unset,
     convert_at,
-    document_for_loss,
     embedding_losses,
     extension_map,
     keeps_unknown,
@@ -101,10 +99,10 @@ from ._base import (
     own_extension,
     read_flag,
     results_to_canonical,
-    text_of,
     write_flag,
 )
 from ._errors import fold
+from ._helpers import echo_text, single_count, strings_only, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -328,26 +326,12 @@ def _return_len(own: Extension | None) -> Any:
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     own = own_extension(request.extensions, NAME)
-    query, lossy = text_of(request.query)
-    if lossy:
-        sink("$.query", f"xinference takes a text query, not {document_for_loss(request.query)}")
-    documents = []
-    for i, document in enumerate(request.documents):
-        text, lossy = text_of(document)
-        if lossy:
-            sink(
-                f"$.documents[{i}]",
-                f"xinference takes text only, not {document_for_loss(document)}",
-            )
-        documents.append(text)
-    check_unset(sink, request, "truncation", "xinference has no truncation switch")
-    check_unset(sink, request, "max_doc_length", "xinference has no per-document token limit")
-    if request.return_embeddings:
-        sink("$.return_embeddings", "xinference does not return embeddings", "reporting")
+    query, documents = strings_only(request, sink)
+    unsupported(request, sink, "truncation", "max_doc_length", "return_embeddings")
     return Request(
-        model=request.model,  # type: ignore[arg-type]  # UNSET is omitted when encoding; reported above
+        model=request.model,  # type: ignore[arg-type]  # UNSET is omitted; a loss (REQUIRES)
         query=query,
-        documents=tuple(documents),
+        documents=documents,
         top_n=request.top_n,
         return_documents=write_flag(
             request.return_documents, "return_documents", default=False, coerce=_flag, own=own
@@ -389,29 +373,14 @@ def _echo(
         # xinference/types.py `Document` and xinference-client's type are `{text}`
         return TextDocument(text=document)
     if isinstance(document, (ImageDocument, ObjectDocument)):
-        text, lossy = text_of(document)
-        if lossy:
-            sink(
-                f"$.results[{position}].document",
-                f"xinference cannot echo {document_for_loss(document)}",
-                "reporting",
-            )
-            return None
-        return TextDocument(text=text)
+        text = echo_text(document, f"$.results[{position}].document", sink)
+        return None if text is None else TextDocument(text=text)
     return document
 
 
 def _tokens(usage: Usage | UnsetType | None, sink: Sink) -> dict[str, int] | None:
-    if not isinstance(usage, Usage):
-        return None
-    split = (usage.prompt_tokens, usage.completion_tokens)
-    if split[0] not in (UNSET, usage.total_tokens) or split[1] not in (UNSET, 0):
-        sink(
-            "$.usage",
-            "xinference reports one token count; the split into prompt and completion is lost",
-            "reporting",
-        )
-    return {"input_tokens": usage.total_tokens, "output_tokens": usage.total_tokens}
+    count = single_count(usage, sink)
+    return None if count is None else {"input_tokens": count, "output_tokens": count}
 
 
 def _asked_len(request: RerankRequest | None) -> bool:
