@@ -123,8 +123,8 @@ def validate(
     else:
         note = f"{module.PROVIDER} {'answers 422' if unknown == 'error' else 'ignores it'}"
     _Walker(report, unknown, note, codec.keeps_unknown).walk(body, mi.type_info(codec.general), "$")
-    if isinstance(body, Mapping):
-        module.check(kind, body, report)
+    if isinstance(body, list if codec.shape == "array" else Mapping):
+        module.check(kind, body, report)  # a bare-array format checks its array
     refused = _refusal(format, kind, body, limits)
     if refused and refused.path not in {p.path for p in problems if p.severity == "error"}:
         report(refused.path, refused.type, refused.message, "error")  # a rule only it applies

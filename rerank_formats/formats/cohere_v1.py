@@ -381,14 +381,14 @@ _MAX_CHUNKS: Final = 10_000  # documents x max_chunks_per_doc must stay below it
 def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
     """Report what Cohere v1 would refuse (errors) or do surprisingly (warnings) with `body`."""
     if kind == "request":
-        _checks.check_documents(body, report, empty="error", recommended=1000)
-        _checks.check_top_n(body, report, below_one="error")
+        _checks.check_documents(body, report, REQUEST, empty="error", recommended=1000)
+        _checks.check_top_n(body, report, REQUEST, below_one="error")
         _checks.check_range(body, "max_chunks_per_doc", 1, None, report)
         _check_objects(body, report)
         chunks = body.get("max_chunks_per_doc")
         # default 10: cohere-openapi.yaml /v1/rerank (its best-practices page says 1 for
         # current models; the spec's larger default is the safer assumption)
-        count = len(_checks.documents(body)) * (chunks if _checks.is_int(chunks) else 10)
+        count = len(_checks.documents(body, REQUEST)) * (chunks if _checks.is_int(chunks) else 10)
         if count >= _MAX_CHUNKS:
             report(
                 "$.documents",
@@ -397,16 +397,16 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
                 "error",
             )
     elif kind == "response":
-        _checks.check_results(body, report)
+        _checks.check_results(body, report, RESPONSE)
         _checks.check_string_documents(
-            body, report, "Cohere echoes documents as objects, not strings", "error"
+            body, report, RESPONSE, "Cohere echoes documents as objects, not strings", "error"
         )
         _cohere.check_meta(body, report, "1")
 
 
 def _check_objects(body: Mapping[str, object], report: _checks.Report) -> None:
     rank_fields = body.get("rank_fields")
-    for i, document in enumerate(_checks.documents(body)):
+    for i, document in enumerate(_checks.documents(body, REQUEST)):
         if not isinstance(document, Mapping):
             continue
         if not isinstance(rank_fields, list):

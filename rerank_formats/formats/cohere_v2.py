@@ -386,8 +386,8 @@ _SPAN_MODES: Final = ("enabled", "disabled")  # cohere/types/rerank_relevant_spa
 def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
     """Report what Cohere v2 would refuse (errors) or do surprisingly (warnings) with `body`."""
     if kind == "request":
-        _checks.check_documents(body, report, empty="error", recommended=1000)
-        _checks.check_top_n(body, report, below_one="error")
+        _checks.check_documents(body, report, REQUEST, empty="error", recommended=1000)
+        _checks.check_top_n(body, report, REQUEST, below_one="error")
         _checks.check_range(body, "max_tokens_per_doc", 1, None, report)
         _checks.check_range(body, "priority", 0, 999, report)
         spans = body.get("relevant_spans")
@@ -400,5 +400,5 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
                 "error",
             )
     elif kind == "response":
-        _checks.check_results(body, report)
+        _checks.check_results(body, report, RESPONSE)
         _cohere.check_meta(body, report, "2")

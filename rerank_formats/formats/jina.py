@@ -497,11 +497,11 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
 
 
 def _check_request(body: Mapping[str, object], report: _checks.Report) -> None:
-    _checks.check_documents(body, report, empty="error")  # minItems: 1
-    _checks.check_top_n(body, report, below_one="error")  # minimum: 1
+    _checks.check_documents(body, report, REQUEST, empty="error")  # minItems: 1
+    _checks.check_top_n(body, report, REQUEST, below_one="error")  # minimum: 1
     _checks.check_range(body, "max_doc_length", 1, MAX_DOC_LENGTH, report)
     model = body.get("model")
-    for i, document in enumerate(_checks.documents(body)):
+    for i, document in enumerate(_checks.documents(body, REQUEST)):
         if not isinstance(document, Mapping):
             continue
         if set(document) == {"image"}:
@@ -529,7 +529,7 @@ def _check_request(body: Mapping[str, object], report: _checks.Report) -> None:
 
 
 def _check_response(body: Mapping[str, object], report: _checks.Report) -> None:
-    _checks.check_results(body, report)
+    _checks.check_results(body, report, RESPONSE)
     for key in ("model", "usage"):  # jina-haystack's JinaRanker reads both
         if key not in body:
             report(f"$.{key}", "missing_field", f"Jina's schema requires `{key}`", "error")
@@ -539,6 +539,7 @@ def _check_response(body: Mapping[str, object], report: _checks.Report) -> None:
         _checks.check_string_documents(
             body,
             report,
+            RESPONSE,
             'a bare-string document comes with the late-2025 envelope, which has `object: "list"`',
             "warning",
         )

@@ -488,10 +488,11 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
     if kind == "request":
         _check_request(body, report)
     elif kind == "response":
-        _checks.check_results(body, report)
+        _checks.check_results(body, report, RESPONSE)
         _checks.check_string_documents(
             body,
             report,
+            RESPONSE,
             "only the llama.cpp engine echoes a bare string; others send {text} or null",
             "warning",
         )
@@ -510,8 +511,8 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
 
 
 def _check_request(body: Mapping[str, object], report: _checks.Report) -> None:
-    _checks.check_documents(body, report, empty="warning")  # no check: the engine decides
-    _checks.check_top_n(body, report, below_one="warning")  # a slice: 0 gives no results
+    _checks.check_documents(body, report, REQUEST, empty="warning")  # no check: the engine decides
+    _checks.check_top_n(body, report, REQUEST, below_one="warning")  # a slice: 0 gives no results
     for key in ("return_documents", "return_len"):
         value = body.get(key)
         if isinstance(value, str):
