@@ -1,20 +1,20 @@
 """The registered formats, and lookup by name with a "did you mean".
 
-Adding a format is one module in `rerank_formats/formats/` and one entry in `_MODULES` (or,
-for a format that only has error bodies, in `_ERROR_ONLY`); docs/adding-a-format.md walks
-through it. Every module is checked when it is registered (`check_format`): its face
+Adding a format is one module in `rerank_formats/formats/` and its name in `FormatName` (or,
+for a format that only has error bodies, in `ErrorFormatName`): the registry imports the
+module of each name, in that order; docs/adding-a-format.md walks through it. Every module is checked when it is registered (`check_format`): its face
 (`FACE`, `ERROR_FACE`) and the contracts the shared code relies on, each failure one clear
 message.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
-from typing import Any, Literal, NoReturn, Protocol, TypeVar, cast
+from typing import Any, Literal, NoReturn, Protocol, TypeVar, cast, get_args
 
 from .canonical import RerankError, RerankRequest, RerankResponse
 from .errors import LossKind, RerankFormatError, UnknownFormatError, excerpt
-from .formats import cohere_v1, cohere_v2, jina, openai, xinference
 from .formats._base import Codec, Endpoint, Leftovers, ScoreScale, Sink
 from .formats._checks import Report, Severity
 
@@ -42,10 +42,12 @@ M = TypeVar("M")
 
 FormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference"]
 """The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
-registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time)."""
+registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time). The one
+list of formats: each name is the module `rerank_formats.formats.<name>`."""
 
-ErrorFormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference", "openai"]
-"""The name of a format whose error bodies can be read and written: `ERROR_FORMATS`."""
+ErrorFormatName = Literal[FormatName, "openai"]
+"""The name of a format whose error bodies can be read and written: `ERROR_FORMATS`, which
+are `FORMATS` and the formats that only have error bodies (their modules too)."""
 
 
 class ErrorFormat(Protocol):
@@ -207,16 +209,25 @@ def check_format(module: Any, *, errors_only: bool = False) -> Any:
     return module
 
 
-_MODULES: dict[str, Format] = {
-    m.NAME: check_format(m) for m in (jina, cohere_v1, cohere_v2, xinference)
-}
+def _load(name: str, *, errors_only: bool = False) -> Any:
+    module = importlib.import_module(f"{__package__}.formats.{name}")
+    if getattr(module, "NAME", None) != name:
+        raise RerankFormatError(f"format module {name!r}: NAME must be {name!r}")
+    return check_format(module, errors_only=errors_only)
+
+
+_MODULES: dict[str, Format] = {name: _load(name) for name in get_args(FormatName)}
 
 # The Literals are written out for type checkers; a test keeps them equal to these tuples.
 FORMATS: tuple[FormatName, ...] = cast("tuple[FormatName, ...]", tuple(_MODULES))
 """The registered format names: `("jina", "cohere_v1", "cohere_v2", "xinference")`."""
 
 
-_ERROR_ONLY: dict[str, ErrorFormat] = {openai.NAME: check_format(openai, errors_only=True)}
+_ERROR_ONLY: dict[str, ErrorFormat] = {
+    name: _load(name, errors_only=True)
+    for name in get_args(ErrorFormatName)
+    if name not in _MODULES
+}
 _ERROR_MODULES: dict[str, ErrorFormat] = {**_MODULES, **_ERROR_ONLY}
 
 ERROR_FORMATS: tuple[ErrorFormatName, ...] = cast(
