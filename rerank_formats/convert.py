@@ -401,7 +401,8 @@ def _required_losses(module: Format, request: RerankRequest, sink: Sink) -> None
     for field in sorted(module.REQUIRES):
         value = getattr(request, field)
         if value is UNSET or value is None:
-            sink(f"$.{field}", f"{module.NAME} requires `{field}`; the request has none")
+            key = module.REQUEST.key(field)
+            sink(f"$.{key}", f"{module.NAME} requires `{key}`; the request has none")
 
 
 def _extension_losses(

@@ -10,6 +10,7 @@ import sys
 import types
 from collections.abc import Iterator
 
+import httpx
 import msgspec
 import pytest
 from helpers import ROOT
@@ -223,6 +224,40 @@ def test_bare_response_written_for_a_client(registered: object) -> None:
         ("$.usage", "bare reports usage in a header"),
         ("$[0].text", "bare cannot echo an image document"),
     ]
+
+
+def test_the_proxy_passes_the_upstream_headers_for_usage(
+    registered: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starlette.testclient import TestClient
+
+    from rerank_formats.proxy import ProxyConfig, _app, create_app
+
+    monkeypatch.setitem(_app.NATIVE_PATHS, "bare", "/rerank")  # as derived at import
+    seen: list[httpx.Request] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(
+            200, json=[{"index": 1, "score": 0.7}], headers={"x-compute-tokens": "9"}
+        )
+
+    config = ProxyConfig(
+        upstream_url="https://upstream.test", upstream_format="bare", on_loss="ignore"
+    )
+    app = create_app(config, transport=httpx.MockTransport(upstream))
+    with TestClient(app) as proxy:
+        answer = proxy.post(
+            "/jina/v1/rerank",
+            json={"model": "m", "query": "q", "documents": ["a", "b"], "top_n": 1},
+        )
+    assert (seen[0].method, seen[0].url.path) == ("POST", "/rerank")
+    assert seen[0].content == b'{"query":"q","texts":["a","b"],"return_text":true}'
+    assert answer.json() == {
+        "model": "m",
+        "usage": {"total_tokens": 9},
+        "results": [{"index": 1, "relevance_score": 0.7, "document": {"text": "b"}}],
+    }
 
 
 def test_bare_validation_checks_the_array(registered: object) -> None:

@@ -216,7 +216,7 @@ class _Proxy:
             status, error_body = self._error(answer, data, client)
             return Response(error_body, status, headers=headers, media_type=JSON)
         try:
-            converted = self._convert(data, client, canonical)
+            converted = self._convert(data, client, canonical, answer.headers)
         except RerankFormatError as error:
             _log.warning("the upstream's answer is not valid: %s", error)
             if isinstance(error, DecodeError):
@@ -320,16 +320,25 @@ class _Proxy:
             RerankError(status=status, message=_safe_message(status)), format=client
         )
 
-    def _convert(self, data: bytes, client: FormatName, request: RerankRequest) -> bytes:
+    def _convert(
+        self, data: bytes, client: FormatName, request: RerankRequest, headers: httpx.Headers
+    ) -> bytes:
         """The upstream's answer in the client's format; a loss is logged, not refused (the
-        upstream has done the work, and the client gets what its format can say)."""
+        upstream has done the work, and the client gets what its format can say). The
+        upstream's headers go along, for a format that reports usage in them."""
         upstream, limits = self.config.upstream_format, self.response_limits
         try:
             return convert_response(
-                data, read=upstream, write=client, request=request, limits=limits
+                data, read=upstream, write=client, request=request, limits=limits, headers=headers
             )
         except LossyConversionError as error:
             _log.warning("the answer loses in %s: %s", client, "; ".join(map(str, error.losses)))
         return convert_response(
-            data, read=upstream, write=client, request=request, limits=limits, on_loss="ignore"
+            data,
+            read=upstream,
+            write=client,
+            request=request,
+            limits=limits,
+            on_loss="ignore",
+            headers=headers,
         )
