@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO := examples/demo
 
-.PHONY: demo test lint typecheck unit test-lowest test-latest lock docs bench fuzz schemas clean
+.PHONY: demo test lint typecheck unit test-lowest test-latest lock docs bench bench-matrix fuzz schemas clean
 
 # $(call venv,DIR,LOCK): DIR holds exactly what LOCK pins (hashes checked) and the project.
 define venv
@@ -78,6 +78,14 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Every read -> write pair, requests, unknown keys, validate and the CLI against hand-written
+# msgspec baselines (a few minutes; nice'd: the machine is shared). QUICK=1 for a smoke run
+# (which also redraws the plot from its few cells).
+bench-matrix: $(STAMP)
+	nice $(BIN)/python -m benchmarks.matrix $(if $(QUICK),--quick) --json matrix.json
+	$(BIN)/python -m benchmarks.plot matrix.json --before benchmarks/results/matrix-before.json \
+		--svg docs/benchmark-matrix.svg
 
 # A long fuzz campaign: make fuzz SECONDS=600, or make fuzz COUNT=100000.
 SECONDS ?= 300

@@ -326,7 +326,9 @@ def _convert_one(
     on_loss: OnLoss = args.on_loss
     if args.kind == "request":
         return _warned(
-            lambda: convert_request(payload, read=args.read, write=args.write, on_loss=on_loss), err
+            lambda: convert_request(payload, read=args.read, write=args.write, on_loss=on_loss),
+            err,
+            on_loss,
         )
     if args.kind == "response":
         body = _warned(
@@ -339,6 +341,7 @@ def _convert_one(
                 usage=args.usage,
             ),
             err,
+            on_loss,
         )
         if request is None:  # say what the client's own schema would refuse
             for problem in validate(body, format=args.write, kind="response"):
@@ -359,7 +362,9 @@ def _convert_one(
     return body
 
 
-def _warned(convert: Callable[[], bytes], err: TextIO) -> bytes:
+def _warned(convert: Callable[[], bytes], err: TextIO, on_loss: OnLoss) -> bytes:
+    if on_loss not in ("warn", "raise_ranking"):  # nothing to catch: catching costs as much
+        return convert()  # as a conversion
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LossWarning)
         body = convert()

@@ -18,8 +18,9 @@ from typing import Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .canonical import Document, RerankRequest, RerankResponse, RerankResult, TextDocument, Usage
+from .canonical import RerankRequest, RerankResponse, RerankResult, TextDocument, Usage
 from .errors import DecodeError, EncodeError
+from .formats._base import field_types
 from .registry import Format
 
 __all__ = ["UnknownUsage", "in_context", "usage_for", "with_header_usage"]
@@ -42,6 +43,8 @@ Xinference) leave an unknown one out whatever this says.
 USAGES: tuple[UnknownUsage, ...] = ("null", "omit", "zero")
 
 _score = operator.attrgetter("relevance_score")
+_index = operator.attrgetter("index")
+_NO_DOCUMENT = frozenset({UnsetType, type(None)})
 _ZERO = Usage(total_tokens=0)
 
 
@@ -68,10 +71,6 @@ def with_header_usage(
     return response if usage is None else msgspec.structs.replace(response, usage=usage)
 
 
-def _echo(document: Document) -> Document:
-    return TextDocument(text=document) if type(document) is str else document
-
-
 def in_context(
     response: RerankResponse,
     request: RerankRequest,
@@ -89,7 +88,7 @@ def in_context(
             f"expected a RerankRequest, got {type(request).__name__}", type="wrong_type"
         )
     documents = request.documents
-    indices = [r.index for r in response.results]
+    indices = list(map(_index, response.results))
     if indices and (
         len(set(indices)) < len(indices) or not 0 <= min(indices) <= max(indices) < len(documents)
     ):
@@ -99,13 +98,18 @@ def in_context(
     if type(top_n) is int:
         del results[max(top_n, 0) :]
     if fill and request.wants_documents:
-        results = [
-            r
-            if r.document is not UNSET and r.document is not None
-            else msgspec.structs.replace(r, document=_echo(documents[r.index]))
-            for r in results
-        ]
-    elif fill:
+        if not field_types(results, "document").isdisjoint(_NO_DOCUMENT):  # some to fill
+            replace = msgspec.structs.replace
+            results = [
+                r
+                if r.document is not UNSET and r.document is not None
+                else replace(
+                    r,
+                    document=TextDocument(text=d) if type(d := documents[r.index]) is str else d,
+                )
+                for r in results
+            ]
+    elif fill and field_types(results, "document") != {UnsetType}:  # some to remove
         results = [
             r if r.document is UNSET else msgspec.structs.replace(r, document=UNSET)
             for r in results

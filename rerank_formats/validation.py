@@ -11,6 +11,7 @@ one (a warning), Jina and Cohere require `top_n` of at least 1, and so on.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -108,8 +109,10 @@ def validate(
     codec = get_codec(format, kind)
     module = get_error_format(format)
     limits = limits or DEFAULT_LIMITS
+    text = isinstance(data, (bytes, bytearray, memoryview, str))
+    strict = text and len(data) <= limits.max_bytes and codec.strictly_valid(data)  # type: ignore[arg-type]
     try:
-        body = _read(codec, data, limits)
+        body = _read(codec, data, limits, strict=strict)
     except DecodeError as error:
         return (Problem(path=error.path, type=error.type, message=error.message, severity="error"),)
     problems: list[Problem] = []
@@ -122,13 +125,23 @@ def validate(
         note = f"not in {module.PROVIDER}'s format"
     else:
         note = f"{module.PROVIDER} {'answers 422' if unknown == 'error' else 'ignores it'}"
-    _Walker(report, unknown, note, codec.keeps_unknown).walk(body, mi.type_info(codec.general), "$")
+    if not strict:  # the wire Structs accepted the payload as it is: nothing for a walk to find
+        _Walker(report, unknown, note, codec.keeps_unknown).walk(
+            body, _type_info(codec.general), "$"
+        )
     if isinstance(body, list if codec.shape == "array" else Mapping):
         module.check(kind, body, report)  # a bare-array format checks its array
-    refused = _refusal(format, kind, body, limits)
+    # the decoder on the bytes takes its fast path when it can, as a proxy's would
+    refused = _refusal(format, kind, data if text and kind != "error" else body, limits)
     if refused and refused.path not in {p.path for p in problems if p.severity == "error"}:
         report(refused.path, refused.type, refused.message, "error")  # a rule only it applies
     return tuple(problems)
+
+
+@functools.cache
+def _type_info(t: Any) -> mi.Type:
+    """msgspec's type info for a wire type, built once (it costs more than a validation)."""
+    return mi.type_info(t)
 
 
 def _refusal(format: str, kind: str, body: Any, limits: Limits) -> DecodeError | None:
@@ -215,8 +228,10 @@ def _named(problems: tuple[Problem, ...]) -> str:
     return "; ".join(f"{type} at {', '.join(where)}" for type, where in paths.items())
 
 
-def _read(codec: Codec[Any], data: Payload, limits: Limits) -> object:
-    """The parsed payload within `limits`, or the `DecodeError` the decoder would raise."""
+def _read(codec: Codec[Any], data: Payload, limits: Limits, *, strict: bool = False) -> object:
+    """The parsed payload within `limits`, or the `DecodeError` the decoder would raise.
+
+    `strict`: the payload is `codec.strictly_valid`, so only its open fields can be deep."""
     if isinstance(data, (bytes, bytearray, memoryview, str)):
         if len(data) > limits.max_bytes:
             raise DecodeError(
@@ -224,7 +239,10 @@ def _read(codec: Codec[Any], data: Payload, limits: Limits) -> object:
                 type="too_large",
             )
         data = codec.parse(data)  # type: ignore[assignment]
-    where = too_deep(data, limits.max_depth)
+    if strict and isinstance(data, Mapping):
+        where = codec.too_deep_in_open_fields(data, limits)
+    else:
+        where = too_deep(data, limits.max_depth)
     if where is not None:
         raise DecodeError(
             f"nested deeper than {limits.max_depth} levels", path=where, type="too_deep"

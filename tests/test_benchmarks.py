@@ -125,3 +125,81 @@ def test_runner_check_accepts_every_size() -> None:
     implementations = runner.load_implementations()
     for size in (1, 10):
         runner.check(implementations, runner.make_case(size))
+
+
+# -- the whole matrix (benchmarks/matrix.py, benchmarks/baselines.py) ---------------------------
+
+matrix = importlib.import_module("benchmarks.matrix")
+baselines = importlib.import_module("benchmarks.baselines")
+
+
+def test_every_registered_format_has_a_hand_written_baseline() -> None:
+    assert set(baselines.READERS) == set(baselines.WRITERS) == set(rf.FORMATS)
+
+
+def test_the_quick_matrix_has_every_pair_and_equal_outputs(tmp_path: Path) -> None:
+    cells = matrix.build(True, str(tmp_path))
+    pairs = {(c.group, c.row) for c in cells}
+    for read in rf.FORMATS:
+        for write in rf.FORMATS:
+            for group in ("response", "response+request", "request"):
+                assert (group, f"{read} -> {write}") in pairs
+    assert {c.row for c in cells if c.group == "unknown"} == set(rf.FORMATS)
+    assert len([c for c in cells if c.group == "validate"]) == 2 * len(rf.FORMATS)
+    matrix.check(cells)  # raises SystemExit on any difference
+    for cell in cells:
+        if cell.group in ("response", "response+request", "request"):
+            assert cell.subject() == cell.baseline(), cell.name  # the same bytes
+
+
+def test_the_baseline_does_the_same_context_work() -> None:
+    request = baselines.READERS["jina"].request(matrix.request_body("jina", 3))
+    body = matrix.response_body("cohere_v2", 3)
+    written = json.loads(baselines.convert_response(body, "cohere_v2", "jina", request))
+    scores = [r["relevance_score"] for r in written["results"]]
+    assert scores == sorted(scores, reverse=True)
+    assert written["model"] == inputs.MODEL
+    assert [r["document"]["text"] for r in written["results"]] == [
+        inputs.documents(3)[r["index"]] for r in written["results"]
+    ]
+    repeated = b'{"results":[{"index":0,"relevance_score":1.0},{"index":0,"relevance_score":0.5}]}'
+    too_big = b'{"results":[{"index":3,"relevance_score":1.0}]}'
+    for bad in (repeated, too_big):
+        with pytest.raises(ValueError):
+            baselines.convert_response(bad, "cohere_v2", "jina", request)
+
+
+def test_quick_mode_runs_and_reports_every_group(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "rows.json"
+    rows = matrix.main(
+        [
+            "--quick",
+            "--rounds",
+            "1",
+            "--sample-ms",
+            "0.05",
+            "--only",
+            "@1$|validate|cli",
+            "--json",
+            str(out),
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert json.loads(out.read_text()) == rows
+    assert {r["group"] for r in rows} == {
+        "response",
+        "response+request",
+        "request",
+        "validate",
+        "cli",
+    }
+    assert all(r["ratio"] > 0 and r["q1"] <= r["ratio"] <= r["q3"] for r in rows)
+    assert "| jina -> cohere_v2 |" in printed
+    assert "validate <= 3.0x a typed decode:" in printed
+    assert "of the library's throughput (target >= 70%)" in printed
+    plot = importlib.import_module("benchmarks.plot")
+    svg = plot.svg(rows, rows)
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "| response+request | 1 |" in plot.summary(rows, None)

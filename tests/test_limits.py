@@ -61,6 +61,20 @@ def test_a_cycle_in_a_parsed_mapping_is_refused_not_looped_over() -> None:
     assert (error.type, error.path) == ("too_deep", "$" + ".self" * 64)
 
 
+def test_depth_is_counted_through_every_kind_of_container() -> None:
+    from types import MappingProxyType
+
+    from rerank_formats.limits import too_deep
+
+    wide = {"results": [{"index": i, "document": {"text": "t"}} for i in range(100)]}
+    value = {"a": [1, "x", None], "b": MappingProxyType({"c": ({"d": [[]]},)})}
+    assert too_deep(wide, 4) is None
+    assert too_deep(wide, 3) == "$.results[99].document"  # the depth-first walk's first
+    assert too_deep(value, 6) is None
+    assert too_deep(value, 5) == "$.b.c[0].d[0]"
+    assert too_deep([], 0) == "$"
+
+
 def test_too_many_documents_and_results() -> None:
     limits = rf.Limits(max_documents=2)
     error = refused(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, Literal, NamedTuple, NoReturn, TypeVar, cast
 
 import msgspec
@@ -21,7 +23,7 @@ from ..canonical import (
     TextDocument,
 )
 from ..errors import DecodeError, Loss, LossKind, excerpt
-from ..limits import DEFAULT_LIMITS, Limits, too_deep
+from ..limits import DEFAULT_LIMITS, Limits, shallow, too_deep
 
 W = TypeVar("W")
 
@@ -69,6 +71,7 @@ class Leftovers(NamedTuple):
 
 
 NO_LEFTOVERS = Leftovers({}, {})
+_RAW_FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 _ENCODER = msgspec.json.Encoder()
 
@@ -217,7 +220,7 @@ class Codec(Generic[W]):
             body = body.get(key) if isinstance(body, Mapping) else None
         if not self._nested or not isinstance(body, list):
             return []
-        return [r for r in body if isinstance(r, Mapping)]
+        return [r for r in body if type(r) is dict or isinstance(r, Mapping)]
 
     def encode(self, wire: Any, own: Extension | None = None) -> bytes:
         """The JSON body of a wire payload, with the unknown keys this format's own extension
@@ -260,6 +263,23 @@ class Codec(Generic[W]):
             return ()  # a bare array: its results have fixed shapes
         return tuple(f.name for f in info.fields if _open(f.type))
 
+    @functools.cached_property
+    def _closed(self) -> bool:
+        """Whether every Struct of the fast path's type refuses unknown keys."""
+        return all(info.forbid_unknown_fields for info in _structs(mi.type_info(self._fast_type)))
+
+    def strictly_valid(self, data: bytes | bytearray | memoryview | str) -> bool:
+        """Whether the fast path takes `data` and finds nothing to set aside: every key
+        known, every value of the type and in the range the wire Struct says (what a walk of
+        the payload against the general type would find nothing wrong with)."""
+        if not self._closed:
+            return False
+        try:
+            self._fast.decode(data)
+        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+            return False
+        return True
+
     def decode(self, data: Payload, limits: Limits = DEFAULT_LIMITS) -> tuple[W, Leftovers]:
         if isinstance(data, (bytes, bytearray, memoryview, str)):
             if len(data) > limits.max_bytes:
@@ -274,8 +294,41 @@ class Codec(Generic[W]):
             else:
                 self._check_open_fields(wire, limits)
                 return wire, NO_LEFTOVERS
+            found = self._with_unknown_keys(data, limits)
+            if found is not None:
+                return found
             return self.convert(self.parse(data), limits)
         return self.convert(data, limits)
+
+    @functools.cached_property
+    def _tolerant(self) -> msgspec.json.Decoder[W]:
+        """The fast path's type, quiet about unknown keys at the top level only."""
+        tolerant = types.new_class("Tolerant", (self._fast_type,), {"forbid_unknown_fields": False})
+        return msgspec.json.Decoder(tolerant)
+
+    def _with_unknown_keys(
+        self, data: bytes | bytearray | memoryview | str, limits: Limits
+    ) -> tuple[W, Leftovers] | None:
+        """A payload whose only surprise is unknown top-level keys (a provider's new field),
+        decoded into the same Structs at C speed with those keys set aside, as the general
+        path would; None for anything else, and for anything too deep, which the general path
+        reads and reports."""
+        if self.shape == "array":
+            return None  # no top-level keys to set aside
+        try:
+            wire = self._tolerant.decode(data)
+            raw = _RAW_FIELDS.decode(data)
+            fields = {k: msgspec.json.decode(v) for k, v in raw.items() if k not in self.fields}
+        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+            return None
+        depth = limits.max_depth
+        if not shallow(fields, depth) and too_deep(fields, depth) is not None:
+            return None
+        for name in self._open_fields:
+            value = getattr(wire, name)
+            if not shallow(value, depth - 1) and too_deep(value, depth - 1) is not None:
+                return None
+        return wire, Leftovers(fields, {})
 
     def parse(self, data: bytes | bytearray | memoryview | str) -> object:
         """JSON text to Python objects, or a `DecodeError`."""
@@ -296,9 +349,26 @@ class Codec(Generic[W]):
 
     def _check_open_fields(self, wire: W, limits: Limits) -> None:
         for name in self._open_fields:
-            where = too_deep(getattr(wire, name), limits.max_depth - 1)
+            value = getattr(wire, name)
+            if shallow(value, limits.max_depth - 1):
+                continue
+            where = too_deep(value, limits.max_depth - 1)
             if where is not None:
                 self._too_deep(f"$.{name}{where[1:]}", limits)
+
+    def too_deep_in_open_fields(self, body: Mapping[str, object], limits: Limits) -> str | None:
+        """Where a parsed payload that is `strictly_valid` nests deeper than `limits` allow, or
+        None: only the fields whose shape the format leaves open (`meta`) can."""
+        for name in self._open_fields:
+            value = body.get(name)
+            where = (
+                None
+                if shallow(value, limits.max_depth - 1)
+                else too_deep(value, limits.max_depth - 1)
+            )
+            if where is not None:
+                return f"$.{name}{where[1:]}"
+        return None
 
     def _too_deep(self, path: str, limits: Limits) -> NoReturn:
         raise self.error(
@@ -376,6 +446,24 @@ def _line_and_column(message: str, data: bytes | bytearray | memoryview | str) -
     return f"{message[: found.start()]}(line {line}, column {column})"
 
 
+def _structs(t: mi.Type) -> Iterator[mi.StructType]:
+    """Every Struct type inside `t`, `t` included."""
+    if isinstance(t, mi.StructType):
+        yield t
+        for f in t.fields:
+            yield from _structs(f.type)
+    elif isinstance(t, mi.UnionType):
+        for member in t.types:
+            yield from _structs(member)
+    elif isinstance(t, (mi.ListType, mi.VarTupleType, mi.SetType, mi.FrozenSetType)):
+        yield from _structs(t.item_type)
+    elif isinstance(t, mi.TupleType):
+        for item in t.item_types:
+            yield from _structs(item)
+    elif isinstance(t, mi.DictType):
+        yield from _structs(t.value_type)
+
+
 def _open(t: mi.Type) -> bool:
     if isinstance(t, mi.CustomType):
         return t.cls is object
@@ -404,6 +492,22 @@ def to_document(value: WireDocument, *, images: bool) -> Document:
         if images and "image" in value:
             return ImageDocument(image=value["image"])
     return ObjectDocument(fields=value)
+
+
+def document_types(documents: Sequence[object]) -> set[type]:
+    """The types of `documents`, found at C speed: when they are all plain (`str`, or
+    `TextDocument` where the format takes it), a conversion skips its per-document work."""
+    return set(map(type, documents))
+
+
+def canonical_documents(
+    documents: tuple[WireDocument, ...], left: Leftovers, *, images: bool
+) -> tuple[Document, ...]:
+    """Canonical documents from wire ones; the fast path's are canonical already."""
+    if left is NO_LEFTOVERS or dict not in document_types(documents):
+        # the fast path (or unknown top-level keys only): documents are already canonical
+        return documents  # type: ignore[return-value]
+    return tuple([to_document(d, images=images) for d in documents])
 
 
 def text_of(document: Document) -> tuple[str, bool]:
@@ -559,7 +663,8 @@ def results_to_canonical(
 ) -> tuple[RerankResult, ...]:
     """Canonical results from wire ones (which have `index`, `relevance_score`, `document`,
     and `embedding` when `embeddings`). This is the hot loop of a response conversion."""
-    if left is NO_LEFTOVERS:  # the fast path: documents are already str or TextDocument
+    if left is NO_LEFTOVERS or (not left.results and dict not in field_types(results, "document")):
+        # the fast path (or unknown top-level keys only): documents are already canonical
         if embeddings:
             return tuple(
                 [
@@ -633,8 +738,34 @@ def unknown_fields(extension: Extension | None, known: frozenset[str]) -> dict[s
     return {k: v for k, v in extension.fields.items() if k not in known}
 
 
+def field_types(results: Sequence[RerankResult], name: str) -> set[type]:
+    """The types of one field of every result (`"document"`, `"embedding"`), at C speed."""
+    return set(map(type, map(operator.attrgetter(name), results)))
+
+
+def reused(
+    results: tuple[RerankResult, ...], documents: set[type], *, embeddings: bool = False
+) -> tuple[Any, ...] | None:
+    """`results` themselves, when they encode exactly as a format's wire results would, so
+    that its writer need not build its own per result; else None.
+
+    The canonical results are Jina-shaped (`index`, `relevance_score`, then `document` and
+    `embedding` when set), so they do when every document's type is among `documents`
+    (`UnsetType` for none) and, unless the format writes `embeddings`, none has one.
+    """
+    if results and type(results[0].document) not in documents:
+        return None  # the usual reason, seen in the first result without a pass over them all
+    if not field_types(results, "document") <= documents:
+        return None
+    if not embeddings and not field_types(results, "embedding") <= {UnsetType}:
+        return None
+    return results
+
+
 def embedding_losses(results: Sequence[RerankResult], sink: Sink) -> None:
     """Report every result's embedding, for a format that returns none."""
+    if field_types(results, "embedding") <= {UnsetType, type(None)}:
+        return  # none to report, found without a Python loop
     for position, result in enumerate(results):
         if result.embedding is not UNSET and result.embedding is not None:
             sink(

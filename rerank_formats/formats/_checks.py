@@ -5,8 +5,9 @@ keys (`Codec.key`, `Codec.results_in`), so no check assumes a wire key."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, cast
 
 if TYPE_CHECKING:
     from ._base import Codec
@@ -78,11 +79,28 @@ def check_range(
 def check_results(body: object, report: Report, codec: Codec[Any]) -> None:
     """Repeated indices (an error) and scores not in descending order (a warning): every
     provider promises results sorted by relevance, one per document."""
+    at, index_key, score_key = codec.results_at, codec.key("index"), codec.key("relevance_score")
+    items = results(body, codec)
+    indices = [r.get(index_key) for r in items]
+    scores = [r.get(score_key) for r in items]
+    if (
+        set(map(type, indices)) <= {int}
+        and set(map(type, scores)) <= {int, float}
+        and len(set(indices)) == len(indices)
+    ):  # the usual payload, checked at C speed: whole indices, none repeated, and scores
+        numbers = cast("list[float]", scores)
+        if any(map(operator.gt, numbers[1:], numbers)):
+            report(
+                at,
+                "unsorted_results",
+                f"results are not sorted by descending {score_key}",
+                "warning",
+            )
+        return
     seen: set[object] = set()
     previous: float | None = None
     unsorted = False
-    at, index_key, score_key = codec.results_at, codec.key("index"), codec.key("relevance_score")
-    for position, result in enumerate(results(body, codec)):
+    for position, result in enumerate(items):
         index = result.get(index_key)
         if is_int(index):
             if index in seen:

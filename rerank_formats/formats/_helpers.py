@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, cast
 
 from msgspec import UNSET, UnsetType
 
@@ -45,6 +45,8 @@ def strings_only(request: RerankRequest, sink: Sink) -> tuple[str, tuple[str, ..
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"{sink.format} takes a text query, not {document_for_loss(request.query)}")
+    if set(map(type, request.documents)) <= {str}:  # plain strings pass as they are
+        return query, cast("tuple[str, ...]", request.documents)
     documents = []
     for i, document in enumerate(request.documents):
         text, lossy = text_of(document)

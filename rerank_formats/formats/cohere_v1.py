@@ -72,7 +72,9 @@ from ._base import (
     Sink,
     Wire,
     WireDocument,
+    canonical_documents,
     document_for_loss,
+    document_types,
     embedding_losses,
     extension_map,
     keeps_unknown,
@@ -82,8 +84,8 @@ from ._base import (
     own_extension,
     read_flag,
     results_to_canonical,
+    reused,
     text_of,
-    to_document,
     write_flag,
 )
 from ._helpers import unsupported
@@ -264,7 +266,7 @@ def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> Rerank
     return RerankRequest(
         model=UNSET if wire.model is None else wire.model,
         query=wire.query,
-        documents=tuple([to_document(d, images=False) for d in wire.documents]),
+        documents=canonical_documents(wire.documents, left, images=False),
         top_n=wire.top_n,
         return_documents=return_documents,
         extensions=extension_map(NAME, fields, defaulted),
@@ -291,10 +293,12 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
     if lossy:
         sink("$.query", f"cohere_v1 takes a text query, not {document_for_loss(request.query)}")
     unsupported(request, sink, "truncation", "max_doc_length", "return_embeddings")
-    return Request[OutDocument](
+    return Request(
         model=kept(own, "model") if request.model is UNSET else request.model,
         query=query,
-        documents=tuple(
+        documents=request.documents  # type: ignore[arg-type]  # str and TextDocument pass as they are
+        if document_types(request.documents) <= {str, TextDocument}
+        else tuple(
             [
                 _document_out(d, f"$.documents[{i}]", sink, rank_fields)
                 for i, d in enumerate(request.documents)
@@ -340,19 +344,22 @@ def response_from_canonical(
     response: RerankResponse, sink: Sink, request: RerankRequest | None = None
 ) -> Response[OutDocument]:
     own = own_extension(response.extensions, NAME)
-    embedding_losses(response.results, sink)
-    results = []
-    for position, r in enumerate(response.results):
-        results.append(
-            Result[OutDocument](
-                index=r.index,
-                relevance_score=r.relevance_score,
-                document=_echo(r.document, position, sink),
-            )
+    results = reused(response.results, {UnsetType, TextDocument})  # None for an embedding
+    if results is None:
+        embedding_losses(response.results, sink)
+        results = tuple(
+            [
+                Result(
+                    index=r.index,
+                    relevance_score=r.relevance_score,
+                    document=_echo(r.document, position, sink),
+                )
+                for position, r in enumerate(response.results)
+            ]
         )
-    return Response[OutDocument](
+    return Response(
         id=kept(own, "id"),
-        results=tuple(results),
+        results=results,
         meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),
     )
 

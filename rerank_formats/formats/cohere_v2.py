@@ -85,6 +85,7 @@ from ._base import (
     kept_results,
     own_extension,
     read_flag,
+    reused,
 )
 from ._helpers import strings_only, unsupported
 
@@ -338,12 +339,15 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
 def response_from_canonical(
     response: RerankResponse, sink: Sink, request: RerankRequest | None = None
 ) -> Response:
-    embedding_losses(response.results, sink)
     own = own_extension(response.extensions, NAME)
     extra: Mapping[int, Mapping[str, Any]] = own.results if own is not None else {}
+    results = None if extra else reused(response.results, {UnsetType})  # None: an embedding
+    if results is None:
+        embedding_losses(response.results, sink)
     return Response(
         id=kept(own, "id"),
-        results=tuple(
+        results=results
+        or tuple(
             [
                 Result(
                     index=r.index,
@@ -351,10 +355,6 @@ def response_from_canonical(
                     relevant_spans=extra.get(r.index, {}).get("relevant_spans", UNSET),
                 )
                 for r in response.results
-            ]
-            if extra
-            else [
-                Result(index=r.index, relevance_score=r.relevance_score) for r in response.results
             ]
         ),
         meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),

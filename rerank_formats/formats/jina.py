@@ -84,8 +84,11 @@ from ._base import (
     Sink,
     Wire,
     WireDocument,
+    canonical_documents,
     document_for_loss,
+    document_types,
     extension_map,
+    field_types,
     keeps_unknown,
     kept,
     kept_results,
@@ -261,7 +264,7 @@ def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> Rerank
     return RerankRequest(
         model=wire.model,
         query=to_document(wire.query, images=True),
-        documents=tuple([to_document(d, images=True) for d in wire.documents]),
+        documents=canonical_documents(wire.documents, left, images=True),
         top_n=wire.top_n,
         return_documents=wire.return_documents,
         truncation=wire.truncation,
@@ -291,10 +294,12 @@ def _max_doc_length(value: int | UnsetType, sink: Sink) -> int | UnsetType:
 
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDocument]:
-    return Request[OutDocument](
+    return Request(
         model=cast(str, request.model),  # UNSET is omitted; a loss (REQUIRES)
         query=_document_out(request.query, "$.query", sink),
-        documents=tuple(
+        documents=cast(tuple[OutDocument, ...], request.documents)
+        if ObjectDocument not in document_types(request.documents)  # the others pass as they are
+        else tuple(
             [_document_out(d, f"$.documents[{i}]", sink) for i, d in enumerate(request.documents)]
         ),
         top_n=request.top_n,
@@ -318,10 +323,12 @@ def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> Rera
 def response_from_canonical(
     response: RerankResponse, sink: Sink, request: RerankRequest | None = None
 ) -> Response[OutDocument]:
-    return Response[OutDocument](
-        results=tuple(
+    return Response(
+        results=cast(tuple[Result[OutDocument], ...], response.results)  # Jina's, but for objects
+        if ObjectDocument not in field_types(response.results, "document")
+        else tuple(
             [
-                Result[OutDocument](
+                Result(
                     index=r.index,
                     relevance_score=r.relevance_score,
                     document=dict(r.document.fields)

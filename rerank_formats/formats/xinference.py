@@ -92,6 +92,7 @@ from ._base import (
     convert_at,
     embedding_losses,
     extension_map,
+    field_types,
     keeps_unknown,
     kept,
     kept_fields,
@@ -404,17 +405,34 @@ def response_from_canonical(
             "tokens": _tokens(usage, sink) if _asked_len(request) else None,
             "warnings": None,
         }
-    embedding_losses(response.results, sink)
-    results = []
-    for position, r in enumerate(response.results):
-        results.append(
-            Result[OutDocument](
-                index=r.index,
-                relevance_score=r.relevance_score,
-                document=_echo(r.document, position, sink, own is not None),
-            )
+    documents = field_types(response.results, "document")
+    plain = field_types(response.results, "embedding") <= {UnsetType}
+    if not plain:
+        embedding_losses(response.results, sink)
+    results: tuple[Any, ...] | None = None
+    # bare strings are Xinference's own (llama.cpp) only on its own round trip; else {text}
+    echoed = {type(None), str, TextDocument} if own is not None else {type(None), TextDocument}
+    if plain and documents <= echoed:
+        results = response.results  # they encode as Xinference's results
+    elif documents <= {UnsetType, type(None)}:
+        results = tuple(  # no documents: the key is sent all the same, null
+            [
+                Result(index=r.index, relevance_score=r.relevance_score, document=None)
+                for r in response.results
+            ]
         )
-    return Response[OutDocument](id=kept(own, "id"), results=tuple(results), meta=meta)
+    if results is None:
+        results = tuple(
+            [
+                Result(
+                    index=r.index,
+                    relevance_score=r.relevance_score,
+                    document=_echo(r.document, position, sink, own is not None),
+                )
+                for position, r in enumerate(response.results)
+            ]
+        )
+    return Response(id=kept(own, "id"), results=results, meta=meta)
 
 
 # -- errors ------------------------------------------------------------------------------------
