@@ -64,8 +64,10 @@ def with_header_usage(
 ) -> RerankResponse:
     """`response` with the usage its format reports in response `headers` (names in any
     case), when the body reports none and the format reads one (`usage_from_headers`)."""
+    if not headers or response.usage is not UNSET:
+        return response
     read = getattr(module, "usage_from_headers", None)
-    if not headers or read is None or response.usage is not UNSET:
+    if read is None:
         return response
     usage = read({str(k).lower(): str(v) for k, v in headers.items()})
     return response if usage is None else msgspec.structs.replace(response, usage=usage)

@@ -370,7 +370,8 @@ def _decode_response(
     codec = module.RESPONSE
     wire, leftovers = codec.decode(data, limits)
     check_results(len(codec.results_of(wire)), limits, path=codec.results_at, format=module.NAME)
-    return with_header_usage(module, module.response_to_canonical(wire, leftovers), headers)
+    response = module.response_to_canonical(wire, leftovers)
+    return with_header_usage(module, response, headers) if headers else response
 
 
 def _encode(

@@ -76,6 +76,10 @@ _RAW_FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _ENCODER = msgspec.json.Encoder()
 
 
+def _itself(wire: Any) -> Any:
+    return wire
+
+
 def with_fields(body: bytes, fields: Mapping[str, object]) -> bytes:
     """A JSON object's bytes with more keys after its own (no re-decoding)."""
     if not fields:
@@ -195,24 +199,20 @@ class Codec(Generic[W]):
         )
         self._nested = nested is not None
         self._keys = dict(keys or {})
+        self.results_at: str = "$" + "".join(f".{key}" for key in self.results_path)
+        """The JSON path of the list of results: `$.results`, `$.data`, `$` (a bare array)."""
+        self._results: Callable[[Any], Sequence[Any]] = (
+            operator.attrgetter(".".join(self.results_path)) if self.results_path else _itself
+        )
 
     def key(self, name: str) -> str:
         """The wire key of canonical field `name` in this payload (`top_n`, `documents`,
         `relevance_score`, ...): the same name unless the codec declares another."""
         return self._keys.get(name, name)
 
-    @property
-    def results_at(self) -> str:
-        """The JSON path of the list of results: `$.results`, `$.data`, `$` (a bare array)."""
-        return "$" + "".join(f".{key}" for key in self.results_path)
-
     def results_of(self, wire: Any) -> Sequence[Any]:
         """The wire results of a decoded payload (empty for a payload without results)."""
-        if not self._nested:
-            return ()
-        for key in self.results_path:
-            wire = getattr(wire, key)
-        return cast("Sequence[Any]", wire)
+        return self._results(wire) if self._nested else ()
 
     def results_in(self, body: object) -> list[Mapping[str, object]]:
         """The result objects of a parsed payload (for checks), skipping what is not one."""
