@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import httpx
 import msgspec
 import pytest
-from helpers import ROOT
+from helpers import ROOT, recorded
 
 import rerank_formats as rf
 from rerank_formats import registry
@@ -331,6 +331,15 @@ def test_a_module_whose_name_is_not_its_own_is_refused(monkeypatch: pytest.Monke
     with pytest.raises(rf.RerankFormatError) as caught:
         registry._load("renamed")
     assert str(caught.value) == "format module 'renamed': NAME must be 'renamed'"
+
+
+def test_every_format_and_kind_has_a_recorded_payload() -> None:
+    """The differential tests (pydantic, validation) compare against recorded payloads: a
+    format registered without one for each kind would test nothing (step 3 of the page)."""
+    have = {(fmt, kind) for fmt, kind, _ in recorded("request", "response", "error")}
+    wanted = {(f, k) for f in rf.FORMATS for k in ("request", "response", "error")}
+    wanted |= {(f, "error") for f in rf.ERROR_FORMATS}
+    assert sorted(wanted - have) == []
 
 
 def test_the_proxy_paths_come_from_each_endpoint() -> None:
