@@ -107,7 +107,14 @@ def decode_request(
     limits = limits or DEFAULT_LIMITS
     wire, leftovers = module.REQUEST.decode(data, limits)
     request = module.request_to_canonical(wire, leftovers)
-    check_request(request, limits, module.NAME)
+    codec = module.REQUEST
+    check_request(
+        request,
+        limits,
+        module.NAME,
+        documents_key=codec.key("documents"),
+        query_key=codec.key("query"),
+    )
     return request
 
 

@@ -140,14 +140,21 @@ def _path(trail: _Trail) -> str:
 # -- the checks made right after parsing ----------------------------------------------------------
 
 
-def check_request(request: RerankRequest, limits: Limits, format: str) -> None:
+def check_request(
+    request: RerankRequest,
+    limits: Limits,
+    format: str,
+    *,
+    documents_key: str = "documents",
+    query_key: str = "query",
+) -> None:
     """Refuse a decoded request with more documents, or a longer document or query, than
-    `limits` allow (`too_many_documents`, `too_long`)."""
+    `limits` allow (`too_many_documents`, `too_long`), at the format's wire keys."""
     documents = request.documents
     if len(documents) > limits.max_documents:
         raise _limit_error(
             f"{len(documents):,} documents; the limit is {limits.max_documents:,}",
-            "$.documents",
+            f"$.{documents_key}",
             "too_many_documents",
             format,
             "request",
@@ -158,12 +165,12 @@ def check_request(request: RerankRequest, limits: Limits, format: str) -> None:
         if type(request.query) is str
         else _length(request.query) > longest
     ):
-        raise _too_long(request.query, "$.query", longest, format)
+        raise _too_long(request.query, f"$.{query_key}", longest, format)
     if set(map(type, documents)) == {str} and max(map(len, documents)) <= longest:  # type: ignore[arg-type]
         return  # plain strings within the limit, measured at C speed
     for i, document in enumerate(documents):
         if len(document) > longest if type(document) is str else _length(document) > longest:
-            raise _too_long(document, f"$.documents[{i}]", longest, format)
+            raise _too_long(document, f"$.{documents_key}[{i}]", longest, format)
 
 
 def check_results(count: int, limits: Limits, *, path: str, format: str) -> None:

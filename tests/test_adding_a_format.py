@@ -260,6 +260,21 @@ def test_the_proxy_passes_the_upstream_headers_for_usage(
     }
 
 
+def test_bare_limits_are_refused_at_its_keys(registered: object) -> None:
+    with pytest.raises(rf.DecodeError) as caught:
+        rf.decode_request(
+            b'{"query": "q", "texts": ["a", "bb"]}',
+            format="bare",
+            limits=rf.Limits(max_document_length=1),
+        )
+    assert (caught.value.path, caught.value.type) == ("$.texts[1]", "too_long")
+    with pytest.raises(rf.DecodeError) as caught:
+        rf.decode_request(
+            b'{"query": "q", "texts": ["a", "b"]}', format="bare", limits=rf.Limits(max_documents=1)
+        )
+    assert (caught.value.path, caught.value.type) == ("$.texts", "too_many_documents")
+
+
 def test_bare_validation_checks_the_array(registered: object) -> None:
     problems = rf.validate(
         b'[{"index": 0, "score": 0.1}, {"index": 0, "score": 0.9}]', format="bare", kind="response"
