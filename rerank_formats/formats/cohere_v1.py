@@ -47,7 +47,7 @@ are folded into it), `id` the `request_id`. Statuses: 400, 401, 403, 404, 422, 4
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Final, Generic, TypeVar
 
 from msgspec import UNSET, Meta, UnsetType
 
@@ -433,3 +433,10 @@ def _check_objects(body: Mapping[str, object], report: _checks.Report) -> None:
                 f"the document has none of {', '.join(map(str, missing))} (from rank_fields)",
                 "warning",
             )
+
+
+if TYPE_CHECKING:  # mypy checks this module against the face the registry expects
+    from ..registry import Format
+    from . import cohere_v1 as _this
+
+    _face: Format = _this

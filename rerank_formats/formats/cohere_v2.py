@@ -61,7 +61,7 @@ are folded into it), `id` the `request_id`. Statuses: 400, 401, 403, 404, 422, 4
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -402,3 +402,10 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
     elif kind == "response":
         _checks.check_results(body, report, RESPONSE)
         _cohere.check_meta(body, report, "2")
+
+
+if TYPE_CHECKING:  # mypy checks this module against the face the registry expects
+    from ..registry import Format
+    from . import cohere_v2 as _this
+
+    _face: Format = _this

@@ -56,7 +56,7 @@ balance is 403 (`AUTHZ_INSUFFICIENT_BALANCE`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Final, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Final, Generic, TypeVar, cast
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -550,3 +550,10 @@ def _check_response(body: Mapping[str, object], report: _checks.Report) -> None:
             'a bare-string document comes with the late-2025 envelope, which has `object: "list"`',
             "warning",
         )
+
+
+if TYPE_CHECKING:  # mypy checks this module against the face the registry expects
+    from ..registry import Format
+    from . import jina as _this
+
+    _face: Format = _this

@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Final, Generic, TypeVar
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -560,3 +560,10 @@ def _is_object_json(text: str) -> bool:
         return isinstance(msgspec.json.decode(text), dict)
     except msgspec.MsgspecError:
         return False
+
+
+if TYPE_CHECKING:  # mypy checks this module against the face the registry expects
+    from ..registry import Format
+    from . import xinference as _this
+
+    _face: Format = _this
