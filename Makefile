@@ -6,8 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO := examples/demo
+# The real clients that need an environment of their own (their pins conflict with the dev
+# environment's): each NAME has a dependency group clients-NAME in pyproject.toml, a lock
+# requirements-clients-NAME.lock, a venv .venv-clients-NAME and its tests in
+# tests/test_clients_NAME.py. Every other client is tested in the dev environment.
+CLIENT_ENVS := cohere5 litellm
 
-.PHONY: demo test lint typecheck unit test-lowest test-latest lock docs bench bench-matrix fuzz schemas clean
+.PHONY: demo test lint typecheck unit test-lowest test-clients test-latest lock docs bench \
+	bench-matrix fuzz schemas clean $(CLIENT_ENVS:%=test-clients-%)
 
 # $(call venv,DIR,LOCK): DIR holds exactly what LOCK pins (hashes checked) and the project.
 define venv
@@ -37,7 +43,7 @@ demo: .venv-demo/.installed-stamp
 		--pretty --request $(DEMO)/jina-request.json --request-format jina \
 		$(DEMO)/cohere_v2-response.json
 
-test: lint typecheck unit test-lowest
+test: lint typecheck unit test-lowest test-clients
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -52,6 +58,14 @@ unit: $(STAMP)
 # The suite on the lowest versions pyproject.toml declares (msgspec, pydantic, hypothesis, ...).
 test-lowest: .venv-lowest/.installed-stamp
 	HYPOTHESIS_PROFILE=fast .venv-lowest/bin/pytest -q -p no:cacheprovider
+
+# Each client environment runs only its own tests; there a missing client is a failure, not
+# the skip it is in the other environments (tests/clients.py: RERANK_FORMATS_REQUIRE_CLIENTS).
+test-clients: $(CLIENT_ENVS:%=test-clients-%)
+
+$(CLIENT_ENVS:%=test-clients-%): test-clients-%: .venv-clients-%/.installed-stamp
+	RERANK_FORMATS_REQUIRE_CLIENTS=1 .venv-clients-$*/bin/pytest -q -p no:cacheprovider \
+		tests/test_clients_$*.py
 
 # The suite on whatever PyPI serves today, unlocked: not part of `make test`.
 test-latest:
@@ -71,6 +85,8 @@ lock: $(STAMP)
 	$(UV_COMPILE) --group build -o requirements-demo.lock
 	$(UV_COMPILE) --all-extras --group test --group build --resolution lowest-direct \
 		-o requirements-lowest.lock
+	for env in $(CLIENT_ENVS); do \
+		$(UV_COMPILE) --group clients-$$env -o requirements-clients-$$env.lock || exit 1; done
 
 # The documentation site in site/ (make test builds it too, with --strict, in tests/test_docs_site.py).
 docs: $(STAMP)

@@ -40,6 +40,7 @@ from .convert import (
     encode_response,
 )
 from .errors import (
+    MAX_MESSAGE_LENGTH,
     DecodeError,
     EncodeError,
     Loss,
@@ -60,6 +61,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "ERROR_FORMATS",
     "FORMATS",
+    "MAX_MESSAGE_LENGTH",
     "UNSET",
     "DecodeError",
     "Document",

@@ -20,10 +20,12 @@ Documents (and legacy Jina queries) are one of:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeAlias
+from typing import Annotated, TypeAlias
 
 import msgspec
 from msgspec import UNSET, UnsetType
+
+from .errors import excerpt, number
 
 __all__ = [
     "UNSET",
@@ -43,24 +45,41 @@ __all__ = [
 
 
 _SHOWN = 40  # characters of a string, and items of a sequence, that a repr shows
+_DEPTH = 3  # levels of nesting a repr shows
 
 
-def _short(value: object) -> str:
-    """A repr that shows only the start of long strings and sequences (payloads can hold
-    private data, and reprs end up in logs)."""
+def _short(value: object, depth: int = 0) -> str:
+    """A repr that shows only the start of long strings, sequences and mappings, the first
+    levels of nested ones, and long integers as their size (payloads can hold private data,
+    and reprs end up in logs)."""
     if isinstance(value, str):
         return repr(value if len(value) <= _SHOWN else value[: _SHOWN - 1] + "…")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    if isinstance(value, (tuple, list, dict, msgspec.Struct)) and depth >= _DEPTH:
+        return "…"
     if isinstance(value, (tuple, list)):
-        shown = ", ".join(_short(item) for item in value[:3])
+        shown = ", ".join(_short(item, depth + 1) for item in value[:3])
         more = f", … {len(value) - 3} more" if len(value) > 3 else ""
         if isinstance(value, list):
             return f"[{shown}{more}]"
         return f"({shown}{more}{',' if len(value) == 1 else ''})"
     if isinstance(value, dict):
-        items = list(value.items())
-        shown = ", ".join(f"{_short(k)}: {_short(v)}" for k, v in items[:3])
-        return "{" + shown + (f", … {len(items) - 3} more" if len(items) > 3 else "") + "}"
-    return repr(value)
+        items = list(value.items())[:4]
+        shown = ", ".join(f"{_short(k, depth + 1)}: {_short(v, depth + 1)}" for k, v in items[:3])
+        return "{" + shown + (f", … {len(value) - 3} more" if len(value) > 3 else "") + "}"
+    if isinstance(value, msgspec.Struct):
+        return _fields(value, depth)
+    return excerpt(repr(value), _SHOWN)
+
+
+def _fields(struct: msgspec.Struct, depth: int) -> str:
+    fields = (
+        f"{name}={_short(getattr(struct, name), depth + 1)}"
+        for name in struct.__struct_fields__
+        if getattr(struct, name) is not UNSET and (name != "extensions" or getattr(struct, name))
+    )
+    return f"{type(struct).__name__}({', '.join(fields)})"
 
 
 class _Short:
@@ -69,12 +88,7 @@ class _Short:
     __slots__ = ()
 
     def __repr__(self) -> str:
-        fields = (
-            f"{name}={_short(getattr(self, name))}"
-            for name in self.__struct_fields__  # type: ignore[attr-defined]
-            if getattr(self, name) is not UNSET and (name != "extensions" or getattr(self, name))
-        )
-        return f"{type(self).__name__}({', '.join(fields)})"
+        return _fields(self, -1)  # type: ignore[arg-type]
 
 
 class TextDocument(_Short, msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -179,6 +193,11 @@ class RerankRequest(_Short, msgspec.Struct, frozen=True, kw_only=True, omit_defa
         return self.return_documents is not False
 
 
+Count = Annotated[int, msgspec.Meta(ge=0)]
+"""A token count: never negative (a decoder refuses one, an encoder will not write one, so
+that what is written can be read back)."""
+
+
 class Usage(
     msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
 ):
@@ -190,9 +209,9 @@ class Usage(
         completion_tokens: OpenAI-style gateways (new-api): tokens produced, normally 0.
     """
 
-    total_tokens: int
-    prompt_tokens: int | UnsetType = UNSET
-    completion_tokens: int | UnsetType = UNSET
+    total_tokens: Count
+    prompt_tokens: Count | UnsetType = UNSET
+    completion_tokens: Count | UnsetType = UNSET
 
 
 class RerankResult(_Short, msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

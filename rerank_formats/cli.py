@@ -449,6 +449,7 @@ def _formats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 _CONFIG_FIELDS = (  # the serve options that are ProxyConfig fields; unset ones keep its defaults
     "client_format",
     "on_loss",
+    "usage",
     "max_response_bytes",
     "client_body_timeout",
     "upstream_timeout",
@@ -495,6 +496,12 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=get_args(OnLoss),
         help="a request the upstream cannot take as it is: refuse it with 400 (raise), refuse"
         " it only when the ranking would change (raise_ranking, the default), warn or ignore",
+    )
+    option(
+        "--usage",
+        choices=get_args(UnknownUsage),
+        help="what a Jina client reads when the upstream reports no token usage"
+        " (default: null; omit for litellm's Jina client)",
     )
     option("--max-bytes", type=int, metavar="BYTES", help="the largest client body (413)")
     option("--max-documents", type=int, metavar="N", help="the most documents in a request")

@@ -19,7 +19,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .canonical import RerankRequest, RerankResponse, RerankResult, TextDocument, Usage
-from .errors import DecodeError, EncodeError
+from .errors import DecodeError, EncodeError, number
 from .formats._base import field_types
 from .registry import Format
 
@@ -138,7 +138,7 @@ def _check_indices(indices: list[int], count: int, format: str | None, results_a
         if not 0 <= index < count or index in seen:
             problem = "appears twice" if index in seen else f"is out of range for {count} documents"
             raise DecodeError(
-                f"index {index} {problem}",
+                f"index {number(index)} {problem}",
                 path=f"{results_at}[{position}].index",
                 type="duplicate_index" if index in seen else "out_of_range",
                 format=format,

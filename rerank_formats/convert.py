@@ -20,6 +20,8 @@ codecs read and write their payloads (`Codec.decode`, `Codec.encode`). Error bod
 
 from __future__ import annotations
 
+import math
+import sys
 import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -27,7 +29,7 @@ from typing import Any, Literal
 import msgspec
 from msgspec import UNSET
 
-from .canonical import RerankRequest, RerankResponse
+from .canonical import RerankError, RerankRequest, RerankResponse, Usage
 from .context import USAGES, UnknownUsage, echoes, in_context, usage_for, with_header_usage
 from .error_bodies import (
     convert_error,
@@ -42,10 +44,11 @@ from .errors import (
     LossyConversionError,
     RerankFormatError,
     excerpt,
+    number,
 )
-from .formats._base import Codec, Payload, Sink, is_default, unknown_fields
-from .limits import DEFAULT_LIMITS, Limits, check_request, check_results
-from .registry import Format, FormatName, get_format
+from .formats._base import Codec, Leftovers, Payload, Sink, is_default, unknown_fields
+from .limits import DEFAULT_LIMITS, Limits, check_request
+from .registry import Format, FormatName, get_error_format, get_format
 
 __all__ = [
     "OnLoss",
@@ -106,6 +109,10 @@ def decode_request(
     module = get_format(format)
     limits = limits or DEFAULT_LIMITS
     wire, leftovers = module.REQUEST.decode(data, limits)
+    return _request(module, wire, leftovers, limits)
+
+
+def _request(module: Format, wire: Any, leftovers: Leftovers, limits: Limits) -> RerankRequest:
     request = module.request_to_canonical(wire, leftovers)
     codec = module.REQUEST
     check_request(
@@ -116,6 +123,18 @@ def decode_request(
         query_key=codec.key("query"),
     )
     return request
+
+
+def canonical_of(
+    format: str, kind: str, wire: Any, leftovers: Leftovers, limits: Limits
+) -> RerankRequest | RerankResponse | RerankError:
+    """What a decoder makes of `wire` (its codec's output), with every check it applies
+    after the codec (for `validate`, which runs the codec itself)."""
+    if kind == "request":
+        return _request(get_format(format), wire, leftovers, limits)
+    if kind == "response":
+        return get_format(format).response_to_canonical(wire, leftovers)
+    return get_error_format(format).error_to_canonical(wire, leftovers, None)
 
 
 def encode_request(
@@ -339,10 +358,13 @@ def convert_response(
 def _check_policy(on_loss: object, usage: object = "null") -> None:
     if on_loss not in _POLICIES:
         raise RerankFormatError(
-            f"on_loss must be 'raise', 'raise_ranking', 'warn' or 'ignore', not {on_loss!r}"
+            "on_loss must be 'raise', 'raise_ranking', 'warn' or 'ignore',"
+            f" not {excerpt(repr(on_loss))}"
         )
     if usage not in USAGES:
-        raise RerankFormatError(f"usage must be 'null', 'omit' or 'zero', not {usage!r}")
+        raise RerankFormatError(
+            f"usage must be 'null', 'omit' or 'zero', not {excerpt(repr(usage))}"
+        )
 
 
 def _write(
@@ -367,16 +389,25 @@ def _settle(sink: Sink, on_loss: OnLoss) -> None:
         ranking = [loss for loss in sink.losses if loss.kind == "ranking"]
         if ranking:
             raise LossyConversionError(ranking)
+    # Attributed to the caller of the public function (_settle <- _write <- public <- caller),
+    # with no registry: `warnings.warn` would remember every distinct text in the caller's
+    # `__warningregistry__`, which grows without bound when each loss names a new key.
+    caller = sys._getframe(3)
     for loss in sink.losses:
-        warnings.warn(LossWarning(loss), stacklevel=4)  # the caller of the public function
+        warnings.warn_explicit(
+            LossWarning(loss),
+            LossWarning,
+            caller.f_code.co_filename,
+            caller.f_lineno,
+            module=caller.f_globals.get("__name__"),
+            registry=None,
+        )
 
 
 def _decode_response(
     module: Format, data: Payload, limits: Limits, headers: Mapping[str, str] | None = None
 ) -> RerankResponse:
-    codec = module.RESPONSE
-    wire, leftovers = codec.decode(data, limits)
-    check_results(len(codec.results_of(wire)), limits, path=codec.results_at, format=module.NAME)
+    wire, leftovers = module.RESPONSE.decode(data, limits)  # counts the results
     response = module.response_to_canonical(wire, leftovers)
     return with_header_usage(module, response, headers) if headers else response
 
@@ -396,8 +427,11 @@ def _encode(
             _required_losses(module, obj, sink)
             wire = module.request_from_canonical(obj, sink)
         else:
+            _check_writable(obj)
             wire = module.response_from_canonical(obj, sink, request)
         return codec.encode(wire, obj.extensions.get(module.NAME) if obj.extensions else None)
+    except EncodeError:
+        raise
     except (TypeError, ValueError, AttributeError, msgspec.MsgspecError) as exc:
         raise EncodeError(
             f"not a valid canonical {kind}: {excerpt(str(exc), 120)}", type="invalid_value"
@@ -411,6 +445,32 @@ def _required_losses(module: Format, request: RerankRequest, sink: Sink) -> None
         if value is UNSET or value is None:
             key = module.REQUEST.key(field)
             sink(f"$.{key}", f"{module.NAME} requires `{key}`; the request has none")
+
+
+def _check_writable(response: RerankResponse) -> None:
+    """Refuse what no decoder would read back: a score that is NaN or infinite (JSON has
+    none; msgspec would write `null`), a negative index or token count."""
+    results = response.results
+    if results and (
+        not math.isfinite(sum([r.relevance_score for r in results]))
+        or min([r.index for r in results]) < 0
+    ):
+        for position, r in enumerate(results):
+            if not math.isfinite(r.relevance_score):
+                raise EncodeError(
+                    f"relevance_score {r.relevance_score} cannot be written as JSON",
+                    path=f"$.results[{position}].relevance_score",
+                )
+            if r.index < 0:
+                raise EncodeError(
+                    f"index {number(r.index)} is negative", path=f"$.results[{position}].index"
+                )
+    usage = response.usage
+    if isinstance(usage, Usage):
+        for name in ("total_tokens", "prompt_tokens", "completion_tokens"):
+            count = getattr(usage, name)
+            if type(count) is int and count < 0:
+                raise EncodeError(f"{name} {number(count)} is negative", path=f"$.usage.{name}")
 
 
 def _extension_losses(

@@ -16,7 +16,7 @@ from .canonical import RerankError
 from .errors import DecodeError, EncodeError, excerpt
 from .formats._base import Payload, unknown_fields, with_fields
 from .formats._errors import status_class
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, leaf_problem, scan, too_deep
 from .registry import ERROR_FORMATS, ErrorFormat, ErrorFormatName, get_error_format
 
 __all__ = ["convert_error", "decode_error", "encode_error", "map_status"]
@@ -150,7 +150,7 @@ def map_status(status: int, module: ErrorFormat) -> int:
 
 def _parse_error_body(data: object, limits: Limits) -> tuple[str, object]:
     if isinstance(data, Mapping):
-        return "", data
+        return "", _writable(data, limits)
     if isinstance(data, str):
         raw = data.encode("utf-8", "surrogatepass")
     elif isinstance(data, (bytes, bytearray, memoryview)):
@@ -168,6 +168,28 @@ def _parse_error_body(data: object, limits: Limits) -> tuple[str, object]:
 
 _NOT_JSON = object()
 _TOO_LARGE = object()
+
+
+def _writable(data: Mapping[str, object], limits: Limits) -> object:
+    """A caller's parsed error body with what JSON cannot hold replaced (a lone surrogate by
+    `?`, NaN, an infinity or an over-long integer by null), so that it can be written back:
+    an error body is never refused for its content. Too deep a body is left as it is (no
+    error shape takes it)."""
+    if too_deep(data, limits.max_depth) is not None or scan(data, limits.max_depth) is None:
+        return data
+    return _replaced(data)
+
+
+def _replaced(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {_replaced(k): _replaced(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_replaced(v) for v in value]
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and leaf_problem(value):
+        return None
+    return value
 
 
 def _describe(text: str, parsed: object, content_type: str | None, format: str) -> str:

@@ -13,8 +13,12 @@ Every exception that leaves a public function is a `RerankFormatError`:
 
 A `Loss` records something the written format cannot express: which format, where in the
 canonical object, why, and its `kind`: whether it can change the ranking (`"ranking"`) or only
-what the answer reports beside it (`"reporting"`). Messages never carry more than a short
-excerpt of a payload.
+what the answer reports beside it (`"reporting"`).
+
+Messages never carry more than a short excerpt of a payload: a piece of payload text (a key,
+a value) is quoted through `excerpt` (at most 40 characters, control characters escaped, so
+one message is one line), a number through `number`, and every message, path and reason is
+at most `MAX_MESSAGE_LENGTH` characters (a longer path keeps its start and its end).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Literal
 import msgspec
 
 __all__ = [
+    "MAX_MESSAGE_LENGTH",
     "DecodeError",
     "EncodeError",
     "Loss",
@@ -35,12 +40,68 @@ __all__ = [
     "UnknownFormatError",
 ]
 
+MAX_MESSAGE_LENGTH = 200
+"""The most characters of any message, path or reason the library writes (so `str()` of an
+error, a `Loss` or a `Problem` stays under 500)."""
+
 _EXCERPT = 40
+_DIGITS = 20  # an integer longer than this is described, not spelled out
 
 
 def excerpt(text: str, limit: int = _EXCERPT) -> str:
-    """Shorten `text` for an error message (payloads can hold private data)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    r"""Shorten `text` for an error message: at most `limit` characters, with control
+    characters, line breaks and lone surrogates escaped (payloads can hold private data, and
+    a key with a newline must not forge a log line).
+
+    Examples:
+        >>> print(excerpt("a\nERROR forged"))
+        a\nERROR forged
+        >>> excerpt("x" * 50, 10)
+        'xxxxxxxxx…'
+    """
+    head = _escape(text[: limit + 1])
+    return head if len(head) <= limit and len(text) <= limit else head[: limit - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def number(value: int | float) -> str:
+    """A number for an error message: spelled out when short, described when not (Python
+    refuses to spell out an integer of more than 4,300 digits, and no message should).
+
+    Examples:
+        >>> number(-3), number(10**30)
+        ('-3', '~1e30')
+    """
+    if isinstance(value, int):
+        value = int(value)  # a bool or an int subclass: its own __str__ is not ours to call
+        if abs(value) >= 10**_DIGITS:
+            digits = len(str(value)) - 1 if value.bit_length() < 1000 else _log10(value)
+            return f"{'-' if value < 0 else ''}~1e{digits}"
+    return excerpt(str(value), _DIGITS + 2)
+
+
+def _log10(value: int) -> int:
+    return int(abs(value).bit_length() * 0.30102999566398120)  # log10(2); off by one at most
+
+
+def clip(text: str) -> str:
+    """`text` cut to `MAX_MESSAGE_LENGTH` characters, on one line."""
+    return excerpt(text, MAX_MESSAGE_LENGTH)
+
+
+def clip_path(path: str) -> str:
+    """A JSON path cut to `MAX_MESSAGE_LENGTH` characters, on one line, keeping its start and
+    its end (where the problem is)."""
+    path = _escape(path)
+    if len(path) <= MAX_MESSAGE_LENGTH:
+        return path
+    half = MAX_MESSAGE_LENGTH // 2
+    return path[: half - 1] + "…" + path[-half:]
 
 
 class RerankFormatError(ValueError):
@@ -88,8 +149,8 @@ class DecodeError(RerankFormatError):
         format: str | None = None,
         kind: str | None = None,
     ) -> None:
-        self.message = message
-        self.path = path
+        self.message = message = clip(message)
+        self.path = path = clip_path(path)
         self.type = type
         self.format = format
         self.kind = kind
@@ -108,8 +169,8 @@ class EncodeError(RerankFormatError):
     """
 
     def __init__(self, message: str, *, path: str = "$", type: str = "invalid_value") -> None:
-        self.message = message
-        self.path = path
+        self.message = message = clip(message)
+        self.path = path = clip_path(path)
         self.type = type
         super().__init__(f"{message} (at {path})")
 
@@ -146,7 +207,7 @@ class Loss(msgspec.Struct, frozen=True, kw_only=True):
     kind: LossKind = "ranking"
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason} ({self.format})"
+        return f"{clip_path(self.path)}: {clip(self.reason)} ({self.format})"
 
 
 class LossyConversionError(RerankFormatError):
@@ -161,7 +222,9 @@ class LossyConversionError(RerankFormatError):
         self.losses = tuple(losses)
         first = self.losses[0]
         more = f" (and {len(self.losses) - 1} more)" if len(self.losses) > 1 else ""
-        super().__init__(f"{first.format} cannot express {first.path}: {first.reason}{more}")
+        super().__init__(
+            f"{first.format} cannot express {clip_path(first.path)}: {clip(first.reason)}{more}"
+        )
 
 
 class LossWarning(UserWarning):

@@ -12,6 +12,7 @@ conversion work. Each refusal is a `DecodeError` of its own type: `too_large`, `
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from itertools import chain
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import msgspec
 
 from .canonical import Document, ImageDocument, ObjectDocument, RerankRequest, TextDocument
-from .errors import DecodeError
+from .errors import DecodeError, excerpt
 
 __all__ = ["DEFAULT_LIMITS", "Limits"]
 
@@ -33,6 +34,8 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True):
         max_document_length: the longest document or query, in characters (an object
             document counts all its values; an image its URL or base64 text).
         max_depth: the deepest nesting of objects and arrays.
+        max_problems: the most problems `validate` lists (one more says how many it left
+            out).
 
     Examples:
         >>> import rerank_formats as rf
@@ -49,29 +52,31 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True):
     max_documents: int = 10_000
     max_document_length: int = 1_000_000
     max_depth: int = 64
+    max_problems: int = 100
 
 
 DEFAULT_LIMITS = Limits()
 """The limits used when none are given: 16 MiB, 10,000 documents of at most 1,000,000
-characters, nesting 64 deep."""
+characters, nesting 64 deep, 100 problems listed by `validate`."""
 
 
 _Trail = tuple["_Trail", object] | None  # (parent trail, key): a path, spelled out only if needed
 
-
 # JSON's scalars and containers, told apart by a set lookup: `isinstance(x, Mapping)` is an
 # ABC check, slow enough to dominate a walk over a parsed payload.
 _encode = msgspec.json.Encoder().encode
-_LEAVES = frozenset({str, int, float, bool, type(None)})
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 _CONTAINERS = frozenset({dict, list, tuple})
 _ANY_CONTAINER = (Mapping, list, tuple)
+_INT_LIMIT = 10**4300  # the parser reads integers of at most 4,300 digits (Python's own limit)
 
 
 def too_deep(value: object, limit: int) -> str | None:
     """The JSON path of the first place `value` nests deeper than `limit`, or None."""
     if _within(value, limit):
         return None
-    return _first_too_deep(value, limit)
+    found = scan(value, limit, leaves=False)
+    return found[0] if found else None
 
 
 def shallow(value: object, limit: int) -> bool:
@@ -88,7 +93,7 @@ def shallow(value: object, limit: int) -> bool:
 def _within(value: object, limit: int) -> bool:
     """Whether `value` nests at most `limit` deep: a level at a time, without paths."""
     kind = type(value)
-    if kind in _LEAVES:
+    if kind in _SCALARS:
         return True
     level: list[Any] = [value] if kind in _CONTAINERS or isinstance(value, _ANY_CONTAINER) else []
     depth = 1
@@ -103,29 +108,75 @@ def _within(value: object, limit: int) -> bool:
             child
             for child in chain.from_iterable(contents)
             if type(child) in _CONTAINERS
-            or (type(child) not in _LEAVES and isinstance(child, _ANY_CONTAINER))
+            or (type(child) not in _SCALARS and isinstance(child, _ANY_CONTAINER))
         ]
         depth += 1
     return True
 
 
-def _first_too_deep(value: object, limit: int) -> str | None:
-    """The path `too_deep` reports, found depth first (only for a payload that is too deep)."""
+def scan(value: object, limit: int, *, leaves: bool = True) -> tuple[str, str, str] | None:
+    """The first place `value` nests deeper than `limit` or, when `leaves`, holds what JSON
+    text cannot (a string with a lone surrogate, NaN or an infinity, an integer longer than
+    the parser reads): its (path, error type, message), or None.
+
+    A caller's already-parsed mapping gets the leaf checks; a body the library parsed itself
+    cannot hold such values, so it gets only the depth check.
+    """
     stack: list[tuple[object, int, _Trail]] = [(value, 1, None)]
     while stack:
         node, depth, trail = stack.pop()
         items: Iterable[tuple[object, object]]
-        if isinstance(node, Mapping):
-            items = node.items()
-        elif isinstance(node, (list, tuple)):
-            items = enumerate(node)
+        children: Iterable[object]
+        if type(node) is list or (type(node) is not dict and isinstance(node, (list, tuple))):
+            items, children = enumerate(node), node
+        elif isinstance(node, Mapping):
+            items, children = node.items(), node.values()
         else:
             continue
         if depth > limit:
-            return _path(trail)
+            return _path(trail), "too_deep", f"nested deeper than {limit} levels"
+        if not leaves and _CONTAINERS.isdisjoint(map(type, children)):
+            continue  # a body the library parsed, with nothing nested here: at C speed
+        if leaves and children is not node:
+            bad_key = _key_problem(node)  # type: ignore[arg-type]
+            if bad_key:
+                return _path((trail, bad_key[0])), "invalid_value", bad_key[1]
         for key, child in items:
-            if isinstance(child, (Mapping, list, tuple)):
+            kind = type(child)
+            if kind in _CONTAINERS or (
+                kind not in _SCALARS and isinstance(child, (Mapping, list, tuple))
+            ):
                 stack.append((child, depth + 1, (trail, key)))
+            elif leaves:
+                problem = leaf_problem(child)
+                if problem:
+                    return _path((trail, key)), "invalid_value", problem
+    return None
+
+
+def _key_problem(node: Mapping[object, object]) -> tuple[object, str] | None:
+    for key in node:
+        if type(key) is not str:
+            return excerpt(repr(key)), "object keys must be strings"
+        if not key.isascii() and leaf_problem(key):
+            return key, "a key is not valid Unicode"
+    return None
+
+
+def leaf_problem(value: object) -> str | None:
+    """Why JSON text cannot hold `value` (a str, float or int), or None."""
+    if isinstance(value, str):
+        if value.isascii():
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "a string with a lone surrogate is not valid Unicode"
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            return f"{value} is not a JSON number"
+    elif isinstance(value, int) and not -_INT_LIMIT < value < _INT_LIMIT:
+        return "an integer of more than 4,300 digits"
     return None
 
 
@@ -133,7 +184,7 @@ def _path(trail: _Trail) -> str:
     parts: list[str] = []
     while trail is not None:
         trail, key = trail
-        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{excerpt(str(key))}")
     return "$" + "".join(reversed(parts))
 
 
@@ -148,17 +199,9 @@ def check_request(
     documents_key: str = "documents",
     query_key: str = "query",
 ) -> None:
-    """Refuse a decoded request with more documents, or a longer document or query, than
-    `limits` allow (`too_many_documents`, `too_long`), at the format's wire keys."""
-    documents = request.documents
-    if len(documents) > limits.max_documents:
-        raise _limit_error(
-            f"{len(documents):,} documents; the limit is {limits.max_documents:,}",
-            f"$.{documents_key}",
-            "too_many_documents",
-            format,
-            "request",
-        )
+    """Refuse a decoded request with a longer document or query than `limits` allow
+    (`too_long`), at the format's wire keys (its codec counted the documents)."""
+    documents = request.documents  # counted by the codec, before any work per item
     longest = limits.max_document_length
     if (
         len(request.query) > longest
@@ -171,19 +214,6 @@ def check_request(
     for i, document in enumerate(documents):
         if len(document) > longest if type(document) is str else _length(document) > longest:
             raise _too_long(document, f"$.{documents_key}[{i}]", longest, format)
-
-
-def check_results(count: int, limits: Limits, *, path: str, format: str) -> None:
-    """Refuse a decoded response with more than `limits.max_documents` results (at `path`,
-    where the format's codec keeps them)."""
-    if count > limits.max_documents:
-        raise _limit_error(
-            f"{count:,} results; the limit is {limits.max_documents:,}",
-            path,
-            "too_many_documents",
-            format,
-            "response",
-        )
 
 
 def _too_long(document: Document, path: str, longest: int, format: str) -> DecodeError:

@@ -77,7 +77,7 @@ try:
 except ImportError as error:
     raise missing_extra(error, module="pydantic", extra="pydantic") from error
 
-from .errors import DecodeError
+from .errors import DecodeError, excerpt
 from .formats import _cohere, xinference as _xinference
 from .registry import ERROR_FORMATS, FORMATS, ErrorFormatName, get_codec
 from .schema import _documentation, _name
@@ -136,7 +136,7 @@ class _Wire(BaseModel):
         if isinstance(data, dict):
             for key, value in data.items():
                 if key not in cls.model_fields:
-                    _finite(value, where=f" (in unknown key {key!r})")
+                    _finite(value, where=f" (in unknown key {excerpt(repr(key))})")
         return data
 
 

@@ -11,25 +11,23 @@ one (a warning), Jina and Cohere require `top_n` of at least 1, and so on.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import msgspec
-import msgspec.inspect as mi
 
-from .convert import decode_request, decode_response
-from .errors import DecodeError, excerpt
-from .formats._base import Codec, Payload
+from .convert import canonical_of
+from .errors import DecodeError, clip, clip_path, excerpt
+from .formats._base import Codec, Leftovers, Payload, parse_json, to_utf8
 from .formats._checks import Report, Severity
-from .limits import DEFAULT_LIMITS, Limits, too_deep
+from .formats._walk import FoundError, Walker, type_info
+from .limits import DEFAULT_LIMITS, Limits, scan
 from .registry import (
     ERROR_FORMATS,
     FORMATS,
     ErrorFormatName,
     get_codec,
     get_error_format,
-    get_format,
 )
 
 __all__ = ["Kind", "Match", "Problem", "detect", "validate"]
@@ -46,7 +44,8 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
         type: a stable slug: `invalid_json`, `wrong_type`, `missing_field`, `unknown_field`,
             `out_of_range`, `duplicate_index`, `unsorted_results`, `empty_documents`,
             `too_many_documents`, `too_many_chunks`, `string_boolean`, `document_shape`,
-            `unsupported_document`, `unsupported_field`, `legacy_shape`, `invalid_value`.
+            `unsupported_document`, `unsupported_field`, `legacy_shape`, `invalid_value`,
+            `too_many_problems`.
         message: what is wrong, in one line.
         severity: `"error"` when the provider refuses the payload (or a client would fail on
             it), `"warning"` when it accepts it but not as one might expect.
@@ -86,6 +85,9 @@ def validate(
 ) -> tuple[Problem, ...]:
     """Every problem the provider of `format` would have with a payload; empty when valid.
 
+    At most `limits.max_problems` problems are listed; beyond them, one last problem of type
+    `too_many_problems` says how many more were found (an error if any of them is one).
+
     Args:
         data: the payload: JSON as `bytes` or `str`, or an already-parsed object.
         format: the format to validate against (`"openai"` too, for `kind="error"`).
@@ -107,56 +109,154 @@ def validate(
         error $.documents: there are no documents to rank
     """
     codec = get_codec(format, kind)
-    module = get_error_format(format)
     limits = limits or DEFAULT_LIMITS
-    text = isinstance(data, (bytes, bytearray, memoryview, str))
-    strict = text and len(data) <= limits.max_bytes and codec.strictly_valid(data)  # type: ignore[arg-type]
     try:
-        body = _read(codec, data, limits, strict=strict)
+        raw, body = _read(data, limits, codec)
     except DecodeError as error:
-        return (Problem(path=error.path, type=error.type, message=error.message, severity="error"),)
-    problems: list[Problem] = []
+        return (_problem(error.path, error.type, error.message, "error"),)
+    return _validate(format, kind, raw, body, limits, _Collect(limits.max_problems))
 
-    def report(path: str, type: str, message: str, severity: Severity) -> None:
-        problems.append(Problem(path=path, type=type, message=message, severity=severity))
 
+class _Collect:
+    """A report that keeps the first `cap` problems; beyond them it counts warnings and
+    stops the walk at the first error (the verdict cannot change, and a hostile payload can
+    hold a problem per byte)."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = max(cap, 0)
+        self.problems: list[Problem] = []
+        self.more = 0
+        self.stopped = False
+
+    def __call__(self, path: str, type: str, message: str, severity: Severity) -> None:
+        if len(self.problems) < self.cap:
+            self.problems.append(_problem(path, type, message, severity))
+        elif severity == "error":
+            self.stopped = True
+            raise _EnoughError
+        else:
+            self.more += 1
+
+    def result(self) -> tuple[Problem, ...]:
+        if self.stopped:
+            last = _problem(
+                "$", "too_many_problems", "more problems not listed, errors among them", "error"
+            )
+        elif self.more:
+            last = _problem(
+                "$", "too_many_problems", f"{self.more:,} more warnings not listed", "warning"
+            )
+        else:
+            return tuple(self.problems)
+        return (*self.problems, last)
+
+
+class _EnoughError(Exception):
+    """Stops a walk that has listed all the problems it may."""
+
+
+class _FirstError:
+    """A report for `detect`: keeps the problems, stops the walk at the first error."""
+
+    def __init__(self, cap: int) -> None:
+        self.collect = _Collect(cap)
+
+    def __call__(self, path: str, type: str, message: str, severity: Severity) -> None:
+        if severity == "error":
+            raise FoundError(path, type, message)
+        self.collect(path, type, message, severity)
+
+
+def _problem(path: str, type: str, message: str, severity: Severity) -> Problem:
+    return Problem(path=clip_path(path), type=type, message=clip(message), severity=severity)
+
+
+def _validate(
+    format: str,
+    kind: str,
+    raw: bytes | bytearray | memoryview | None,
+    body: object,
+    limits: Limits,
+    report: _Collect | _FirstError,
+) -> tuple[Problem, ...]:
+    """The problems of `body` (parsed from `raw`, when the caller gave JSON text)."""
+    codec = get_codec(format, kind)
+    module = get_error_format(format)
+    collect = report if isinstance(report, _Collect) else report.collect
     unknown = module.UNKNOWN_FIELDS.get(kind, "warning")
     if kind != "request":  # the provider sent it: say what it is, not what it does with it
         note = f"not in {module.PROVIDER}'s format"
     else:
         note = f"{module.PROVIDER} {'answers 422' if unknown == 'error' else 'ignores it'}"
-    if not strict:  # the wire Structs accepted the payload as it is: nothing for a walk to find
-        _Walker(report, unknown, note, codec.keeps_unknown).walk(
-            body, _type_info(codec.general), "$"
-        )
-    if isinstance(body, list if codec.shape == "array" else Mapping):
-        module.check(kind, body, report)  # a bare-array format checks its array
-    # the decoder on the bytes takes its fast path when it can, as a proxy's would
-    refused = _refusal(format, kind, data if text and kind != "error" else body, limits)
-    if refused and refused.path not in {p.path for p in problems if p.severity == "error"}:
-        report(refused.path, refused.type, refused.message, "error")  # a rule only it applies
-    return tuple(problems)
-
-
-@functools.cache
-def _type_info(t: Any) -> mi.Type:
-    """msgspec's type info for a wire type, built once (it costs more than a validation)."""
-    return mi.type_info(t)
-
-
-def _refusal(format: str, kind: str, body: Any, limits: Limits) -> DecodeError | None:
-    """What the decoder refuses in `body`, if anything: validation never accepts less."""
     try:
-        if kind == "request":
-            decode_request(body, format=get_format(format).NAME, limits=limits)
-        elif kind == "response":
-            decode_response(body, format=get_format(format).NAME, limits=limits)
-        else:
-            module = get_error_format(format)
-            module.error_to_canonical(*module.ERROR.convert(body, limits), None)
+        refused, leftovers = _decoded(codec, format, kind, raw, body, limits)
+        if refused is not None and not isinstance(report, _Collect):
+            raise FoundError(refused.path, refused.type, refused.message)  # detect: not a match
+        if leftovers is None:  # refused, or an error body: walk it to list every problem
+            walker = Walker(report, unknown, note, codec.keeps_unknown)
+            walker.walk(body, type_info(codec.general), "$")
+        elif isinstance(body, (Mapping, list)):  # decoded: its only problems are unknown keys
+            _unknown_keys(body, leftovers, codec, unknown, note, report)
+        if isinstance(body, list if codec.shape == "array" else Mapping):
+            module.check(kind, body, report)  # a bare-array format checks its array
+        errors = {p.path for p in collect.problems if p.severity == "error"}
+        if refused and refused.path not in errors:
+            report(refused.path, refused.type, refused.message, "error")  # a rule only it has
+    except _EnoughError:
+        pass
+    return collect.result()
+
+
+def _decoded(
+    codec: Codec[Any],
+    format: str,
+    kind: str,
+    raw: bytes | bytearray | memoryview | None,
+    body: object,
+    limits: Limits,
+) -> tuple[DecodeError | None, Leftovers | None]:
+    """What the decoder refuses in the payload, if anything (validation never accepts
+    less), and the unknown keys it set aside when it accepted a request or response."""
+    try:
+        wire, leftovers = codec.decode_read(raw, body, limits)
+        canonical_of(format, kind, wire, leftovers, limits)
     except DecodeError as error:
-        return error
-    return None
+        return error, None
+    return None, None if kind == "error" else leftovers
+
+
+def _unknown_keys(
+    body: Mapping[str, object] | list[object],
+    leftovers: Leftovers,
+    codec: Codec[Any],
+    severity: Severity,
+    note: str,
+    report: Report,
+) -> None:
+    """The unknown keys a decoder set aside, in the order a walk would report them: the
+    payload's own, and its results' where the codec keeps them (`results_at`)."""
+
+    def results() -> None:
+        for position, extra in sorted(leftovers.results.items()):
+            for name in extra:
+                shown = excerpt(str(name))
+                report(
+                    f"{codec.results_at}[{position}].{shown}",
+                    "unknown_field",
+                    f"unknown field `{shown}` ({note})",
+                    severity,
+                )
+
+    if not isinstance(body, Mapping):  # a bare array of results
+        results()
+        return
+    top = codec.results_path[0] if codec.results_path else None
+    for key in body:
+        if key in leftovers.fields:
+            shown = excerpt(str(key))
+            report(f"$.{shown}", "unknown_field", f"unknown field `{shown}` ({note})", severity)
+        elif key == top and leftovers.results:
+            results()
 
 
 def detect(
@@ -183,14 +283,19 @@ def detect(
     """
     limits = limits or DEFAULT_LIMITS
     try:
-        body = _read(get_codec("jina", "request"), data, limits)
+        raw, body = _read(data, limits, get_codec("jina", "request"), get_codec("jina", "response"))
     except DecodeError:
         return ()
     keys = set(body) if isinstance(body, Mapping) else set()
     candidates = []
     for each_kind in (kind,) if kind else ("request", "response", "error"):
         for name in ERROR_FORMATS if each_kind == "error" else FORMATS:
-            problems = validate(body, format=name, kind=each_kind, limits=limits)  # type: ignore[arg-type]
+            try:
+                problems = _validate(
+                    name, each_kind, raw, body, limits, _FirstError(limits.max_problems)
+                )
+            except FoundError:
+                continue  # not valid as this format and kind: the walk stopped at once
             if not any(p.severity == "error" for p in problems):
                 fields = get_codec(name, each_kind).fields
                 rank = (-len(keys & fields), len(keys - fields), len(problems))
@@ -228,118 +333,25 @@ def _named(problems: tuple[Problem, ...]) -> str:
     return "; ".join(f"{type} at {', '.join(where)}" for type, where in paths.items())
 
 
-def _read(codec: Codec[Any], data: Payload, limits: Limits, *, strict: bool = False) -> object:
-    """The parsed payload within `limits`, or the `DecodeError` the decoder would raise.
-
-    `strict`: the payload is `codec.strictly_valid`, so only its open fields can be deep."""
+def _read(
+    data: Payload, limits: Limits, *codecs: Codec[Any]
+) -> tuple[bytes | bytearray | memoryview | None, object]:
+    """The payload as UTF-8 JSON text (None when it came parsed) and parsed, within
+    `limits` (its documents or results counted by `codecs`), before any work per item; or
+    the `DecodeError` the decoder would raise."""
+    raw = None
     if isinstance(data, (bytes, bytearray, memoryview, str)):
         if len(data) > limits.max_bytes:
             raise DecodeError(
                 f"the body is {len(data):,} bytes; the limit is {limits.max_bytes:,}",
                 type="too_large",
             )
-        data = codec.parse(data)  # type: ignore[assignment]
-    if strict and isinstance(data, Mapping):
-        where = codec.too_deep_in_open_fields(data, limits)
-    else:
-        where = too_deep(data, limits.max_depth)
-    if where is not None:
-        raise DecodeError(
-            f"nested deeper than {limits.max_depth} levels", path=where, type="too_deep"
-        )
-    return data
-
-
-_NAMES: dict[type, str] = {
-    mi.StrType: "str",
-    mi.IntType: "int",
-    mi.FloatType: "float",
-    mi.BoolType: "bool",
-    mi.NoneType: "null",
-    mi.ListType: "array",
-    mi.VarTupleType: "array",
-    mi.DictType: "object",
-    mi.StructType: "object",
-}
-
-
-def _json_name(value: object) -> str:
-    if value is None:
-        return "null"
-    for kind, name in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str")):
-        if isinstance(value, kind):
-            return name
-    if isinstance(value, (list, tuple)):
-        return "array"
-    return "object" if isinstance(value, Mapping) else type(value).__name__
-
-
-def _below(value: int, minimum: int | None) -> bool:
-    return minimum is not None and value < minimum
-
-
-def _accepts(t: mi.Type, name: str) -> bool:
-    if isinstance(t, mi.AnyType) or (isinstance(t, mi.CustomType) and t.cls is object):
-        return True
-    return _NAMES.get(type(t)) == name or (name == "int" and isinstance(t, mi.FloatType))
-
-
-class _Walker:
-    """Walks a parsed payload against msgspec type info, reporting every mismatch."""
-
-    def __init__(
-        self, report: Report, unknown: Severity, note: str, keeps: tuple[type, ...]
-    ) -> None:
-        self.report = report
-        self.unknown = unknown
-        self.note = note
-        self.keeps = keeps
-
-    def walk(self, value: object, t: mi.Type, path: str) -> None:
-        if isinstance(t, mi.UnionType):
-            member = next((m for m in t.types if _accepts(m, _json_name(value))), None)
-            if member is None:
-                self._wrong(t.types, value, path)
-            else:
-                self.walk(value, member, path)
-        elif not _accepts(t, _json_name(value)):
-            self._wrong((t,), value, path)
-        elif isinstance(t, mi.StructType) and isinstance(value, Mapping):
-            self._struct(value, t, path)
-        elif isinstance(t, (mi.ListType, mi.VarTupleType)) and isinstance(value, (list, tuple)):
-            for i, item in enumerate(value):
-                self.walk(item, t.item_type, f"{path}[{i}]")
-        elif isinstance(t, mi.DictType) and isinstance(value, Mapping):
-            for key, item in value.items():
-                self.walk(item, t.value_type, f"{path}.{excerpt(str(key))}")
-        elif isinstance(t, mi.IntType) and isinstance(value, int) and _below(value, t.ge):
-            self.report(path, "out_of_range", f"Expected `int` >= {t.ge}", "error")
-
-    def _struct(self, value: Mapping[str, object], t: mi.StructType, path: str) -> None:
-        fields = {f.encode_name: f for f in t.fields}
-        for name, field in fields.items():
-            if field.required and name not in value:
-                self.report(
-                    f"{path}.{name}", "missing_field", f"missing required field `{name}`", "error"
-                )
-        for key, item in value.items():
-            known = fields.get(key)
-            if known is not None:
-                self.walk(item, known.type, f"{path}.{key}")
-            else:
-                self._unknown(t, f"{path}.{excerpt(str(key))}", excerpt(str(key)))
-
-    def _unknown(self, t: mi.StructType, path: str, key: str) -> None:
-        if getattr(t.cls, "__origin__", t.cls) in self.keeps:
-            note, severity = self.note, self.unknown  # kept by the decoder; the provider decides
-        elif t.forbid_unknown_fields:
-            note, severity = "rerank_formats cannot keep it here", "error"
-        else:
-            note, severity = "not kept", "warning"
-        self.report(path, "unknown_field", f"unknown field `{key}` ({note})", severity)
-
-    def _wrong(self, members: tuple[mi.Type, ...], value: object, path: str) -> None:
-        expected = " | ".join(dict.fromkeys(_NAMES.get(type(m), "any") for m in members))
-        self.report(
-            path, "wrong_type", f"Expected `{expected}`, got `{_json_name(value)}`", "error"
-        )
+        raw = to_utf8(data)
+        data = parse_json(raw)  # type: ignore[assignment]
+    for counting in codecs:
+        counting.count(data, limits)
+    found = scan(data, limits.max_depth, leaves=raw is None)
+    if found is not None:
+        path, type, message = found
+        raise DecodeError(message, path=path, type=type)
+    return raw, data

@@ -1,5 +1,8 @@
 """Real HTTP servers on 127.0.0.1 for tests: uvicorn in a thread, a recording ASGI wrapper,
-and a fake upstream whose answer each test sets."""
+a fake upstream whose answer each test sets, and the proxy in front of it.
+
+Every test that starts the proxy does so through `proxy_app` (one place to adapt when the
+proxy's API changes)."""
 
 from __future__ import annotations
 
@@ -118,3 +121,30 @@ class FakeUpstream:
     @property
     def seen(self) -> list[Exchange]:
         return self.recorder.seen
+
+
+def proxy_app(
+    upstream_url: str, upstream_format: str, *, root: str | None = None, usage: str = "null"
+) -> ASGIApp:
+    """The proxy (`rerank_formats.proxy`) forwarding to `upstream_url` in `upstream_format`,
+    passing the upstream's error text on (so that recorded error bodies reach the clients),
+    writing an unknown usage for Jina clients as `usage` says (`rf.UnknownUsage`), and
+    serving the client format `root`, if given, at its native path at the root (for clients
+    that replace the base URL's path, litellm's `jina_ai` provider)."""
+    from rerank_formats.proxy import ProxyConfig, create_app
+
+    config = ProxyConfig(
+        upstream_url=upstream_url,
+        upstream_format=upstream_format,  # type: ignore[arg-type]
+        client_format=root,  # type: ignore[arg-type]
+        pass_upstream_errors=True,
+        usage=usage,  # type: ignore[arg-type]
+    )
+    return create_app(config)
+
+
+def fake_upstream(upstream_format: str) -> FakeUpstream:
+    """A fake upstream at `upstream_format`'s native path (`/v2/rerank` for Cohere v2)."""
+    from rerank_formats.proxy import NATIVE_PATHS
+
+    return FakeUpstream(NATIVE_PATHS[upstream_format])  # type: ignore[index]

@@ -138,7 +138,7 @@ def test_validate_jsonl_streams_and_summarises() -> None:
         b"line 2: $.documents: there are no documents to rank\n"
         b"line 2: $.top_n: top_n is 0; at least 1 is expected\n"
         b"line 4: $.query: Expected `str | object`, got `int`\n"
-        b"line 5: $: JSON is malformed: object keys must be strings (line 1, column 2)\n"
+        b"line 5: $: JSON is malformed at line 1, column 2\n"
     )
     assert result.stderr == (
         b"rerank-formats: 4 payloads: 1 valid, 3 invalid; "
@@ -182,7 +182,7 @@ def test_one_payload_per_line_without_jsonl_gets_a_hint() -> None:
     validated = run("validate", "--format", "jina", "--kind", "request", stdin=JSONL)
     assert (validated.returncode, validated.stdout, validated.stderr) == (
         1,
-        b"$: JSON is malformed: trailing characters (line 2, column 1)\n",
+        b"$: JSON is malformed at line 2, column 1\n",
         HINT,
     )
     converted = run(
@@ -190,8 +190,8 @@ def test_one_payload_per_line_without_jsonl_gets_a_hint() -> None:
     )
     assert (converted.returncode, converted.stderr) == (
         1,
-        b"rerank-formats: invalid jina request: JSON is malformed: "
-        b"trailing characters (line 2, column 1) (at $)\n" + HINT,
+        b"rerank-formats: invalid jina request: JSON is malformed at line 2, column 1"
+        b" (at $)\n" + HINT,
     )
     detected = run("detect", stdin=JSONL)
     assert (detected.returncode, detected.stderr) == (1, HINT)

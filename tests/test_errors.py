@@ -10,17 +10,17 @@ import rerank_formats as rf
 
 CASES = [
     # (format, kind, body, type, path, message)
-    ("jina", "request", b"{", "invalid_json", "$", "Input data was truncated"),
+    ("jina", "request", b"{", "invalid_json", "$", "JSON is malformed at line 1, column 2"),
     ("jina", "request", b"", "invalid_json", "$", "the body is empty"),
     ("cohere_v2", "request", b" \n\t", "invalid_json", "$", "the body is empty"),
-    # msgspec says "(byte N)"; a person wants the line and column (in characters)
+    # a person wants the line and column (in characters), not a byte offset
     (
         "jina",
         "request",
         '{"query": "é",\n  oops}'.encode(),
         "invalid_json",
         "$",
-        "JSON is malformed: object keys must be strings (line 2, column 3)",
+        "JSON is malformed at line 2, column 3",
     ),
     (  # one JSON value per line: the first trailing character, where line 2 starts
         "jina",
@@ -28,7 +28,7 @@ CASES = [
         b'{"query": "q"}\n{"query": "r"}\n',
         "invalid_json",
         "$",
-        "JSON is malformed: trailing characters (line 2, column 1)",
+        "JSON is malformed at line 2, column 1",
     ),
     ("jina", "request", b"[1, 2]", "wrong_type", "$", "expected a JSON object, got array"),
     ("jina", "request", b'"q"', "wrong_type", "$", "expected a JSON object, got string"),
@@ -110,7 +110,7 @@ CASES = [
         b'{"results": [{"index": 0, "relevance_score": NaN}]}',
         "invalid_json",
         "$",
-        "JSON is malformed: invalid character (line 1, column 46)",
+        "JSON is malformed",
     ),
     (
         "cohere_v2",

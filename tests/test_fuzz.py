@@ -1,5 +1,7 @@
 """The bounded fuzz run of `make test` (`make fuzz` runs a long one): hostile input into every
-entry point lets out nothing but the library's own errors, each with a JSON path."""
+entry point lets out nothing but the library's own errors, each with a JSON path and a
+message within its bound. Both generators run: Hypothesis (with schema-driven payloads) and
+atheris (coverage-guided, a few seconds)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ import rerank_formats as rf
 from rerank_formats import testing
 
 sys.path.insert(0, str(ROOT))
-from fuzz import attempt, entry_points, inputs
+from fuzz import MESSAGE_BOUND, attempt, entry_points, inputs
+from fuzz.__main__ import atheris_campaign
+from fuzz.schemas import schema_strategies
 
 CALLS = entry_points()
 MIB = 1024 * 1024
@@ -120,3 +124,34 @@ def test_valid_input_converts_or_reports_a_loss(read: str, write: str, data: st.
             call()
         except rf.LossyConversionError as error:
             assert error.losses
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="atheris ships wheels for 3.11 and later")
+def test_a_short_coverage_guided_run_finds_nothing() -> None:
+    """atheris for a few seconds (`make fuzz` runs it for minutes); the development
+    environment has it (the `fuzz` group), the lowest-version one does not."""
+    pytest.importorskip("atheris")
+    report = atheris_campaign(seconds=3)
+    assert (report["escaped"], report["escapes"]) == (0, [])
+    assert int(report["inputs"]) > 1000  # type: ignore[call-overload]
+    assert 0 < int(report["longest"]) <= MESSAGE_BOUND  # type: ignore[call-overload]
+
+
+def test_every_schema_and_spec_body_feeds_the_generator() -> None:
+    sources = [source for source, _ in schema_strategies()]
+    assert len([s for s in sources if s.startswith("docs/schemas/")]) == 13
+    assert {s.split("#")[0] for s in sources if s.startswith("fixtures/specs/")} == {
+        "fixtures/specs/cohere-rerank.openapi.json",
+        "fixtures/specs/jina-rerank-legacy-0.1.128.openapi.json",
+        "fixtures/specs/jina-rerank.openapi.json",
+        "fixtures/specs/tei-rerank.openapi.json",
+    }
+
+
+@settings(max_examples=100, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_schema_payloads_reach_every_entry_point(data: st.DataObject) -> None:
+    _, strategy = data.draw(st.sampled_from(schema_strategies()))
+    payload = data.draw(strategy)
+    name, call = data.draw(st.sampled_from(CALLS))
+    attempt(name, call, payload)

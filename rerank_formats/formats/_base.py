@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 import operator
-import re
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, Literal, NamedTuple, NoReturn, TypeVar, cast
 
 import msgspec
@@ -22,8 +22,9 @@ from ..canonical import (
     RerankResult,
     TextDocument,
 )
-from ..errors import DecodeError, Loss, LossKind, excerpt
-from ..limits import DEFAULT_LIMITS, Limits, shallow, too_deep
+from ..errors import DecodeError, Loss, LossKind, clip, clip_path, excerpt
+from ..limits import DEFAULT_LIMITS, Limits, scan, shallow, too_deep
+from ._walk import first_error
 
 W = TypeVar("W")
 
@@ -88,10 +89,6 @@ def with_fields(body: bytes, fields: Mapping[str, object]) -> bytes:
     return extra if body == b"{}" else body[:-1] + b"," + extra[1:]
 
 
-_AT = re.compile(r"^(?P<message>.*?)(?: - at `(?P<path>\$.*)`)?$", re.DOTALL)
-_FIELD = re.compile(r"`(?P<name>[^`]*)`")
-
-
 def json_type(value: object) -> str:
     """The JSON name of a Python value's type, for messages."""
     if value is None:
@@ -110,33 +107,69 @@ def json_type(value: object) -> str:
 
 
 def translate(
-    error: msgspec.MsgspecError, *, format: str, kind: str, prefix: str = "$"
+    obj: object,
+    target: Any,
+    *,
+    format: str,
+    kind: str,
+    prefix: str = "$",
+    keeps: tuple[type, ...] = (),
 ) -> DecodeError:
-    """Turn a msgspec error into a one-line `DecodeError` with a JSON path and a slug."""
-    match = _AT.match(str(error))
-    assert match is not None  # the pattern matches any string
-    message = match["message"]
-    path = prefix + (match["path"] or "$")[1:]
-    field = _FIELD.search(message)
-    if not isinstance(error, msgspec.ValidationError):
-        kind_of = "invalid_json"
-    elif message.startswith("Object missing required field") and field:
-        kind_of, path = "missing_field", f"{path}.{field['name']}"
-        message = f"missing required field `{excerpt(field['name'])}`"
-    elif message.startswith("Object contains unknown field") and field:
-        kind_of, path = "unknown_field", f"{path}.{excerpt(field['name'])}"
-        message = f"unknown field `{excerpt(field['name'])}`"
-    elif message.startswith(("Expected `object`, got", "Expected `array`")):
-        kind_of = "wrong_type"
-    elif message.startswith("Expected") and (">=" in message or "<=" in message):
-        kind_of = "out_of_range"
-    elif message.startswith("Expected"):
-        kind_of = "wrong_type"
-    elif message.startswith("Number out of range"):
-        kind_of = "out_of_range"
-    else:
-        kind_of = "invalid_value"
-    return DecodeError(message, path=path, type=kind_of, format=format, kind=kind)
+    """The `DecodeError` for `obj`, which msgspec refused to convert to `target`: what is
+    wrong and where, found by the library's own walk (`_walk`), never read from msgspec's
+    message."""
+    found = first_error(obj, target, keeps)
+    if found is None:  # a rule the walk does not model: say so without guessing where
+        return DecodeError(
+            f"not a valid {kind}", path=prefix, type="invalid_value", format=format, kind=kind
+        )
+    path = prefix + found.path[1:]
+    return DecodeError(found.message, path=path, type=found.type, format=format, kind=kind)
+
+
+def to_utf8(data: bytes | bytearray | memoryview | str) -> bytes | bytearray | memoryview:
+    """JSON text as UTF-8 bytes; a `str` with a lone surrogate (from `surrogateescape`
+    decoding, say) is not valid Unicode and is refused as a `DecodeError`."""
+    if not isinstance(data, str):
+        return data
+    try:
+        return data.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DecodeError(
+            f"not valid Unicode: a lone surrogate at character {exc.start:,}", type="invalid_json"
+        ) from None
+
+
+def parse_json(data: bytes | bytearray | memoryview) -> object:
+    """JSON bytes to Python objects, or a `DecodeError` in the library's own words."""
+    try:
+        return msgspec.json.decode(data)
+    except msgspec.ValidationError:  # the only rule an untyped parse applies: number ranges
+        raise DecodeError(
+            "a number is out of range (beyond a float, or an integer of over 4,300 digits)",
+            type="out_of_range",
+        ) from None
+    except msgspec.DecodeError:
+        raise _malformed(data) from None
+    except RecursionError:
+        raise DecodeError("nested deeper than the parser allows", type="too_deep") from None
+    except UnicodeDecodeError:  # msgspec before 0.23
+        raise DecodeError("not valid UTF-8", type="invalid_json") from None
+
+
+def _malformed(data: bytes | bytearray | memoryview) -> DecodeError:
+    try:
+        text = bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return DecodeError("not valid UTF-8", type="invalid_json")
+    where = ""
+    try:
+        json.loads(text)  # only for the position: the standard library's parser reports one
+    except json.JSONDecodeError as exc:
+        where = f" at line {exc.lineno:,}, column {exc.colno:,}"
+    except (ValueError, RecursionError):
+        pass
+    return DecodeError(f"JSON is malformed{where}", type="invalid_json")
 
 
 class Codec(Generic[W]):
@@ -174,9 +207,13 @@ class Codec(Generic[W]):
     ) -> None:
         self.format = format
         self.kind = kind
+        self._counted = {"request": "documents", "response": "results"}.get(kind, "")
+        """The list `Limits.max_documents` bounds, counted before any work per item."""
         self._fast_type = fast
         self._general = general
         nested_key, nested_struct = nested if nested else ("", None)
+        self.nested_key = nested_key
+        """Where the results are, as given (`"results"`, `"output.results"`, `""`)."""
         self.shape: Literal["object", "array"] = (
             "array" if nested is not None and not nested_key else "object"
         )
@@ -203,6 +240,12 @@ class Codec(Generic[W]):
         """The JSON path of the list of results: `$.results`, `$.data`, `$` (a bare array)."""
         self._results: Callable[[Any], Sequence[Any]] = (
             operator.attrgetter(".".join(self.results_path)) if self.results_path else _itself
+        )
+        # what `Limits.max_documents` bounds: a request's documents, a response's results
+        self._count_path = self.results_path if kind == "response" else (self.key("documents"),)
+        self._count_at = "$" + "".join(f".{key}" for key in self._count_path)
+        self._count_of: Callable[[Any], Sequence[Any]] = (
+            operator.attrgetter(".".join(self._count_path)) if self._count_path else _itself
         )
 
     def key(self, name: str) -> str:
@@ -263,23 +306,6 @@ class Codec(Generic[W]):
             return ()  # a bare array: its results have fixed shapes
         return tuple(f.name for f in info.fields if _open(f.type))
 
-    @functools.cached_property
-    def _closed(self) -> bool:
-        """Whether every Struct of the fast path's type refuses unknown keys."""
-        return all(info.forbid_unknown_fields for info in _structs(mi.type_info(self._fast_type)))
-
-    def strictly_valid(self, data: bytes | bytearray | memoryview | str) -> bool:
-        """Whether the fast path takes `data` and finds nothing to set aside: every key
-        known, every value of the type and in the range the wire Struct says (what a walk of
-        the payload against the general type would find nothing wrong with)."""
-        if not self._closed:
-            return False
-        try:
-            self._fast.decode(data)
-        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
-            return False
-        return True
-
     def decode(self, data: Payload, limits: Limits = DEFAULT_LIMITS) -> tuple[W, Leftovers]:
         if isinstance(data, (bytes, bytearray, memoryview, str)):
             if len(data) > limits.max_bytes:
@@ -287,17 +313,20 @@ class Codec(Generic[W]):
                     f"the body is {len(data):,} bytes; the limit is {limits.max_bytes:,}",
                     type="too_large",
                 )
+            data = self._utf8(data)
             try:
                 wire = self._fast.decode(data)
             except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
                 pass  # the general path says what is wrong, with a path
             else:
+                if self._counted:
+                    self._check_count(len(self._count_of(wire)), limits)
                 self._check_open_fields(wire, limits)
                 return wire, NO_LEFTOVERS
             found = self._with_unknown_keys(data, limits)
             if found is not None:
                 return found
-            return self.convert(self.parse(data), limits)
+            return self.convert(self.parse(data), limits, parsed=True)
         return self.convert(data, limits)
 
     @functools.cached_property
@@ -328,24 +357,57 @@ class Codec(Generic[W]):
             value = getattr(wire, name)
             if not shallow(value, depth - 1) and too_deep(value, depth - 1) is not None:
                 return None
+        if self._counted:
+            self._check_count(len(self._count_of(wire)), limits)
         return wire, Leftovers(fields, {})
+
+    def decode_read(
+        self, raw: bytes | bytearray | memoryview | None, obj: object, limits: Limits
+    ) -> tuple[W, Leftovers]:
+        """`decode` for a payload already parsed into `obj` (from `raw` when it came as
+        JSON text) and checked against `limits` (size, depth, count), as `validate` reads
+        it: the fast decoder on `raw`, else the general path on `obj`."""
+        if raw is not None:
+            try:
+                wire = self._fast.decode(raw)
+            except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+                pass
+            else:
+                self._check_open_fields(wire, limits)
+                return wire, NO_LEFTOVERS
+        return self._convert(obj)
 
     def parse(self, data: bytes | bytearray | memoryview | str) -> object:
         """JSON text to Python objects, or a `DecodeError`."""
         if not (data.strip() if isinstance(data, str) else bytes(data).strip()):
             raise self.error("the body is empty", type="invalid_json")
         try:
-            return msgspec.json.decode(data)
-        except msgspec.MsgspecError as exc:
-            if str(exc) == "Invalid UTF-8 encoded string":  # msgspec 0.23; 0.19 raised
-                raise self.error("not valid UTF-8", type="invalid_json") from None  # below
-            error = translate(exc, format=self.format, kind=self.kind)
-            message = _line_and_column(error.message, data)
-            raise self.error(message, path=error.path, type=error.type) from None
-        except RecursionError:
-            raise self.error("nested deeper than the parser allows", type="too_deep") from None
-        except UnicodeDecodeError:
-            raise self.error("not valid UTF-8", type="invalid_json") from None
+            return parse_json(self._utf8(data))
+        except DecodeError as error:
+            raise self.error(error.message, path=error.path, type=error.type) from None
+
+    def _utf8(self, data: bytes | bytearray | memoryview | str) -> bytes | bytearray | memoryview:
+        try:
+            return to_utf8(data)
+        except DecodeError as error:
+            raise self.error(error.message, type=error.type) from None
+
+    def count(self, obj: object, limits: Limits) -> None:
+        """Refuse a parsed payload with more documents (or results) than `limits` allow."""
+        if not self._counted:
+            return
+        for key in self._count_path:
+            obj = obj.get(key) if isinstance(obj, Mapping) else None
+        if isinstance(obj, (list, tuple)):
+            self._check_count(len(obj), limits)
+
+    def _check_count(self, count: int, limits: Limits) -> None:
+        if count > limits.max_documents:
+            raise self.error(
+                f"{count:,} {self._counted}; the limit is {limits.max_documents:,}",
+                path=self._count_at,
+                type="too_many_documents",
+            )
 
     def _check_open_fields(self, wire: W, limits: Limits) -> None:
         for name in self._open_fields:
@@ -356,34 +418,31 @@ class Codec(Generic[W]):
             if where is not None:
                 self._too_deep(f"$.{name}{where[1:]}", limits)
 
-    def too_deep_in_open_fields(self, body: Mapping[str, object], limits: Limits) -> str | None:
-        """Where a parsed payload that is `strictly_valid` nests deeper than `limits` allow, or
-        None: only the fields whose shape the format leaves open (`meta`) can."""
-        for name in self._open_fields:
-            value = body.get(name)
-            where = (
-                None
-                if shallow(value, limits.max_depth - 1)
-                else too_deep(value, limits.max_depth - 1)
-            )
-            if where is not None:
-                return f"$.{name}{where[1:]}"
-        return None
-
     def _too_deep(self, path: str, limits: Limits) -> NoReturn:
         raise self.error(
             f"nested deeper than {limits.max_depth} levels", path=path, type="too_deep"
         )
 
-    def convert(self, obj: object, limits: Limits = DEFAULT_LIMITS) -> tuple[W, Leftovers]:
-        where = too_deep(obj, limits.max_depth)
-        if where is not None:
-            self._too_deep(where, limits)
+    def convert(
+        self, obj: object, limits: Limits = DEFAULT_LIMITS, *, parsed: bool = False
+    ) -> tuple[W, Leftovers]:
+        """A parsed payload into the general wire Struct, with its leftovers. `parsed`: the
+        library parsed it itself (so it cannot hold what JSON text cannot)."""
+        self.count(obj, limits)  # before any work per item
+        found = scan(obj, limits.max_depth, leaves=not parsed)
+        if found is not None:
+            path, type, message = found
+            if type == "too_deep":
+                self._too_deep(path, limits)
+            raise self.error(message, path=path, type=type)
+        return self._convert(obj)
+
+    def _convert(self, obj: object) -> tuple[W, Leftovers]:
         nested: dict[int, dict[str, object]] = {}
         if self.shape == "array":
             if not isinstance(obj, list):
                 raise self.error(f"expected a JSON array, got {json_type(obj)}", type="wrong_type")
-            return self._convert(self._split_list(obj, nested)), Leftovers({}, nested)
+            return self._typed(self._split_list(obj, nested)), Leftovers({}, nested)
         if not isinstance(obj, Mapping):
             raise self.error(f"expected a JSON object, got {json_type(obj)}", type="wrong_type")
         known: dict[str, object] = {}
@@ -394,13 +453,15 @@ class Codec(Generic[W]):
             (known if key in self.fields else unknown)[key] = value
         if self.results_path:
             known = self._split_at(known, self.results_path, nested)
-        return self._convert(known), Leftovers(unknown, nested)
+        return self._typed(known), Leftovers(unknown, nested)
 
-    def _convert(self, obj: object) -> W:
+    def _typed(self, obj: object) -> W:
         try:
             return cast(W, msgspec.convert(obj, self._general))
-        except msgspec.MsgspecError as exc:
-            raise translate(exc, format=self.format, kind=self.kind) from None
+        except msgspec.MsgspecError:
+            raise translate(
+                obj, self._general, format=self.format, kind=self.kind, keeps=self.keeps_unknown
+            ) from None
 
     def _split_at(
         self, obj: dict[str, object], path: tuple[str, ...], nested: dict[int, dict[str, object]]
@@ -428,42 +489,6 @@ class Codec(Generic[W]):
         return DecodeError(message, path=path, type=type, format=self.format, kind=self.kind)
 
 
-_BYTE = re.compile(r"\(byte (\d+)\)$")
-
-
-def _line_and_column(message: str, data: bytes | bytearray | memoryview | str) -> str:
-    """msgspec's `(byte 101)` as `(line 3, column 1)`, counted in characters from 1."""
-    found = _BYTE.search(message)
-    if found is None:
-        return message
-    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
-    offset = int(found[1])
-    if message.startswith("JSON is malformed: trailing characters"):
-        offset -= 1  # msgspec (0.19 to 0.23) gives the byte after the first trailing one
-    before = raw[: max(offset, 0)]
-    line = before.count(b"\n") + 1
-    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-    return f"{message[: found.start()]}(line {line}, column {column})"
-
-
-def _structs(t: mi.Type) -> Iterator[mi.StructType]:
-    """Every Struct type inside `t`, `t` included."""
-    if isinstance(t, mi.StructType):
-        yield t
-        for f in t.fields:
-            yield from _structs(f.type)
-    elif isinstance(t, mi.UnionType):
-        for member in t.types:
-            yield from _structs(member)
-    elif isinstance(t, (mi.ListType, mi.VarTupleType, mi.SetType, mi.FrozenSetType)):
-        yield from _structs(t.item_type)
-    elif isinstance(t, mi.TupleType):
-        for item in t.item_types:
-            yield from _structs(item)
-    elif isinstance(t, mi.DictType):
-        yield from _structs(t.value_type)
-
-
 def _open(t: mi.Type) -> bool:
     if isinstance(t, mi.CustomType):
         return t.cls is object
@@ -478,8 +503,8 @@ def convert_at(obj: object, target: Any, *, path: str, format: str, kind: str) -
     """`msgspec.convert` a piece of a payload, reporting errors at `path` inside it."""
     try:
         return msgspec.convert(obj, target)
-    except msgspec.MsgspecError as exc:
-        raise translate(exc, format=format, kind=kind, prefix=path) from None
+    except msgspec.MsgspecError:
+        raise translate(obj, target, format=format, kind=kind, prefix=path) from None
 
 
 def to_document(value: WireDocument, *, images: bool) -> Document:
@@ -712,7 +737,9 @@ class Sink:
         self.losses: list[Loss] = []
 
     def __call__(self, path: str, reason: str, kind: LossKind = "ranking") -> None:
-        self.losses.append(Loss(format=self.format, path=path, reason=reason, kind=kind))
+        self.losses.append(
+            Loss(format=self.format, path=clip_path(path), reason=clip(reason), kind=kind)
+        )
 
 
 def at_default(extensions: Mapping[str, Extension], field: str) -> bool:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeGuard, cast
 if TYPE_CHECKING:
     from ._base import Codec
 
+from ..errors import number
+
 Severity = Literal["error", "warning"]
 Report = Callable[[str, str, str, Severity], None]
 """report(path, type, message, severity)"""
@@ -63,7 +65,12 @@ def check_top_n(
     key = codec.key("top_n")
     top_n = body.get(key)
     if is_int(top_n) and top_n < 1:
-        report(f"$.{key}", "out_of_range", f"{key} is {top_n}; at least 1 is expected", below_one)
+        report(
+            f"$.{key}",
+            "out_of_range",
+            f"{key} is {number(top_n)}; at least 1 is expected",
+            below_one,
+        )
 
 
 def check_range(
@@ -73,7 +80,7 @@ def check_range(
     value = body.get(key)
     if is_int(value) and (value < low or (high is not None and value > high)):
         bound = f"{low} to {high}" if high is not None else f"at least {low}"
-        report(f"$.{key}", "out_of_range", f"{key} is {value}; expected {bound}", "error")
+        report(f"$.{key}", "out_of_range", f"{key} is {number(value)}; expected {bound}", "error")
 
 
 def check_results(body: object, report: Report, codec: Codec[Any]) -> None:
@@ -107,7 +114,7 @@ def check_results(body: object, report: Report, codec: Codec[Any]) -> None:
                 report(
                     f"{at}[{position}].{index_key}",
                     "duplicate_index",
-                    f"index {index} appears twice",
+                    f"index {number(index)} appears twice",
                     "error",
                 )
             seen.add(index)

@@ -60,7 +60,7 @@ from ..canonical import (
     RerankResponse,
     TextDocument,
 )
-from ..errors import LossKind
+from ..errors import LossKind, excerpt, number
 from . import _checks, _cohere
 from ._base import (
     Codec,
@@ -400,7 +400,7 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
             report(
                 "$.documents",
                 "too_many_chunks",
-                f"documents x max_chunks_per_doc is {count}; Cohere requires less than {_MAX_CHUNKS}",
+                f"documents x max_chunks_per_doc is {number(count)}; Cohere requires less than {_MAX_CHUNKS}",
                 "error",
             )
     elif kind == "response":
@@ -430,7 +430,7 @@ def _check_objects(body: Mapping[str, object], report: _checks.Report) -> None:
             report(
                 f"$.documents[{i}]",
                 "missing_field",
-                f"the document has none of {', '.join(map(str, missing))} (from rank_fields)",
+                f"the document has none of {', '.join(excerpt(str(f)) for f in missing)} (from rank_fields)",
                 "warning",
             )
 

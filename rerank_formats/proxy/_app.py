@@ -327,9 +327,16 @@ class _Proxy:
         upstream has done the work, and the client gets what its format can say). The
         upstream's headers go along, for a format that reports usage in them."""
         upstream, limits = self.config.upstream_format, self.response_limits
+        usage = self.config.usage
         try:
             return convert_response(
-                data, read=upstream, write=client, request=request, limits=limits, headers=headers
+                data,
+                read=upstream,
+                write=client,
+                request=request,
+                limits=limits,
+                usage=usage,
+                headers=headers,
             )
         except LossyConversionError as error:
             _log.warning("the answer loses in %s: %s", client, "; ".join(map(str, error.losses)))
@@ -340,5 +347,6 @@ class _Proxy:
             request=request,
             limits=limits,
             on_loss="ignore",
+            usage=usage,
             headers=headers,
         )

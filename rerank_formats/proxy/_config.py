@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import get_args
 
-from ..convert import OnLoss
+from ..convert import OnLoss, UnknownUsage
 from ..errors import RerankFormatError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..registry import FormatName, get_format
@@ -42,6 +42,9 @@ class ProxyConfig:
             it is: refuse it with a 400 when the loss can change the ranking and log the
             others as warnings (`"raise_ranking"`, the default), refuse it whatever the loss
             (`"raise"`), `"warn"` or `"ignore"`.
+        usage: what a client whose format always reports token usage (Jina) reads when
+            the upstream reports none: `"null"` (the default), `"omit"` (litellm's Jina
+            client, which fails on a null) or `"zero"` (see `UnknownUsage`).
         pass_upstream_errors: pass the upstream's error message (and field details) to the
             client, converted to the client's format. By default a client gets only the
             status and a fixed message per status, since an upstream's error text can hold
@@ -66,6 +69,7 @@ class ProxyConfig:
     upstream_api_key: str | None = field(default=None, repr=False)
     client_format: FormatName | None = None
     on_loss: OnLoss = "raise_ranking"
+    usage: UnknownUsage = "null"
     pass_upstream_errors: bool = False
     limits: Limits = DEFAULT_LIMITS
     max_response_bytes: int = 32 * 1024 * 1024
@@ -90,6 +94,8 @@ class ProxyConfig:
             )
         if self.on_loss not in get_args(OnLoss):
             raise RerankFormatError(f"on_loss must be one of {', '.join(get_args(OnLoss))}")
+        if self.usage not in get_args(UnknownUsage):
+            raise RerankFormatError(f"usage must be one of {', '.join(get_args(UnknownUsage))}")
         for name in ("max_response_bytes", "max_error_bytes", "max_connections"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise RerankFormatError(f"{name} must be a positive integer")
