@@ -13,7 +13,7 @@ DEMO := examples/demo
 CLIENT_ENVS := cohere5 litellm
 
 .PHONY: demo test lint typecheck unit test-lowest test-clients test-latest lock docs bench \
-	bench-matrix fuzz schemas clean $(CLIENT_ENVS:%=test-clients-%)
+	bench-matrix fuzz schemas pydantic clean $(CLIENT_ENVS:%=test-clients-%)
 
 # $(call venv,DIR,LOCK): DIR holds exactly what LOCK pins (hashes checked) and the project.
 define venv
@@ -109,11 +109,15 @@ COUNT ?= 0
 fuzz: $(STAMP)
 	$(BIN)/python -m fuzz --seconds $(SECONDS) --count $(COUNT)
 
-# Regenerate the JSON Schemas checked into docs/schemas (a test compares them with the code).
+# Regenerate the JSON Schemas checked into docs/schemas, one per registered format and kind
+# (a test compares them with the code).
 schemas: $(STAMP)
-	@for kind in request response error; do for format in jina cohere_v1 cohere_v2 xinference; do \
-		$(BIN)/rerank-formats schema --format $$format --kind $$kind > docs/schemas/$$format.$$kind.json; done; done
-	$(BIN)/rerank-formats schema --format openai --kind error > docs/schemas/openai.error.json
+	$(BIN)/python -m rerank_formats._codegen schemas
+
+# Regenerate the pydantic models checked into rerank_formats/pydantic/_generated.py from the
+# wire Structs (a test compares them with the code).
+pydantic: $(STAMP)
+	$(BIN)/python -m rerank_formats._codegen pydantic
 
 clean:
 	rm -rf $(VENV) .venv-* .mypy_cache .ruff_cache .pytest_cache .hypothesis site

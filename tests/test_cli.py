@@ -295,9 +295,15 @@ def test_schema_prints_what_json_schema_returns() -> None:
 def test_formats_prints_the_support_matrix() -> None:
     result = run("formats")
     lines = result.stdout.decode().splitlines()
-    assert lines[0].split() == ["feature", "jina", "cohere_v1", "cohere_v2", "xinference"]
-    assert lines[3].split()[-4:] == ["yes", "yes", "-", "yes"]  # return_documents
-    assert lines[-1] == "error bodies: jina, cohere_v1, cohere_v2, xinference, openai"
+    assert lines[0].split() == ["feature", *rf.FORMATS]
+    assert lines[0].split()[1:5] == ["jina", "cohere_v1", "cohere_v2", "xinference"]
+    assert lines[3].split()[-len(rf.FORMATS) :][:4] == [
+        "yes",
+        "yes",
+        "-",
+        "yes",
+    ]  # return_documents
+    assert lines[-1] == f"error bodies: {', '.join(rf.ERROR_FORMATS)}"
 
 
 def test_every_option_has_help() -> None:
@@ -379,7 +385,7 @@ def test_a_closed_pipe_ends_quietly() -> None:
     pipeline = f"{sys.executable} -m rerank_formats formats | head -1"
     result = subprocess.run(pipeline, shell=True, capture_output=True, cwd=ROOT)
     assert (result.returncode, result.stderr) == (0, b"")
-    assert result.stdout.split() == [b"feature", b"jina", b"cohere_v1", b"cohere_v2", b"xinference"]
+    assert result.stdout.split() == [b"feature", *(name.encode() for name in rf.FORMATS)]
 
 
 def test_version() -> None:

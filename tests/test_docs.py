@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
+import rerank_formats as rf
+from rerank_formats.registry import get_format
+
 FENCE = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
@@ -29,6 +32,24 @@ def test_examples_run(page: Path) -> None:
 
 def test_the_readme_has_examples() -> None:
     assert len(examples(ROOT / "README.md")) >= 3
+
+
+def test_the_readme_lists_every_format_with_its_module_endpoint() -> None:
+    """README.md is static text (PyPI shows it, no hook renders it), so this test keeps its
+    table of formats equal to the registry: one row per format, in order, each with the
+    endpoint its module's docstring names; and it names every error-only format."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("\n## Formats\n") :]
+    rows = [line.split("|")[1:3] for line in section.splitlines() if line.startswith("| `")]
+    assert [name.strip() for name, _ in rows] == [f"`{name}`" for name in rf.FORMATS]
+    for name, endpoint in rows:
+        doc = inspect.getdoc(get_format(name.strip(" `"))) or ""
+        declared = re.search(r"`(POST) https?://([^`]+)`", doc.partition("\n")[0])
+        assert declared is not None, name
+        assert endpoint.strip() == f"`{declared[1]} {declared[2]}`"
+    after = section.partition("\n\n## ")[0]
+    for name in set(rf.ERROR_FORMATS) - set(rf.FORMATS):
+        assert f"(`{name}`)" in after
 
 
 WIDTH = 80

@@ -4,9 +4,11 @@ from the code, and the API reference lists every public name."""
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +17,8 @@ import pytest
 from helpers import ROOT
 
 import rerank_formats as rf
-from rerank_formats.registry import support_matrix
+from rerank_formats.convert import map_status
+from rerank_formats.registry import get_error_format, support_matrix
 
 API_ENTRY = re.compile(r"^::: rerank_formats\.(\w+)$", re.MULTILINE)
 TAG = re.compile(r"<[^>]+>")
@@ -62,8 +65,85 @@ def test_mkdocs_build_strict(tmp_path: Path) -> None:
         home,
     )
     _check_search(site)
+    _check_formats(site, page)
+    _check_status_table((site / "errors" / "index.html").read_text(encoding="utf-8"))
     _check_stylesheet(site, page)
     _check_returns_tables((site / "api" / "index.html").read_text(encoding="utf-8"))
+
+
+def _rows(table_html: str) -> list[list[str]]:
+    return [_cells(row) for row in re.findall(r"<tr>(.*?)</tr>", table_html, re.DOTALL)]
+
+
+def _check_formats(site: Path, index: str) -> None:
+    """docs_hooks/formats.py: the table of formats, the nav and each page's field tables
+    come from the registry and the format modules' docstrings."""
+    table = index[index.index("<table>") : index.index("</table>")]
+    rows = _rows(table)
+    assert rows[0] == ["name", "what and where", "kinds", "page"]
+    assert [row[0] for row in rows[1:]] == list(rf.ERROR_FORMATS)
+    assert [row[2] for row in rows[1:]] == [
+        "request, response, error" if name in rf.FORMATS else "error only"
+        for name in rf.ERROR_FORMATS
+    ]
+    assert rows[1][1:] == [
+        "Jina AI rerank, POST https://api.jina.ai/v1/rerank: the canonical format",
+        "request, response, error",
+        "Jina AI",
+    ]
+    assert re.findall(r'<a href="(\w+)/">', table) == list(rf.ERROR_FORMATS)
+    start = index.index('id="nulls-and-defaults-nothing-to-lose"')
+    defaults = _rows(index[index.index("<table>", start) : index.index("</table>", start)])
+    assert defaults[0] == ["format", "defaults that are no loss"]
+    assert [row[0] for row in defaults[1:]] == list(rf.FORMATS)
+    assert defaults[1:3] == [
+        ["jina", "none"],
+        ["cohere_v1", 'rank_fields: ["text"], return_documents: false'],
+    ]
+    nav = re.findall(
+        r'href="(\w+)/" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]+?)\s*<', index
+    )
+    assert [name for name, _ in nav] == list(rf.ERROR_FORMATS)  # titled by their headings
+    assert nav[0] == ("jina", "Jina AI")
+    for name in rf.ERROR_FORMATS:
+        page = (site / "formats" / name / "index.html").read_text(encoding="utf-8")
+        assert "<!-- mapping" not in page
+        doc = inspect.getdoc(get_error_format(name)) or ""
+        wire = [  # the first column of every table in the module docstring
+            " ".join(line.split("|")[1].replace("`", "").split())
+            for line in doc.splitlines()
+            if line.startswith("| ") and not line.startswith("| ---")
+        ]
+        shown = [
+            cells[0]
+            for t in re.findall(r"<table>(.*?)</table>", page, re.DOTALL)
+            for cells in _rows(t)
+        ]
+        assert wire and all(cell in shown for cell in wire), name
+
+
+def _check_status_table(errors: str) -> None:
+    """The status table of errors.md is computed with `map_status` for every error format."""
+    start = errors.index('id="status-codes"')
+    table = errors[errors.index("<table>", start) : errors.index("</table>", start)]
+    rows = _rows(table)
+    assert rows[0] == ["status", "meaning", *rf.ERROR_FORMATS]
+    assert rows[3] == ["402", "payment required (gateways)", "403", "403", "403", "403", "402"]
+    for row in rows[1:-1]:
+        status = int(row[0])
+        assert row[2:] == [str(map_status(status, get_error_format(f))) for f in rf.ERROR_FORMATS]
+    assert rows[-1] == [
+        "other 4xx / 5xx",
+        "",
+        "400 / 500",
+        "400 / 500",
+        "400 / 500",
+        "400 / 500",
+        "kept",
+    ]
+    assert [int(row[0]) for row in rows[1:-1]] == [
+        400, 401, 402, 403, 404, 409, 422, 429, 498, 499, 500, 501, 502, 503, 504
+    ]  # fmt: skip
 
 
 def _check_search(site: Path) -> None:
@@ -114,3 +194,46 @@ def _check_returns_tables(api: str) -> None:
 def test_the_api_reference_lists_every_public_name() -> None:
     documented = API_ENTRY.findall((ROOT / "docs" / "api.md").read_text(encoding="utf-8"))
     assert sorted(documented) == sorted(rf.__all__)
+
+
+def test_a_format_without_a_page_gets_one_from_its_module(tmp_path: Path) -> None:
+    """docs_hooks/formats.py: a registered format with no docs/formats/<name>.md (as a new
+    format may be) still gets a page, generated from its module docstring, and a nav entry."""
+    for module in ("mkdocs", "material", "mkdocstrings_handlers.python"):
+        pytest.importorskip(module)
+    for name in ("mkdocs.yml", "CHANGELOG.md", "SECURITY.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for lock in ROOT.glob("requirements-*.lock"):  # the clients table reads the versions
+        shutil.copy(lock, tmp_path / lock.name)
+    for name in ("docs", "docs_hooks"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "docs" / "formats" / "openai.md").unlink()
+    config = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+    # validation.md links the hand-written page's #validation, which the generated one lacks
+    (tmp_path / "mkdocs.yml").write_text(config.replace("strict: true", "strict: false"))
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "WARNING" in line] == [
+        "WARNING -  Doc file 'validation.md' contains a link 'formats/openai.md#validation',"
+        " but the doc 'formats/openai.md' does not contain an anchor '#validation'."
+    ]
+    page = (tmp_path / "site" / "formats" / "openai" / "index.html").read_text(encoding="utf-8")
+    title = "The OpenAI-style error envelope that gateways send"  # its docstring begins so
+    assert re.search(rf"<h1[^>]*>{title} \(<code>openai</code>\)", page)
+    table = page[page.index("<table>") : page.index("</table>")]
+    assert [row[:2] for row in _rows(table)] == [
+        ["wire field", "type"],
+        ["error.message", "string, required"],
+        ["error.code", "string, integer or null"],
+        ["error.type", "string or null"],
+        ["error.param", "string or null"],
+        ["other keys of error", ""],
+    ]
+    index = (tmp_path / "site" / "formats" / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="openai/">{title}</a>' in index

@@ -38,11 +38,17 @@ def test_all_is_sorted_and_complete() -> None:
 
 
 def test_formats_are_registered_in_order() -> None:
-    assert rf.FORMATS == ("jina", "cohere_v1", "cohere_v2", "xinference")
-    assert rf.ERROR_FORMATS == ("jina", "cohere_v1", "cohere_v2", "xinference", "openai")
+    assert rf.FORMATS[:4] == ("jina", "cohere_v1", "cohere_v2", "xinference")
+    assert rf.ERROR_FORMATS[: len(rf.FORMATS)] == rf.FORMATS
+    assert "openai" in rf.ERROR_FORMATS[len(rf.FORMATS) :]
+    assert (jina, cohere_v1, cohere_v2, xinference, openai) == tuple(
+        registry.get_error_format(name) for name in ("jina", *rf.FORMATS[1:4], "openai")
+    )
 
 
-@pytest.mark.parametrize("module", [jina, cohere_v1, cohere_v2, xinference])
+@pytest.mark.parametrize(
+    "module", [registry.get_format(name) for name in rf.FORMATS], ids=rf.FORMATS
+)
 def test_every_format_module_has_the_same_face(module: object) -> None:
     format_ = registry.get_format(module.NAME)  # type: ignore[attr-defined]
     assert format_ is module

@@ -7,10 +7,13 @@ import copy
 import doctest
 import functools
 import json
+import os
 import re
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 import pydantic
@@ -22,6 +25,14 @@ from strategies import json_values, mutations
 
 import rerank_formats as rf
 import rerank_formats.pydantic as rfp
+from rerank_formats._codegen import (
+    _HEADER,
+    DECODER_RULES,
+    PYDANTIC,
+    _Writer,
+    main as codegen_main,
+    pydantic_source,
+)
 from rerank_formats.pydantic import cohere_v1, cohere_v2, jina, model, openai, xinference
 from rerank_formats.registry import get_codec
 
@@ -106,7 +117,7 @@ def test_namespaces_mirror_the_format_modules() -> None:
         AttributeError, match=re.escape("rerank_formats.pydantic.openai has no model 'Request'")
     ):
         openai.Request  # noqa: B018
-    assert rfp.__all__ == ["cohere_v1", "cohere_v2", "jina", "model", "openai", "xinference"]
+    assert rfp.__all__ == sorted([*rf.ERROR_FORMATS, "model"])
 
 
 def test_model_finds_the_same_classes_by_name() -> None:
@@ -118,6 +129,78 @@ def test_model_finds_the_same_classes_by_name() -> None:
         model("openai", "request")
     with pytest.raises(rf.RerankFormatError, match="kind must be"):
         model("jina", "answer")  # type: ignore[arg-type]
+
+
+def test_the_checked_in_models_are_what_the_generator_writes_now() -> None:
+    """A wire Struct (or a docstring of one) changed without `make pydantic` fails here."""
+    assert PYDANTIC.read_text(encoding="utf-8") == pydantic_source()
+    assert codegen_main(["pydantic", "--check"]) == 0
+
+
+def test_type_checkers_see_every_field(tmp_path: Path) -> None:
+    """The models are source, not built at run time: FastAPI users get field completion."""
+    mypy_api = pytest.importorskip("mypy.api")
+    program = tmp_path / "user.py"
+    program.write_text(
+        "from rerank_formats.pydantic import cohere_v2, jina\n"
+        "def handle(body: cohere_v2.Request, answer: jina.Response) -> None:\n"
+        "    reveal_type(body.top_n)\n"
+        "    reveal_type(body.documents)\n"
+        "    reveal_type(answer.results[0].relevance_score)\n"
+        "    body.top_k\n",
+        encoding="utf-8",
+    )
+    stdout, _, status = mypy_api.run(
+        ["--strict", "--no-incremental", "--cache-dir", os.devnull, str(program)]
+    )
+    assert (status, [line.split(": ", 1)[1] for line in stdout.splitlines()[:-1]]) == (
+        1,
+        [
+            'note: Revealed type is "int | None"',
+            'note: Revealed type is "list[str]"',
+            'note: Revealed type is "float"',
+            'error: "CohereV2Request" has no attribute "top_k"; maybe "top_n"?  [attr-defined]',
+        ],
+    )
+
+
+class BareResult(msgspec.Struct, forbid_unknown_fields=True):
+    """One result of a bare-array response.
+
+    Attributes:
+        index: The document's position.
+        relevance_score: The score.
+    """
+
+    index: Annotated[int, msgspec.Meta(ge=0)]
+    relevance_score: float
+
+
+def test_a_bare_array_payload_is_a_root_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A format whose response is a bare JSON array of results (TEI) gets a `RootModel`;
+    unknown result keys are kept, as the decoder sets them aside."""
+    writer = _Writer("acme")
+    name = writer.root_of(
+        tuple[BareResult, ...], "response", frozenset({"index", "relevance_score"})
+    )
+    assert (name, writer.names) == (
+        "AcmeResponse",
+        {"BareResult": "AcmeBareResult", "Response": "AcmeResponse"},
+    )
+    module = types.ModuleType("rerank_formats.pydantic._acme")  # as if generated for acme
+    module.__package__ = "rerank_formats.pydantic"
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(_HEADER + "\n\n".join(writer.classes), module.__dict__)
+    namespace = module.__dict__
+    response = namespace["AcmeResponse"]
+    body = response.model_validate_json(b'[{"index": 0, "relevance_score": 0.5, "title": "t"}]')
+    assert body.model_dump(exclude_unset=True) == [
+        {"index": 0, "relevance_score": 0.5, "title": "t"}
+    ]
+    assert problems(response.model_validate_json, b'[{"index": -1, "relevance_score": 1}]') == [
+        ((0, "index"), "greater_than_equal", "Input should be greater than or equal to 0")
+    ]
+    assert response.__doc__ == "The acme response: a JSON array of results."
 
 
 def test_docstring_examples() -> None:
@@ -185,7 +268,7 @@ def test_every_recorded_payload_validates(fmt: str, kind: str, path: Path) -> No
 
 def test_the_decoders_rules_are_the_documented_ones() -> None:
     assert {(f, k, field) for (f, k), fields in RULED.items() for field in fields} == set(
-        rfp._RULES
+        DECODER_RULES
     )
 
 

@@ -10,6 +10,7 @@ from helpers import ROOT, load_json, recorded
 from jsonschema import Draft202012Validator
 
 import rerank_formats as rf
+from rerank_formats._codegen import main as codegen_main, schema_files
 
 SCHEMAS = ROOT / "docs" / "schemas"
 PAIRS = [
@@ -28,6 +29,12 @@ REJECTED = {  # v2 took {text} objects until late 2024 (HISTORICAL); today's v2 
 @pytest.mark.parametrize(("fmt", "kind"), PAIRS, ids=[f"{f}.{k}" for f, k in PAIRS])
 def test_checked_in_schemas_are_what_the_code_produces(fmt: str, kind: str) -> None:
     assert load_json(SCHEMAS / f"{fmt}.{kind}.json") == rf.json_schema(format=fmt, kind=kind)
+
+
+def test_make_schemas_writes_one_file_per_registered_format_and_kind() -> None:
+    """`make schemas` (`python -m rerank_formats._codegen schemas`) loops over the registry."""
+    assert sorted(path.name for path in schema_files()) == sorted(f"{f}.{k}.json" for f, k in PAIRS)
+    assert codegen_main(["schemas", "--check"]) == 0
 
 
 def test_there_is_one_checked_in_schema_per_format_and_kind() -> None:

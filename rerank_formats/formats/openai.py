@@ -8,13 +8,13 @@ response shape, and is not in `FORMATS` (see `ERROR_FORMATS`).
 
 Errors
 
-| wire field      | canonical  | notes                                                          |
-| --------------- | ---------- | -------------------------------------------------------------- |
-| `error.message` | `message`  | field-level details are folded into it when written            |
-| `error.code`    | `code`     | new-api: a slug (`convert_request_failed`); LiteLLM: the HTTP status as a string, which gives the status when none is known |
-| `error.type`    | `code`     | when there is no `code`; LiteLLM sends the string `"None"`, which means nothing |
-| `error.param`   | —          | kept for writing back                                          |
-| other keys of `error` | —    | not kept: an error body is read as best it can be              |
+| wire field            | type                      | canonical | notes                                                          |
+| --------------------- | ------------------------- | --------- | -------------------------------------------------------------- |
+| `error.message`       | string, required          | `message` | field-level details are folded into it when written            |
+| `error.code`          | string, integer or `null` | `code`    | new-api: a slug (`convert_request_failed`); LiteLLM: the HTTP status as a string, which gives the status when none is known |
+| `error.type`          | string or `null`          | `code`    | when there is no `code`; LiteLLM sends the string `"None"`, which means nothing |
+| `error.param`         | string or `null`          | —         | kept for writing back                                          |
+| other keys of `error` |                           | —         | not kept: an error body is read as best it can be              |
 
 Written from other formats: `type` is `invalid_request_error` for a 4xx and `server_error`
 otherwise, `param` is `null`, `code` the canonical code or `null`. Any status is kept.
