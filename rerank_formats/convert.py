@@ -8,37 +8,36 @@ A response is read or written *in the context of* the request it answers when th
 cut to the request's `top_n`, their indices checked against its documents, documents filled
 from it (or removed) as it asked, the model taken from it when the response has none, and a
 missing usage made an explicit `None` (unknown: Jina's schema requires the key; see
-`UnknownUsage` for the other choices).
+`UnknownUsage` for the other choices); that is `rerank_formats.context`.
 
 What a written format cannot express is a `Loss`, of kind `"ranking"` or `"reporting"`; the
 `on_loss` policy (`OnLoss`) says what to do about them.
+
+This module is the public verbs and the loss policy; it knows no wire key: each format's
+codecs read and write their payloads (`Codec.decode`, `Codec.encode`). Error bodies are
+`rerank_formats.error_bodies`, the checks against `Limits` are in `rerank_formats.limits`.
 """
 
 from __future__ import annotations
 
 import math
-import operator
 import sys
 import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import msgspec
-from msgspec import UNSET, UnsetType
+from msgspec import UNSET
 
-from .canonical import (
-    Document,
-    ImageDocument,
-    ObjectDocument,
-    RerankError,
-    RerankRequest,
-    RerankResponse,
-    RerankResult,
-    TextDocument,
-    Usage,
+from .canonical import RerankError, RerankRequest, RerankResponse, Usage
+from .context import USAGES, UnknownUsage, echoes, in_context, usage_for, with_header_usage
+from .error_bodies import (
+    convert_error,
+    decode_error,
+    encode_error,
+    map_status as map_status,  # re-exported: its home before the split
 )
 from .errors import (
-    DecodeError,
     EncodeError,
     LossKind,
     LossWarning,
@@ -47,26 +46,9 @@ from .errors import (
     excerpt,
     number,
 )
-from .formats._base import (
-    Leftovers,
-    Payload,
-    Sink,
-    document_types,
-    field_types,
-    is_default,
-    unknown_fields,
-)
-from .formats._errors import status_class
-from .limits import DEFAULT_LIMITS, Limits, leaf_problem, scan, too_deep
-from .registry import (
-    ERROR_FORMATS,
-    ErrorFormat,
-    ErrorFormatName,
-    Format,
-    FormatName,
-    get_error_format,
-    get_format,
-)
+from .formats._base import Codec, Leftovers, Payload, Sink, is_default, unknown_fields
+from .limits import DEFAULT_LIMITS, Limits, check_request
+from .registry import Format, FormatName, get_error_format, get_format
 
 __all__ = [
     "OnLoss",
@@ -95,27 +77,7 @@ OnLoss = Literal["raise", "raise_ranking", "warn", "ignore"]
 - `"ignore"`: go on silently.
 """
 
-UnknownUsage = Literal["null", "omit", "zero"]
-"""What a response written for a client whose format always reports token usage (Jina's
-schema requires `usage`) says when the usage is unknown (a Cohere upstream bills search units,
-not tokens):
-
-- `"null"` (the default): `"usage": null`, unknown. jina-haystack 2.0.1 reads it; litellm's
-  Jina client (1.110) fails on it (`validate_python` of a dict on None).
-- `"omit"`: no `usage` key. litellm reads it; jina-haystack fails with a `KeyError`.
-- `"zero"`: `{"total_tokens": 0}`, which both read, but is not a count of anything: choose
-  it knowingly, for clients that fail otherwise.
-
-A known usage is always written as it is, and formats whose usage is optional (Cohere,
-Xinference) leave an unknown one out whatever this says.
-"""
-
-_ENCODER = msgspec.json.Encoder()
 _POLICIES = ("raise", "raise_ranking", "warn", "ignore")
-_USAGES = ("null", "omit", "zero")
-_score = operator.attrgetter("relevance_score")
-_index = operator.attrgetter("index")
-_NO_DOCUMENT = frozenset({UnsetType, type(None)})
 
 
 def decode_request(
@@ -152,7 +114,14 @@ def decode_request(
 
 def _request(module: Format, wire: Any, leftovers: Leftovers, limits: Limits) -> RerankRequest:
     request = module.request_to_canonical(wire, leftovers)
-    _check_documents(request, limits, module.NAME)
+    codec = module.REQUEST
+    check_request(
+        request,
+        limits,
+        module.NAME,
+        documents_key=codec.key("documents"),
+        query_key=codec.key("query"),
+    )
     return request
 
 
@@ -209,6 +178,7 @@ def decode_response(
     format: FormatName,
     request: RerankRequest | None = None,
     limits: Limits | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> RerankResponse:
     """Read a rerank response in `format` into the canonical model.
 
@@ -221,6 +191,8 @@ def decode_response(
             it does not), its `model` fills a missing one, and a missing `usage` becomes
             `None` (unknown, which Jina writes as `"usage": null`).
         limits: what to accept (`DEFAULT_LIMITS` when None).
+        headers: the response's HTTP headers, for a format that reports usage in them
+            rather than in the body (its `usage_from_headers`); ignored by the others.
 
     Returns:
         The canonical response.
@@ -231,9 +203,11 @@ def decode_response(
             or repeated for `request`; the error has the JSON path.
     """
     module = get_format(format)
-    response = _decode_response(module, data, limits or DEFAULT_LIMITS)
+    response = _decode_response(module, data, limits or DEFAULT_LIMITS, headers)
     if request is not None:
-        response = _in_context(response, request, fill=True, format=module.NAME)
+        response = in_context(
+            response, request, fill=True, format=module.NAME, results_at=module.RESPONSE.results_at
+        )
     return response
 
 
@@ -273,8 +247,8 @@ def encode_response(
             f"expected a RerankResponse, got {type(response).__name__}", type="wrong_type"
         )
     if request is not None:
-        response = _in_context(
-            response, request, fill=_echoes(module), format=None, usage=_usage_for(module, usage)
+        response = in_context(
+            response, request, fill=echoes(module), format=None, usage=usage_for(module, usage)
         )
     return _write(module, "response", response, on_loss, request)
 
@@ -315,6 +289,7 @@ def convert_response(
     on_loss: OnLoss = "raise",
     limits: Limits | None = None,
     usage: UnknownUsage = "null",
+    headers: Mapping[str, str] | None = None,
 ) -> bytes:
     """Translate a response body from format `read` to format `write`.
 
@@ -336,6 +311,7 @@ def convert_response(
         limits: what to accept in `data` and in a `request` body (`DEFAULT_LIMITS` when
             None).
         usage: how to write a usage the upstream did not report, as in `encode_response`.
+        headers: the upstream response's HTTP headers, as in `decode_response`.
 
     Returns:
         The JSON body for the client.
@@ -366,14 +342,15 @@ def convert_response(
         request = decode_request(request, format=request_format or target.NAME, limits=limits)
     elif request_format is not None:
         raise RerankFormatError("request_format only applies to a request body")
-    response = _decode_response(source, data, limits)
+    response = _decode_response(source, data, limits, headers)
     if request is not None:
-        response = _in_context(
+        response = in_context(
             response,
             request,
-            fill=_echoes(target),
+            fill=echoes(target),
             format=source.NAME,
-            usage=_usage_for(target, usage),
+            usage=usage_for(target, usage),
+            results_at=source.RESPONSE.results_at,
         )
     return _write(target, "response", response, on_loss, request)
 
@@ -384,15 +361,10 @@ def _check_policy(on_loss: object, usage: object = "null") -> None:
             "on_loss must be 'raise', 'raise_ranking', 'warn' or 'ignore',"
             f" not {excerpt(repr(on_loss))}"
         )
-    if usage not in _USAGES:
+    if usage not in USAGES:
         raise RerankFormatError(
             f"usage must be 'null', 'omit' or 'zero', not {excerpt(repr(usage))}"
         )
-
-
-def _usage_for(module: Format, usage: UnknownUsage) -> UnknownUsage:
-    # Only a format whose responses always report usage has a choice to make.
-    return usage if "usage_required" in module.SUPPORTS else "null"
 
 
 def _write(
@@ -432,126 +404,12 @@ def _settle(sink: Sink, on_loss: OnLoss) -> None:
         )
 
 
-def _decode_response(module: Format, data: Payload, limits: Limits) -> RerankResponse:
-    wire, leftovers = module.RESPONSE.decode(data, limits)  # counts the results
-    return module.response_to_canonical(wire, leftovers)
-
-
-def _check_documents(request: RerankRequest, limits: Limits, format: str) -> None:
-    """The lengths of the query and documents (the codec counted the documents)."""
-    documents = request.documents
-    longest = limits.max_document_length
-    if (
-        len(request.query) > longest
-        if type(request.query) is str
-        else _length(request.query) > longest
-    ):
-        raise _too_long(request.query, "$.query", longest, format)
-    if document_types(documents) == {str} and max(map(len, documents)) <= longest:  # type: ignore[arg-type]
-        return  # plain strings within the limit, measured at C speed
-    for i, document in enumerate(documents):
-        if len(document) > longest if type(document) is str else _length(document) > longest:
-            raise _too_long(document, f"$.documents[{i}]", longest, format)
-
-
-def _too_long(document: Document, path: str, longest: int, format: str) -> DecodeError:
-    length = _length(document)
-    return _limit_error(
-        f"{length:,} characters; the limit is {longest:,}", path, "too_long", format, "request"
-    )
-
-
-def _length(document: Document) -> int:
-    if type(document) is str:
-        return len(document)
-    if isinstance(document, TextDocument):
-        return len(document.text)
-    if isinstance(document, ImageDocument):
-        return len(document.image)
-    if isinstance(document, ObjectDocument):
-        return sum(len(value) for value in document.fields.values())
-    return len(document)  # a str subclass
-
-
-def _limit_error(message: str, path: str, type: str, format: str, kind: str) -> DecodeError:
-    return DecodeError(message, path=path, type=type, format=format, kind=kind)
-
-
-def _echoes(module: Format) -> bool:
-    return "response_documents" in module.SUPPORTS
-
-
-def _in_context(
-    response: RerankResponse,
-    request: RerankRequest,
-    *,
-    fill: bool,
-    format: str | None,
-    usage: UnknownUsage = "null",
+def _decode_response(
+    module: Format, data: Payload, limits: Limits, headers: Mapping[str, str] | None = None
 ) -> RerankResponse:
-    if not isinstance(request, RerankRequest):
-        raise EncodeError(
-            f"expected a RerankRequest, got {type(request).__name__}", type="wrong_type"
-        )
-    documents = request.documents
-    indices = list(map(_index, response.results))
-    if indices and (
-        len(set(indices)) < len(indices) or not 0 <= min(indices) <= max(indices) < len(documents)
-    ):
-        _check_indices(indices, len(documents), format)
-    results: list[RerankResult] = sorted(response.results, key=_score, reverse=True)
-    top_n = request.top_n
-    if type(top_n) is int:
-        del results[max(top_n, 0) :]
-    if fill and request.wants_documents:
-        if not field_types(results, "document").isdisjoint(_NO_DOCUMENT):  # some to fill
-            replace = msgspec.structs.replace
-            results = [
-                r
-                if r.document is not UNSET and r.document is not None
-                else replace(
-                    r,
-                    document=TextDocument(text=d) if type(d := documents[r.index]) is str else d,
-                )
-                for r in results
-            ]
-    elif fill and field_types(results, "document") != {UnsetType}:  # some to remove
-        results = [
-            r if r.document is UNSET else msgspec.structs.replace(r, document=UNSET)
-            for r in results
-        ]
-    model = request.model if response.model is UNSET else response.model
-    return msgspec.structs.replace(
-        response, results=tuple(results), model=model, usage=_known_usage(response, usage)
-    )
-
-
-_ZERO = Usage(total_tokens=0)
-
-
-def _known_usage(response: RerankResponse, policy: UnknownUsage) -> Usage | UnsetType | None:
-    # A response for a client says its usage is unknown rather than leaving it out, unless
-    # told otherwise: Jina's schema requires the key, and Jina clients read it (UnknownUsage).
-    if isinstance(response.usage, Usage):
-        return response.usage
-    if policy == "null":
-        return None
-    return UNSET if policy == "omit" else _ZERO
-
-
-def _check_indices(indices: list[int], count: int, format: str | None) -> None:
-    seen: set[int] = set()
-    for position, index in enumerate(indices):
-        if not 0 <= index < count or index in seen:
-            problem = "appears twice" if index in seen else f"is out of range for {count} documents"
-            raise DecodeError(
-                f"index {number(index)} {problem}",
-                path=f"$.results[{position}].index",
-                type="duplicate_index" if index in seen else "out_of_range",
-                format=format,
-                kind="response",
-            )
-        seen.add(index)
+    wire, leftovers = module.RESPONSE.decode(data, limits)  # counts the results
+    response = module.response_to_canonical(wire, leftovers)
+    return with_header_usage(module, response, headers) if headers else response
 
 
 def _encode(
@@ -561,28 +419,32 @@ def _encode(
     sink: Sink,
     request: RerankRequest | None = None,
 ) -> bytes:
-    if obj.extensions:
-        _extension_losses(module, kind, obj, sink)
     codec = module.REQUEST if kind == "request" else module.RESPONSE
+    if obj.extensions:
+        _extension_losses(module, codec, obj, sink)
     try:
         if isinstance(obj, RerankRequest):
+            _required_losses(module, obj, sink)
             wire = module.request_from_canonical(obj, sink)
         else:
             _check_writable(obj)
             wire = module.response_from_canonical(obj, sink, request)
-        body = _ENCODER.encode(wire)
-        own = obj.extensions.get(module.NAME) if obj.extensions else None
-        if own is None or kind not in module.KEEPS_UNKNOWN:
-            return body
-        if own.results:
-            body = _with_result_fields(body, own.results, codec.nested_fields)
-        return _with_fields(body, unknown_fields(own, codec.fields))
+        return codec.encode(wire, obj.extensions.get(module.NAME) if obj.extensions else None)
     except EncodeError:
         raise
     except (TypeError, ValueError, AttributeError, msgspec.MsgspecError) as exc:
         raise EncodeError(
             f"not a valid canonical {kind}: {excerpt(str(exc), 120)}", type="invalid_value"
         ) from None
+
+
+def _required_losses(module: Format, request: RerankRequest, sink: Sink) -> None:
+    # What the format declares it cannot do without (`REQUIRES`): written anyway, a loss.
+    for field in sorted(module.REQUIRES):
+        value = getattr(request, field)
+        if value is UNSET or value is None:
+            key = module.REQUEST.key(field)
+            sink(f"$.{key}", f"{module.NAME} requires `{key}`; the request has none")
 
 
 def _check_writable(response: RerankResponse) -> None:
@@ -611,31 +473,13 @@ def _check_writable(response: RerankResponse) -> None:
                 raise EncodeError(f"{name} {number(count)} is negative", path=f"$.usage.{name}")
 
 
-def _with_fields(body: bytes, fields: Mapping[str, object]) -> bytes:
-    if not fields:
-        return body
-    extra = _ENCODER.encode(fields)
-    return extra if body == b"{}" else body[:-1] + b"," + extra[1:]
-
-
-def _with_result_fields(
-    body: bytes, extras: Mapping[int, Mapping[str, object]], known: frozenset[str]
-) -> bytes:
-    decoded = msgspec.json.decode(body)
-    for result in decoded.get("results", ()):
-        extra = extras.get(result.get("index"))
-        if extra:
-            result.update((k, v) for k, v in extra.items() if k not in known)
-    return _ENCODER.encode(decoded)
-
-
 def _extension_losses(
-    module: Format, kind: str, obj: RerankRequest | RerankResponse, sink: Sink
+    module: Format, codec: Codec[Any], obj: RerankRequest | RerankResponse, sink: Sink
 ) -> None:
+    kind = codec.kind
     for name, extension in obj.extensions.items():
         if name == module.NAME:
-            if kind not in module.KEEPS_UNKNOWN:
-                codec = module.REQUEST if kind == "request" else module.RESPONSE
+            if not codec.keep_unknown:
                 for key in unknown_fields(extension, codec.fields):
                     sink(
                         f"$.{key}",
@@ -649,7 +493,7 @@ def _extension_losses(
             for index, extra in extension.results.items():
                 for key in extra if index in positions else ():
                     sink(
-                        f"$.results[{positions[index]}].{key}",
+                        f"{codec.results_at}[{positions[index]}].{key}",
                         f"{name}'s result field `{excerpt(key)}` has no {module.NAME} equivalent",
                         "reporting",  # the ranking is the indices and scores, always written
                     )
@@ -680,190 +524,3 @@ def _foreign_losses(
 
 
 _NO_DEFAULT = object()
-
-
-# -- error bodies --------------------------------------------------------------------------------
-
-_SNIPPET = 80
-
-
-def decode_error(
-    data: Payload | None,
-    *,
-    format: ErrorFormatName,
-    status: int | None = None,
-    content_type: str | None = None,
-    limits: Limits | None = None,
-) -> RerankError:
-    """Read an error response in `format` into a canonical `RerankError`. Never raises for
-    the body.
-
-    The body is read in `format`'s shape first, then in every other known error shape (a
-    gateway may pass another provider's error through). Anything else (an HTML page, an
-    empty body, invalid JSON, JSON in no known shape) becomes an error that keeps the status
-    and says in one line what was received, with a short excerpt.
-
-    Args:
-        data: the response body: bytes, str, an already-parsed object, or None.
-        format: the format of the server that answered (`"jina"`, ..., or `"openai"` for a
-            gateway's `{"error": {...}}` envelope).
-        status: the HTTP status, when known; otherwise taken from the body when it says
-            (Jina's `code`, a gateway's numeric `code`), else 500.
-        content_type: the response's `Content-Type`, when known.
-        limits: what to parse (`DEFAULT_LIMITS` when None): a larger body is not parsed.
-
-    Raises:
-        UnknownFormatError: `format` is not registered.
-
-    Examples:
-        >>> import rerank_formats as rf
-        >>> error = rf.decode_error(
-        ...     b"Internal Server Error: 1 validation error for RerankRequest",
-        ...     format="xinference",
-        ...     content_type="text/plain",
-        ... )
-        >>> (error.status, error.message)
-        (500, '1 validation error for RerankRequest')
-    """
-    module = get_error_format(format)
-    status = status if type(status) is int and 100 <= status <= 599 else None
-    text, parsed = _parse_error_body(data, limits or DEFAULT_LIMITS)
-    candidates = [module, *(get_error_format(n) for n in ERROR_FORMATS if n != module.NAME)]
-    if isinstance(parsed, Mapping):
-        for candidate in candidates:
-            try:
-                wire, leftovers = candidate.ERROR.convert(parsed)
-            except DecodeError:
-                continue
-            return candidate.error_to_canonical(wire, leftovers, status)
-    if text and parsed is not _TOO_LARGE:
-        for candidate in candidates:
-            error = candidate.error_from_text(text, status)
-            if error is not None:
-                return error
-    return RerankError(
-        status=500 if status is None else status,
-        message=_describe(text, parsed, content_type, module.NAME),
-    )
-
-
-def encode_error(error: RerankError, *, format: ErrorFormatName) -> tuple[int, bytes]:
-    """Write a canonical error as `format`'s server would send it.
-
-    The status is kept when `format` declares it; otherwise it is mapped (an exhausted
-    balance, 402, is 403 for Jina and Cohere; a 422 is 500 for Xinference, which answers
-    validation failures so), and any other undeclared status becomes 400 for a client error
-    or 500. Field-level details are folded into the message for formats without them.
-
-    Returns:
-        The HTTP status and the JSON body.
-
-    Raises:
-        UnknownFormatError: `format` is not registered.
-        EncodeError: `error` is not a `RerankError`.
-    """
-    module = get_error_format(format)
-    if not isinstance(error, RerankError):
-        raise EncodeError(f"expected a RerankError, got {type(error).__name__}", type="wrong_type")
-    try:
-        body = _ENCODER.encode(module.error_from_canonical(error))
-        own = error.extensions.get(module.NAME) if error.extensions else None
-        body = _with_fields(body, unknown_fields(own, module.ERROR.fields))
-    except (TypeError, ValueError, AttributeError, msgspec.MsgspecError) as exc:
-        raise EncodeError(
-            f"not a valid canonical error: {excerpt(str(exc), 120)}", type="invalid_value"
-        ) from None
-    return map_status(error.status, module), body
-
-
-def convert_error(
-    data: Payload | None,
-    *,
-    read: ErrorFormatName,
-    write: ErrorFormatName,
-    status: int | None = None,
-    content_type: str | None = None,
-) -> tuple[int, bytes]:
-    """Translate an error response from format `read` to format `write`; never raises for
-    the body (see `decode_error` and `encode_error`).
-
-    Examples:
-        >>> import rerank_formats as rf
-        >>> rf.convert_error(
-        ...     b'{"message": "invalid api token"}',
-        ...     read="cohere_v2",
-        ...     write="jina",
-        ...     status=401,
-        ... )
-        (401, b'{"detail":"invalid api token"}')
-    """
-    target = get_error_format(write)
-    error = decode_error(data, format=read, status=status, content_type=content_type)
-    return encode_error(error, format=target.NAME)
-
-
-def map_status(status: int, module: ErrorFormat) -> int:
-    """The status `module`'s server would answer for `status` (see `encode_error`)."""
-    if status in module.STATUSES:
-        return status
-    return module.STATUS_MAP.get(status) or status_class(status)
-
-
-def _parse_error_body(data: object, limits: Limits) -> tuple[str, object]:
-    if isinstance(data, Mapping):
-        return "", _writable(data, limits)
-    if isinstance(data, str):
-        raw = data.encode("utf-8", "surrogatepass")
-    elif isinstance(data, (bytes, bytearray, memoryview)):
-        raw = bytes(data)
-    else:
-        return "", None
-    if len(raw) > limits.max_bytes:
-        return raw[: _SNIPPET + 1].decode("utf-8", "replace"), _TOO_LARGE
-    text = raw.decode("utf-8", "replace")
-    try:
-        return text, msgspec.json.decode(raw)
-    except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
-        return text, _NOT_JSON
-
-
-_NOT_JSON = object()
-_TOO_LARGE = object()
-
-
-def _writable(data: Mapping[str, object], limits: Limits) -> object:
-    """A caller's parsed error body with what JSON cannot hold replaced (a lone surrogate by
-    `?`, NaN, an infinity or an over-long integer by null), so that it can be written back:
-    an error body is never refused for its content. Too deep a body is left as it is (no
-    error shape takes it)."""
-    if too_deep(data, limits.max_depth) is not None or scan(data, limits.max_depth) is None:
-        return data
-    return _replaced(data)
-
-
-def _replaced(value: object) -> object:
-    if isinstance(value, Mapping):
-        return {_replaced(k): _replaced(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_replaced(v) for v in value]
-    if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and leaf_problem(value):
-        return None
-    return value
-
-
-def _describe(text: str, parsed: object, content_type: str | None, format: str) -> str:
-    snippet = excerpt(" ".join(text.split()), _SNIPPET)
-    media = (content_type or "").split(";")[0].strip().lower()
-    if not text.strip():
-        return f"unrecognised {format} error body: empty"
-    if parsed is _TOO_LARGE:
-        what = "too large to read"
-    elif "html" in media or text.lstrip().startswith("<"):
-        what = "an HTML page"
-    elif parsed is _NOT_JSON:
-        what = "not JSON"
-    else:
-        what = "JSON in no known error shape"
-    return f"unrecognised {format} error body ({what}): {snippet}"

@@ -19,7 +19,8 @@ from typing import Any
 
 import msgspec
 
-from .errors import excerpt
+from .canonical import Document, ImageDocument, ObjectDocument, RerankRequest, TextDocument
+from .errors import DecodeError, excerpt
 
 __all__ = ["DEFAULT_LIMITS", "Limits"]
 
@@ -185,3 +186,54 @@ def _path(trail: _Trail) -> str:
         trail, key = trail
         parts.append(f"[{key}]" if isinstance(key, int) else f".{excerpt(str(key))}")
     return "$" + "".join(reversed(parts))
+
+
+# -- the checks made right after parsing ----------------------------------------------------------
+
+
+def check_request(
+    request: RerankRequest,
+    limits: Limits,
+    format: str,
+    *,
+    documents_key: str = "documents",
+    query_key: str = "query",
+) -> None:
+    """Refuse a decoded request with a longer document or query than `limits` allow
+    (`too_long`), at the format's wire keys (its codec counted the documents)."""
+    documents = request.documents  # counted by the codec, before any work per item
+    longest = limits.max_document_length
+    if (
+        len(request.query) > longest
+        if type(request.query) is str
+        else _length(request.query) > longest
+    ):
+        raise _too_long(request.query, f"$.{query_key}", longest, format)
+    if set(map(type, documents)) == {str} and max(map(len, documents)) <= longest:  # type: ignore[arg-type]
+        return  # plain strings within the limit, measured at C speed
+    for i, document in enumerate(documents):
+        if len(document) > longest if type(document) is str else _length(document) > longest:
+            raise _too_long(document, f"$.{documents_key}[{i}]", longest, format)
+
+
+def _too_long(document: Document, path: str, longest: int, format: str) -> DecodeError:
+    length = _length(document)
+    return _limit_error(
+        f"{length:,} characters; the limit is {longest:,}", path, "too_long", format, "request"
+    )
+
+
+def _length(document: Document) -> int:
+    if type(document) is str:
+        return len(document)
+    if isinstance(document, TextDocument):
+        return len(document.text)
+    if isinstance(document, ImageDocument):
+        return len(document.image)
+    if isinstance(document, ObjectDocument):
+        return sum(len(value) for value in document.fields.values())
+    return len(document)  # a str subclass
+
+
+def _limit_error(message: str, path: str, type: str, format: str, kind: str) -> DecodeError:
+    return DecodeError(message, path=path, type=type, format=format, kind=kind)

@@ -1,28 +1,37 @@
 """The registered formats, and lookup by name with a "did you mean".
 
-Adding a format is one module in `rerank_formats/formats/` and one entry in `_MODULES` (or,
-for a format that only has error bodies, in `_ERROR_ONLY`).
+Adding a format is one module in `rerank_formats/formats/` and its name in `FormatName` (or,
+for a format that only has error bodies, in `ErrorFormatName`): the registry imports the
+module of each name, in that order; docs/adding-a-format.md walks through it. Every module is checked when it is registered (`check_format`): its face
+(`FACE`, `ERROR_FACE`) and the contracts the shared code relies on, each failure one clear
+message.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
-from typing import Any, Literal, Protocol, TypeVar, cast
+from typing import Any, Literal, NoReturn, Protocol, TypeVar, cast, get_args
 
 from .canonical import RerankError, RerankRequest, RerankResponse
 from .errors import LossKind, RerankFormatError, UnknownFormatError, excerpt
-from .formats import cohere_v1, cohere_v2, jina, openai, xinference
-from .formats._base import Codec, Leftovers, Sink
+from .formats._base import Codec, Endpoint, Leftovers, ScoreScale, Sink
 from .formats._checks import Report, Severity
 
 __all__ = [
+    "ERROR_FACE",
     "ERROR_FORMATS",
+    "FACE",
     "FEATURES",
     "FORMATS",
+    "SCORE_SCALES",
+    "Endpoint",
     "ErrorFormat",
     "ErrorFormatName",
     "Format",
     "FormatName",
+    "ScoreScale",
+    "check_format",
     "get_codec",
     "get_error_format",
     "get_format",
@@ -33,10 +42,12 @@ M = TypeVar("M")
 
 FormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference"]
 """The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
-registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time)."""
+registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time). The one
+list of formats: each name is the module `rerank_formats.formats.<name>`."""
 
-ErrorFormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference", "openai"]
-"""The name of a format whose error bodies can be read and written: `ERROR_FORMATS`."""
+ErrorFormatName = Literal[FormatName, "openai"]
+"""The name of a format whose error bodies can be read and written: `ERROR_FORMATS`, which
+are `FORMATS` and the formats that only have error bodies (their modules too)."""
 
 
 class ErrorFormat(Protocol):
@@ -58,7 +69,7 @@ class ErrorFormat(Protocol):
     def error_to_canonical(self, wire: Any, left: Leftovers, status: int | None) -> RerankError: ...
     def error_from_canonical(self, error: RerankError) -> Any: ...
     def error_from_text(self, text: str, status: int | None) -> RerankError | None: ...
-    def check(self, kind: str, body: Mapping[str, object], report: Report) -> None: ...
+    def check(self, kind: str, body: Any, report: Report) -> None: ...
 
 
 class Format(ErrorFormat, Protocol):
@@ -68,6 +79,12 @@ class Format(ErrorFormat, Protocol):
     def NAME(self) -> FormatName: ...  # noqa: N802 - module constants are upper case
     @property
     def SUPPORTS(self) -> frozenset[str]: ...  # noqa: N802
+    @property
+    def REQUIRES(self) -> frozenset[str]: ...  # noqa: N802
+    @property
+    def ENDPOINT(self) -> Endpoint: ...  # noqa: N802
+    @property
+    def SCORE_SCALE(self) -> ScoreScale: ...  # noqa: N802
     @property
     def KEEPS_UNKNOWN(self) -> frozenset[str]: ...  # noqa: N802
     @property
@@ -88,14 +105,129 @@ class Format(ErrorFormat, Protocol):
     ) -> Any: ...
 
 
-_MODULES: dict[str, Format] = {m.NAME: m for m in (jina, cohere_v1, cohere_v2, xinference)}
+FEATURES: dict[str, str] = {
+    "model": "`model` in requests",
+    "top_n": "`top_n`",
+    "return_documents": "`return_documents`",
+    "truncation": "`truncation` (Jina's switch)",
+    "max_doc_length": "a token limit per document",
+    "return_embeddings": "`return_embeddings` (Jina v3)",
+    "image_documents": "image documents (jina-reranker-m0)",
+    "object_query": "an object query (legacy Jina)",
+    "response_documents": "documents echoed in results",
+    "image_echo": "image documents echoed",
+    "object_echo": "document objects echoed whole",
+    "response_model": "`model` in responses",
+    "embeddings": "embeddings in results (Jina v3)",
+    "token_usage": "token usage in responses",
+    "usage_required": "usage in every response (always read)",
+    "usage_split": "usage split: prompt and completion",
+    "reports_tokens": "can report token usage (`return_len`)",
+}
+"""The canonical features a format may express exactly (the names in each `SUPPORTS`), each
+with a short description (at most 38 characters: the support matrix fits 80 columns)."""
+
+
+ERROR_FACE: tuple[str, ...] = (
+    "NAME",
+    "PROVIDER",
+    "ERROR",
+    "STATUSES",
+    "STATUS_MAP",
+    "UNKNOWN_FIELDS",
+    "error_to_canonical",
+    "error_from_canonical",
+    "error_from_text",
+    "check",
+)
+"""The names every format module's `__all__` lists for its error bodies."""
+
+FACE: tuple[str, ...] = (
+    *ERROR_FACE,
+    "SUPPORTS",
+    "REQUIRES",
+    "ENDPOINT",
+    "SCORE_SCALE",
+    "KEEPS_UNKNOWN",
+    "DEFAULTS",
+    "REQUEST",
+    "RESPONSE",
+    "field_loss",
+    "request_to_canonical",
+    "request_from_canonical",
+    "response_to_canonical",
+    "response_from_canonical",
+)
+"""The names every request-and-response format module's `__all__` lists: its public face
+(`usage_from_headers(headers) -> Usage | None` is optional, for usage in response headers)."""
+
+SCORE_SCALES: tuple[ScoreScale, ...] = ("probability", "logit", "unknown")
+_REQUIRABLE = frozenset(RerankRequest.__struct_fields__) - {"query", "documents", "extensions"}
+
+
+def check_format(module: Any, *, errors_only: bool = False) -> Any:
+    """Check a format module before it is registered, and return it.
+
+    Checks its face (every name of `FACE`, or `ERROR_FACE` when `errors_only`, in its
+    `__all__` and defined) and the contracts the shared code relies on: `STATUSES` holds 400
+    and 500 (the fallbacks of `map_status`), `SUPPORTS` names only `FEATURES`, `REQUIRES`
+    only optional canonical request fields, `SCORE_SCALE` is one of `SCORE_SCALES`,
+    `ENDPOINT` is an `Endpoint` with an absolute path, and each codec is this format's and
+    of its kind.
+
+    Raises:
+        RerankFormatError: the first broken contract, naming the module and what to fix.
+    """
+    name = getattr(module, "NAME", getattr(module, "__name__", repr(module)))
+
+    def fail(problem: str) -> NoReturn:
+        raise RerankFormatError(f"format module {name!r}: {problem}")
+
+    face = ERROR_FACE if errors_only else FACE
+    listed = set(getattr(module, "__all__", ()))
+    for attribute in face:
+        if attribute not in listed or not hasattr(module, attribute):
+            fail(f"`{attribute}` must be defined and listed in `__all__`")
+    if not {400, 500} <= set(module.STATUSES):
+        fail("STATUSES must hold 400 and 500 (what an undeclared status maps to)")
+    codecs = [("error", module.ERROR)]
+    if not errors_only:
+        codecs += [("request", module.REQUEST), ("response", module.RESPONSE)]
+        unknown = set(module.SUPPORTS) - set(FEATURES)
+        if unknown:
+            fail(f"SUPPORTS names unknown features {sorted(unknown)}; known: see FEATURES")
+        if not set(module.REQUIRES) <= _REQUIRABLE:
+            fail(f"REQUIRES may name only {sorted(_REQUIRABLE)}")
+        if module.SCORE_SCALE not in SCORE_SCALES:
+            fail(f"SCORE_SCALE must be one of {SCORE_SCALES}, not {module.SCORE_SCALE!r}")
+        endpoint = module.ENDPOINT
+        if not isinstance(endpoint, Endpoint) or not endpoint.path.startswith("/"):
+            fail('ENDPOINT must be an Endpoint(method="POST", path="/...")')
+    for kind, codec in codecs:
+        if not isinstance(codec, Codec) or codec.kind != kind or codec.format != name:
+            fail(f"its {kind} codec must be a Codec(format=NAME, kind={kind!r}, ...)")
+    return module
+
+
+def _load(name: str, *, errors_only: bool = False) -> Any:
+    module = importlib.import_module(f"{__package__}.formats.{name}")
+    if getattr(module, "NAME", None) != name:
+        raise RerankFormatError(f"format module {name!r}: NAME must be {name!r}")
+    return check_format(module, errors_only=errors_only)
+
+
+_MODULES: dict[str, Format] = {name: _load(name) for name in get_args(FormatName)}
 
 # The Literals are written out for type checkers; a test keeps them equal to these tuples.
 FORMATS: tuple[FormatName, ...] = cast("tuple[FormatName, ...]", tuple(_MODULES))
 """The registered format names: `("jina", "cohere_v1", "cohere_v2", "xinference")`."""
 
 
-_ERROR_ONLY: dict[str, ErrorFormat] = {openai.NAME: openai}
+_ERROR_ONLY: dict[str, ErrorFormat] = {
+    name: _load(name, errors_only=True)
+    for name in get_args(ErrorFormatName)
+    if name not in _MODULES
+}
 _ERROR_MODULES: dict[str, ErrorFormat] = {**_MODULES, **_ERROR_ONLY}
 
 ERROR_FORMATS: tuple[ErrorFormatName, ...] = cast(
@@ -155,29 +287,6 @@ def get_codec(name: str, kind: str) -> Codec[Any]:
     raise RerankFormatError(
         f"kind must be 'request', 'response' or 'error', not {excerpt(str(kind))!r}"
     )
-
-
-FEATURES: dict[str, str] = {
-    "model": "`model` in requests",
-    "top_n": "`top_n`",
-    "return_documents": "`return_documents`",
-    "truncation": "`truncation` (Jina's switch)",
-    "max_doc_length": "a token limit per document",
-    "return_embeddings": "`return_embeddings` (Jina v3)",
-    "image_documents": "image documents (jina-reranker-m0)",
-    "object_query": "an object query (legacy Jina)",
-    "response_documents": "documents echoed in results",
-    "image_echo": "image documents echoed",
-    "object_echo": "document objects echoed whole",
-    "response_model": "`model` in responses",
-    "embeddings": "embeddings in results (Jina v3)",
-    "token_usage": "token usage in responses",
-    "usage_required": "usage in every response (always read)",
-    "usage_split": "usage split: prompt and completion",
-    "reports_tokens": "can report token usage (`return_len`)",
-}
-"""The canonical features a format may express exactly (the names in each `SUPPORTS`), each
-with a short description (at most 38 characters: the support matrix fits 80 columns)."""
 
 
 def support_matrix() -> list[tuple[str, dict[str, bool]]]:

@@ -121,8 +121,18 @@ def canonical_requests(
     fields: dict[str, Any] = {
         "query": draw(st.one_of(query_shapes)),
         "documents": tuple(draw(st.lists(documents(features), min_size=int(valid), max_size=4))),
-        "model": draw(_text if features is not None or valid else _optional(_text, null=False)),
-        "top_n": draw(_optional(st.integers(1 if valid else 0, 10))),
+        "model": draw(
+            st.just(UNSET)  # a format that takes no model (a server of one)
+            if not _has(features, "model")
+            else _text
+            if features is not None or valid
+            else _optional(_text, null=False)
+        ),
+        "top_n": draw(
+            _optional(st.integers(1 if valid else 0, 10))
+            if _has(features, "top_n")
+            else st.just(UNSET)
+        ),
         "return_documents": draw(_optional(st.booleans())),
         "return_embeddings": draw(
             _optional(st.booleans() if _has(features, "return_embeddings") else st.just(False))
@@ -132,7 +142,11 @@ def canonical_requests(
         fields["truncation"] = draw(_optional(st.booleans()))
     if _has(features, "max_doc_length"):
         fields["max_doc_length"] = draw(_optional(st.integers(1, 8192), null=False))
-    if valid and any(isinstance(d, ImageDocument) for d in fields["documents"]):
+    if (
+        valid
+        and _has(features, "model")
+        and any(isinstance(d, ImageDocument) for d in fields["documents"])
+    ):
         fields["model"] = "jina-reranker-m0"  # the only model that takes images
     return RerankRequest(**fields)
 
@@ -160,6 +174,8 @@ def _usages(features: Features) -> st.SearchStrategy[Any]:
                 completion_tokens=_optional(_counts, null=False),
             )
         )
+    if not _has(features, "token_usage"):
+        return st.just(UNSET)  # a format whose body has no usage
     return _optional(st.one_of(shapes))
 
 

@@ -195,10 +195,10 @@ def _validate(
         if leftovers is None:  # refused, or an error body: walk it to list every problem
             walker = Walker(report, unknown, note, codec.keeps_unknown)
             walker.walk(body, type_info(codec.general), "$")
-        elif isinstance(body, Mapping):  # decoded: its only walk problems are unknown keys
-            _unknown_keys(body, leftovers, codec.nested_key, unknown, note, report)
-        if isinstance(body, Mapping):
-            module.check(kind, body, report)
+        elif isinstance(body, (Mapping, list)):  # decoded: its only problems are unknown keys
+            _unknown_keys(body, leftovers, codec, unknown, note, report)
+        if isinstance(body, list if codec.shape == "array" else Mapping):
+            module.check(kind, body, report)  # a bare-array format checks its array
         errors = {p.path for p in collect.problems if p.severity == "error"}
         if refused and refused.path not in errors:
             report(refused.path, refused.type, refused.message, "error")  # a rule only it has
@@ -226,28 +226,37 @@ def _decoded(
 
 
 def _unknown_keys(
-    body: Mapping[str, object],
+    body: Mapping[str, object] | list[object],
     leftovers: Leftovers,
-    nested: str,
+    codec: Codec[Any],
     severity: Severity,
     note: str,
     report: Report,
 ) -> None:
-    """The unknown keys a decoder set aside, in the order a walk would report them."""
+    """The unknown keys a decoder set aside, in the order a walk would report them: the
+    payload's own, and its results' where the codec keeps them (`results_at`)."""
+
+    def results() -> None:
+        for position, extra in sorted(leftovers.results.items()):
+            for name in extra:
+                shown = excerpt(str(name))
+                report(
+                    f"{codec.results_at}[{position}].{shown}",
+                    "unknown_field",
+                    f"unknown field `{shown}` ({note})",
+                    severity,
+                )
+
+    if not isinstance(body, Mapping):  # a bare array of results
+        results()
+        return
+    top = codec.results_path[0] if codec.results_path else None
     for key in body:
         if key in leftovers.fields:
             shown = excerpt(str(key))
             report(f"$.{shown}", "unknown_field", f"unknown field `{shown}` ({note})", severity)
-        elif key == nested and leftovers.results:
-            for position, extra in sorted(leftovers.results.items()):
-                for name in extra:
-                    shown = excerpt(str(name))
-                    report(
-                        f"$.{nested}[{position}].{shown}",
-                        "unknown_field",
-                        f"unknown field `{shown}` ({note})",
-                        severity,
-                    )
+        elif key == top and leftovers.results:
+            results()
 
 
 def detect(

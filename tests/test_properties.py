@@ -13,6 +13,14 @@ from rerank_formats.registry import get_format
 
 KINDS = {"request": requests, "response": responses}
 PAIRS = [(f, g) for f in rf.FORMATS for g in rf.FORMATS if f != g]
+# A field one format requires and the other cannot express (a model, for a server of one
+# model) makes every composition of the two lossy: they compose on nothing.
+COMPOSABLE = [
+    (f, g)
+    for f, g in PAIRS
+    if get_format(f).REQUIRES <= get_format(g).SUPPORTS
+    and get_format(g).REQUIRES <= get_format(f).SUPPORTS
+]
 
 
 def _supports(fmt: str) -> frozenset[str]:
@@ -34,7 +42,7 @@ def test_round_trip_on_what_the_format_expresses(fmt: str, kind: str, data: st.D
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize(("first", "second"), PAIRS)
+@pytest.mark.parametrize(("first", "second"), COMPOSABLE)
 @given(data=st.data())
 def test_conversions_compose(first: str, second: str, kind: str, data: st.DataObject) -> None:
     common = _supports(first) & _supports(second)

@@ -52,27 +52,37 @@ def test_formats_are_registered_in_order() -> None:
 def test_every_format_module_has_the_same_face(module: object) -> None:
     format_ = registry.get_format(module.NAME)  # type: ignore[attr-defined]
     assert format_ is module
-    for name in (
-        "Request",
-        "Response",
-        "Result",
-        "REQUEST",
-        "RESPONSE",
-        "SUPPORTS",
-        "KEEPS_UNKNOWN",
-        "DEFAULTS",
-    ):
-        assert hasattr(module, name), name
-    for name in (
-        "request_to_canonical",
-        "request_from_canonical",
-        "response_to_canonical",
-        "response_from_canonical",
-        "field_loss",
-    ):
-        assert callable(getattr(module, name)), name
+    listed = module.__all__  # type: ignore[attr-defined]
+    wire = ("Request", "Result") + (("Response",) if module.RESPONSE.shape == "object" else ())  # type: ignore[attr-defined]
+    for name in (*registry.FACE, *wire):
+        assert name in listed and hasattr(module, name), name
+    assert all(hasattr(module, name) for name in listed)
+    for name in registry.FACE:
+        if name.islower():
+            assert callable(getattr(module, name)), name
+    assert registry.check_format(module) is module
     doc = module.__doc__ or ""
     assert "| wire field" in doc and "Reference:" in doc
+
+
+def test_the_error_only_format_has_the_error_face() -> None:
+    assert set(registry.ERROR_FACE) <= set(openai.__all__)
+    assert registry.check_format(openai, errors_only=True) is openai
+
+
+def test_every_format_declares_its_endpoint_requirements_and_score_scale() -> None:
+    seeds = ("jina", "cohere_v1", "cohere_v2", "xinference")  # a new format adds no line here
+    faces = {
+        name: (f.ENDPOINT, sorted(f.REQUIRES), f.SCORE_SCALE)
+        for name in seeds
+        for f in [registry.get_format(name)]
+    }
+    assert faces == {
+        "jina": (registry.Endpoint("POST", "/v1/rerank"), ["model"], "unknown"),
+        "cohere_v1": (registry.Endpoint("POST", "/v1/rerank"), [], "probability"),
+        "cohere_v2": (registry.Endpoint("POST", "/v2/rerank"), ["model"], "probability"),
+        "xinference": (registry.Endpoint("POST", "/v1/rerank"), ["model"], "unknown"),
+    }
 
 
 def test_public_names_have_docstrings() -> None:

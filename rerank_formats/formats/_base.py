@@ -7,7 +7,7 @@ import json
 import operator
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
+from typing import Any, Generic, Literal, NamedTuple, NoReturn, TypeVar, cast
 
 import msgspec
 import msgspec.inspect as mi
@@ -47,6 +47,23 @@ class Wire(
     Subclasses repeat `frozen` and `kw_only` for mypy, which does not inherit them."""
 
 
+ScoreScale = Literal["probability", "logit", "unknown"]
+"""What a format's relevance scores are: probabilities in [0, 1] (Cohere promises them),
+raw logits (any real number), or unknown (no range promised, or model-dependent)."""
+
+
+class Endpoint(NamedTuple):
+    """Where a format's server answers rerank requests, below its base URL.
+
+    Attributes:
+        method: the HTTP method (`"POST"`).
+        path: the path (`"/v1/rerank"`).
+    """
+
+    method: str
+    path: str
+
+
 class Leftovers(NamedTuple):
     """Keys a payload had that its wire Struct does not model."""
 
@@ -56,6 +73,20 @@ class Leftovers(NamedTuple):
 
 NO_LEFTOVERS = Leftovers({}, {})
 _RAW_FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+
+_ENCODER = msgspec.json.Encoder()
+
+
+def _itself(wire: Any) -> Any:
+    return wire
+
+
+def with_fields(body: bytes, fields: Mapping[str, object]) -> bytes:
+    """A JSON object's bytes with more keys after its own (no re-decoding)."""
+    if not fields:
+        return body
+    extra = _ENCODER.encode(fields)
+    return extra if body == b"{}" else body[:-1] + b"," + extra[1:]
 
 
 def json_type(value: object) -> str:
@@ -142,12 +173,24 @@ def _malformed(data: bytes | bytearray | memoryview) -> DecodeError:
 
 
 class Codec(Generic[W]):
-    """Decodes one kind of payload of one format into its wire Struct.
+    """Reads and writes one kind of payload of one format: it owns the wire in both directions.
 
     The fast path decodes bytes straight into a Struct that forbids unknown keys and reads
     documents as `str | TextDocument`. Anything else (unknown keys, other document objects,
-    an already-parsed mapping, or an error) takes the general path: parse, set unknown keys
-    aside as `Leftovers`, then convert into the general Struct, whose errors carry paths.
+    an already-parsed value, or an error) takes the general path: parse, set unknown keys
+    aside as `Leftovers`, then convert into the general type, whose errors carry paths.
+    Writing (`encode`) puts the unknown keys a payload of this format had back in place.
+
+    The codec declares the payload's shape, so nothing else needs to know a wire key:
+
+    - `nested=("results", Result)`: a JSON object whose list of results is under `results`;
+      a dotted key (`"output.results"`) is a list inside nested objects (an envelope), and
+      `""` a bare JSON array of results (`fast` and `general` are then `tuple[Result, ...]`
+      and `struct` is `Result`);
+    - `keep_unknown`: whether unknown keys are kept (read into `Leftovers`, written back)
+      or refused by the provider (so writing them is a loss);
+    - `keys`: the wire names of canonical fields the shared checks read, where they differ
+      (`{"relevance_score": "score"}`).
     """
 
     def __init__(
@@ -159,6 +202,8 @@ class Codec(Generic[W]):
         general: Any,
         struct: type[msgspec.Struct],
         nested: tuple[str, type[msgspec.Struct]] | None = None,
+        keep_unknown: bool = True,
+        keys: Mapping[str, str] | None = None,
     ) -> None:
         self.format = format
         self.kind = kind
@@ -166,10 +211,22 @@ class Codec(Generic[W]):
         """The list `Limits.max_documents` bounds, counted before any work per item."""
         self._fast_type = fast
         self._general = general
-        self.fields: frozenset[str] = frozenset(struct.__struct_encode_fields__)
-        self.nested_key, nested_struct = nested if nested else ("", None)
+        nested_key, nested_struct = nested if nested else ("", None)
+        self.nested_key = nested_key
+        """Where the results are, as given (`"results"`, `"output.results"`, `""`)."""
+        self.shape: Literal["object", "array"] = (
+            "array" if nested is not None and not nested_key else "object"
+        )
+        """A JSON object, or a bare JSON array of results."""
+        self.results_path: tuple[str, ...] = tuple(nested_key.split(".")) if nested_key else ()
+        """The keys from the payload to its list of results (empty: the payload is the list)."""
+        self.fields: frozenset[str] = frozenset(
+            () if self.shape == "array" else struct.__struct_encode_fields__
+        )
+        """The payload's top-level keys (none for a bare array)."""
+        self.keep_unknown = keep_unknown
         self.keeps_unknown: tuple[type, ...] = (
-            struct,
+            *((struct,) if self.shape == "object" else ()),
             *((nested_struct,) if nested_struct else ()),
         )
         """The Structs whose unknown keys are kept (the payload, its results); any other
@@ -177,6 +234,60 @@ class Codec(Generic[W]):
         self.nested_fields: frozenset[str] = frozenset(
             nested_struct.__struct_encode_fields__ if nested_struct else ()
         )
+        self._nested = nested is not None
+        self._keys = dict(keys or {})
+        self.results_at: str = "$" + "".join(f".{key}" for key in self.results_path)
+        """The JSON path of the list of results: `$.results`, `$.data`, `$` (a bare array)."""
+        self._results: Callable[[Any], Sequence[Any]] = (
+            operator.attrgetter(".".join(self.results_path)) if self.results_path else _itself
+        )
+        # what `Limits.max_documents` bounds: a request's documents, a response's results
+        self._count_path = self.results_path if kind == "response" else (self.key("documents"),)
+        self._count_at = "$" + "".join(f".{key}" for key in self._count_path)
+        self._count_of: Callable[[Any], Sequence[Any]] = (
+            operator.attrgetter(".".join(self._count_path)) if self._count_path else _itself
+        )
+
+    def key(self, name: str) -> str:
+        """The wire key of canonical field `name` in this payload (`top_n`, `documents`,
+        `relevance_score`, ...): the same name unless the codec declares another."""
+        return self._keys.get(name, name)
+
+    def results_of(self, wire: Any) -> Sequence[Any]:
+        """The wire results of a decoded payload (empty for a payload without results)."""
+        return self._results(wire) if self._nested else ()
+
+    def results_in(self, body: object) -> list[Mapping[str, object]]:
+        """The result objects of a parsed payload (for checks), skipping what is not one."""
+        for key in self.results_path:
+            body = body.get(key) if isinstance(body, Mapping) else None
+        if not self._nested or not isinstance(body, list):
+            return []
+        return [r for r in body if type(r) is dict or isinstance(r, Mapping)]
+
+    def encode(self, wire: Any, own: Extension | None = None) -> bytes:
+        """The JSON body of a wire payload, with the unknown keys this format's own extension
+        kept (`own`) written back in place when the codec keeps them: top-level keys after
+        the known ones, result keys in the result of the same `index`."""
+        if own is None or not self.keep_unknown:
+            return _ENCODER.encode(wire)
+        if own.results and self._nested:
+            wire = self._with_results(wire, self.results_path, own.results)
+        return with_fields(_ENCODER.encode(wire), unknown_fields(own, self.fields))
+
+    def _with_results(
+        self, wire: Any, path: tuple[str, ...], extras: Mapping[int, Mapping[str, object]]
+    ) -> Any:
+        if path:
+            inner = self._with_results(getattr(wire, path[0]), path[1:], extras)
+            return msgspec.structs.replace(wire, **{path[0]: inner})
+        return tuple([self._with_extra(r, extras.get(getattr(r, "index", -1))) for r in wire])
+
+    def _with_extra(self, result: Any, extra: Mapping[str, object] | None) -> Any:
+        fields = {k: v for k, v in extra.items() if k not in self.nested_fields} if extra else {}
+        if not fields:
+            return result
+        return msgspec.Raw(with_fields(_ENCODER.encode(result), fields))
 
     @property
     def general(self) -> Any:
@@ -191,7 +302,8 @@ class Codec(Generic[W]):
     def _open_fields(self) -> tuple[str, ...]:
         """The fields whose shape the format leaves open (`meta`): any JSON may nest there."""
         info = mi.type_info(self._fast_type)
-        assert isinstance(info, mi.StructType)
+        if not isinstance(info, mi.StructType):
+            return ()  # a bare array: its results have fixed shapes
         return tuple(f.name for f in info.fields if _open(f.type))
 
     def decode(self, data: Payload, limits: Limits = DEFAULT_LIMITS) -> tuple[W, Leftovers]:
@@ -208,7 +320,7 @@ class Codec(Generic[W]):
                 pass  # the general path says what is wrong, with a path
             else:
                 if self._counted:
-                    self._check_count(len(getattr(wire, self._counted)), limits)
+                    self._check_count(len(self._count_of(wire)), limits)
                 self._check_open_fields(wire, limits)
                 return wire, NO_LEFTOVERS
             found = self._with_unknown_keys(data, limits)
@@ -230,6 +342,8 @@ class Codec(Generic[W]):
         decoded into the same Structs at C speed with those keys set aside, as the general
         path would; None for anything else, and for anything too deep, which the general path
         reads and reports."""
+        if self.shape == "array":
+            return None  # no top-level keys to set aside
         try:
             wire = self._tolerant.decode(data)
             raw = _RAW_FIELDS.decode(data)
@@ -244,7 +358,7 @@ class Codec(Generic[W]):
             if not shallow(value, depth - 1) and too_deep(value, depth - 1) is not None:
                 return None
         if self._counted:
-            self._check_count(len(getattr(wire, self._counted)), limits)
+            self._check_count(len(self._count_of(wire)), limits)
         return wire, Leftovers(fields, {})
 
     def decode_read(
@@ -280,16 +394,18 @@ class Codec(Generic[W]):
 
     def count(self, obj: object, limits: Limits) -> None:
         """Refuse a parsed payload with more documents (or results) than `limits` allow."""
-        if self._counted and isinstance(obj, Mapping):
-            items = obj.get(self._counted)
-            if isinstance(items, (list, tuple)):
-                self._check_count(len(items), limits)
+        if not self._counted:
+            return
+        for key in self._count_path:
+            obj = obj.get(key) if isinstance(obj, Mapping) else None
+        if isinstance(obj, (list, tuple)):
+            self._check_count(len(obj), limits)
 
     def _check_count(self, count: int, limits: Limits) -> None:
         if count > limits.max_documents:
             raise self.error(
                 f"{count:,} {self._counted}; the limit is {limits.max_documents:,}",
-                path=f"$.{self._counted}",
+                path=self._count_at,
                 type="too_many_documents",
             )
 
@@ -322,6 +438,11 @@ class Codec(Generic[W]):
         return self._convert(obj)
 
     def _convert(self, obj: object) -> tuple[W, Leftovers]:
+        nested: dict[int, dict[str, object]] = {}
+        if self.shape == "array":
+            if not isinstance(obj, list):
+                raise self.error(f"expected a JSON array, got {json_type(obj)}", type="wrong_type")
+            return self._typed(self._split_list(obj, nested)), Leftovers({}, nested)
         if not isinstance(obj, Mapping):
             raise self.error(f"expected a JSON object, got {json_type(obj)}", type="wrong_type")
         known: dict[str, object] = {}
@@ -330,19 +451,33 @@ class Codec(Generic[W]):
             if not isinstance(key, str):
                 raise self.error("object keys must be strings", type="wrong_type")
             (known if key in self.fields else unknown)[key] = value
-        nested: dict[int, dict[str, object]] = {}
-        items = known.get(self.nested_key)
-        if self.nested_key and isinstance(items, list):
-            known[self.nested_key] = [
-                self._split(item, position, nested) for position, item in enumerate(items)
-            ]
+        if self.results_path:
+            known = self._split_at(known, self.results_path, nested)
+        return self._typed(known), Leftovers(unknown, nested)
+
+    def _typed(self, obj: object) -> W:
         try:
-            wire: W = msgspec.convert(known, self._general)
+            return cast(W, msgspec.convert(obj, self._general))
         except msgspec.MsgspecError:
             raise translate(
-                known, self._general, format=self.format, kind=self.kind, keeps=self.keeps_unknown
+                obj, self._general, format=self.format, kind=self.kind, keeps=self.keeps_unknown
             ) from None
-        return wire, Leftovers(unknown, nested)
+
+    def _split_at(
+        self, obj: dict[str, object], path: tuple[str, ...], nested: dict[int, dict[str, object]]
+    ) -> dict[str, object]:
+        """`obj` with the result objects at `path` cut to their known keys (a copy)."""
+        value = obj.get(path[0])
+        if len(path) > 1 and isinstance(value, Mapping):
+            return {**obj, path[0]: self._split_at(dict(value), path[1:], nested)}
+        if len(path) == 1 and isinstance(value, list):
+            return {**obj, path[0]: self._split_list(value, nested)}
+        return obj
+
+    def _split_list(
+        self, items: list[object], nested: dict[int, dict[str, object]]
+    ) -> list[object]:
+        return [self._split(item, position, nested) for position, item in enumerate(items)]
 
     def _split(self, item: object, position: int, nested: dict[int, dict[str, object]]) -> object:
         if not isinstance(item, Mapping) or all(key in self.nested_fields for key in item):
@@ -442,14 +577,18 @@ def read_flag(
     coerce: Callable[[object], bool],
     fields: dict[str, object],
     defaulted: set[str],
+    field: str | None = None,
 ) -> bool:
     """A boolean from the wire in a format whose default is `default`, remembering spelling.
 
-    An absent key becomes `default` (recorded in `defaulted`); a value that is not a JSON
-    boolean is coerced and its spelling kept in `fields`, so the same format writes it back.
+    `key` is the wire key and `field` the canonical field it fills (the same name unless
+    given: TEI's `return_text` fills `return_documents`). An absent key becomes `default`
+    (the canonical `field` is recorded in `defaulted`); a value that is not a JSON boolean is
+    coerced and its spelling kept in `fields` under the wire `key`, so the same format writes
+    it back (`write_flag` with the same `key` and `field`).
     """
     if value is UNSET:
-        defaulted.add(key)
+        defaulted.add(field or key)
         return default
     if value is True or value is False:
         return value
@@ -464,15 +603,17 @@ def write_flag(
     default: bool,
     coerce: Callable[[object], bool],
     own: Extension | None,
+    field: str | None = None,
 ) -> Any:
-    """The wire value of a canonical boolean whose Jina default is true, in a format whose
-    default is `default`: written explicitly, unless this format's own extension says how it
-    was spelled (or that it was absent) and the meaning has not changed since."""
+    """The wire value (at wire `key`) of a canonical boolean `field` (`key` unless given)
+    whose Jina default is true, in a format whose default is `default`: written explicitly,
+    unless this format's own extension says how it was spelled (or that it was absent) and
+    the meaning has not changed since."""
     effective = value is not False
     if own is not None:
         if key in own.fields and coerce(own.fields[key]) == effective:
             return own.fields[key]
-        if key in own.defaulted and effective == default:
+        if (field or key) in own.defaulted and effective == default:
             return UNSET
     return effective
 
@@ -659,3 +800,9 @@ def embedding_losses(results: Sequence[RerankResult], sink: Sink) -> None:
                 f"{sink.format} does not return embeddings",
                 "reporting",
             )
+
+
+def keeps_unknown(*codecs: Codec[Any]) -> frozenset[str]:
+    """The kinds whose unknown keys a format keeps and writes back (its `KEEPS_UNKNOWN`), as
+    its codecs declare them."""
+    return frozenset(codec.kind for codec in codecs if codec.keep_unknown)

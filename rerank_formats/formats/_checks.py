@@ -1,11 +1,16 @@
 """Checks that several formats make of a parsed payload, each at the severity its provider
-gives it. A format module's `check` calls these with its own severities."""
+gives it. A format module's `check` calls these with its own severities and its codec: the
+codec declares where the payload keeps its documents, `top_n` and results, and under which
+keys (`Codec.key`, `Codec.results_in`), so no check assumes a wire key."""
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from typing import Literal, TypeGuard, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, cast
+
+if TYPE_CHECKING:
+    from ._base import Codec
 
 from ..errors import number
 
@@ -14,16 +19,16 @@ Report = Callable[[str, str, str, Severity], None]
 """report(path, type, message, severity)"""
 
 
-def documents(body: Mapping[str, object]) -> list[object]:
-    value = body.get("documents")
+def documents(body: Mapping[str, object], codec: Codec[Any]) -> list[object]:
+    """The documents of a parsed request (empty when they are not a list)."""
+    value = body.get(codec.key("documents"))
     return value if isinstance(value, list) else []
 
 
-def results(body: Mapping[str, object]) -> list[Mapping[str, object]]:
-    value = body.get("results")
-    if not isinstance(value, list):
-        return []
-    return [r for r in value if type(r) is dict or isinstance(r, Mapping)]
+def results(body: object, codec: Codec[Any]) -> list[Mapping[str, object]]:
+    """The result objects of a parsed response, where its codec keeps them."""
+    found: list[Mapping[str, object]] = codec.results_in(body)
+    return found
 
 
 def is_int(value: object) -> TypeGuard[int]:
@@ -31,30 +36,39 @@ def is_int(value: object) -> TypeGuard[int]:
 
 
 def check_documents(
-    body: Mapping[str, object], report: Report, *, empty: Severity, recommended: int | None = None
+    body: Mapping[str, object],
+    report: Report,
+    codec: Codec[Any],
+    *,
+    empty: Severity,
+    recommended: int | None = None,
 ) -> None:
-    """An empty `documents` list, or more than the provider recommends."""
-    if isinstance(body.get("documents"), list):
-        count = len(documents(body))
+    """An empty list of documents, or more than the provider recommends."""
+    key = codec.key("documents")
+    if isinstance(body.get(key), list):
+        count = len(documents(body, codec))
         if count == 0:
-            report("$.documents", "empty_documents", "there are no documents to rank", empty)
+            report(f"$.{key}", "empty_documents", "there are no documents to rank", empty)
         elif recommended is not None and count > recommended:
             report(
-                "$.documents",
+                f"$.{key}",
                 "too_many_documents",
                 f"{count} documents; the provider recommends at most {recommended}",
                 "warning",
             )
 
 
-def check_top_n(body: Mapping[str, object], report: Report, *, below_one: Severity) -> None:
+def check_top_n(
+    body: Mapping[str, object], report: Report, codec: Codec[Any], *, below_one: Severity
+) -> None:
     """`top_n` below 1 (0 asks for nothing; Jina and Cohere require at least 1)."""
-    top_n = body.get("top_n")
+    key = codec.key("top_n")
+    top_n = body.get(key)
     if is_int(top_n) and top_n < 1:
         report(
-            "$.top_n",
+            f"$.{key}",
             "out_of_range",
-            f"top_n is {number(top_n)}; at least 1 is expected",
+            f"{key} is {number(top_n)}; at least 1 is expected",
             below_one,
         )
 
@@ -69,12 +83,13 @@ def check_range(
         report(f"$.{key}", "out_of_range", f"{key} is {number(value)}; expected {bound}", "error")
 
 
-def check_results(body: Mapping[str, object], report: Report) -> None:
+def check_results(body: object, report: Report, codec: Codec[Any]) -> None:
     """Repeated indices (an error) and scores not in descending order (a warning): every
     provider promises results sorted by relevance, one per document."""
-    items = results(body)
-    indices = [r.get("index") for r in items]
-    scores = [r.get("relevance_score") for r in items]
+    at, index_key, score_key = codec.results_at, codec.key("index"), codec.key("relevance_score")
+    items = results(body, codec)
+    indices = [r.get(index_key) for r in items]
+    scores = [r.get(score_key) for r in items]
     if (
         set(map(type, indices)) <= {int}
         and set(map(type, scores)) <= {int, float}
@@ -83,9 +98,9 @@ def check_results(body: Mapping[str, object], report: Report) -> None:
         numbers = cast("list[float]", scores)
         if any(map(operator.gt, numbers[1:], numbers)):
             report(
-                "$.results",
+                at,
                 "unsorted_results",
-                "results are not sorted by descending relevance_score",
+                f"results are not sorted by descending {score_key}",
                 "warning",
             )
         return
@@ -93,33 +108,34 @@ def check_results(body: Mapping[str, object], report: Report) -> None:
     previous: float | None = None
     unsorted = False
     for position, result in enumerate(items):
-        index = result.get("index")
+        index = result.get(index_key)
         if is_int(index):
             if index in seen:
                 report(
-                    f"$.results[{position}].index",
+                    f"{at}[{position}].{index_key}",
                     "duplicate_index",
                     f"index {number(index)} appears twice",
                     "error",
                 )
             seen.add(index)
-        score = result.get("relevance_score")
+        score = result.get(score_key)
         if isinstance(score, (int, float)) and not isinstance(score, bool):
             unsorted = unsorted or (previous is not None and score > previous)
             previous = score
     if unsorted:
         report(
-            "$.results",
+            at,
             "unsorted_results",
-            "results are not sorted by descending relevance_score",
+            f"results are not sorted by descending {score_key}",
             "warning",
         )
 
 
 def check_string_documents(
-    body: Mapping[str, object], report: Report, message: str, severity: Severity
+    body: object, report: Report, codec: Codec[Any], message: str, severity: Severity
 ) -> None:
     """Results whose document is a bare string, where the format echoes objects."""
-    for i, result in enumerate(results(body)):
-        if isinstance(result.get("document"), str):
-            report(f"$.results[{i}].document", "document_shape", message, severity)
+    key = codec.key("document")
+    for i, result in enumerate(results(body, codec)):
+        if isinstance(result.get(key), str):
+            report(f"{codec.results_at}[{i}].{key}", "document_shape", message, severity)

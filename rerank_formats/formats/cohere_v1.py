@@ -47,7 +47,7 @@ are folded into it), `id` the `request_id`. Statuses: 400, 401, 403, 404, 422, 4
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Final, Generic, TypeVar
 
 from msgspec import UNSET, Meta, UnsetType
 
@@ -64,18 +64,20 @@ from ..errors import LossKind, excerpt, number
 from . import _checks, _cohere
 from ._base import (
     Codec,
+    Endpoint,
     FastDocument,
     GeneralDocument,
     Leftovers,
+    ScoreScale,
     Sink,
     Wire,
     WireDocument,
     canonical_documents,
-    check_unset,
     document_for_loss,
     document_types,
     embedding_losses,
     extension_map,
+    keeps_unknown,
     kept,
     kept_fields,
     kept_results,
@@ -86,6 +88,37 @@ from ._base import (
     text_of,
     write_flag,
 )
+from ._helpers import unsupported
+
+__all__ = [
+    "DEFAULTS",
+    "ENDPOINT",
+    "ERROR",
+    "KEEPS_UNKNOWN",
+    "NAME",
+    "PROVIDER",
+    "REQUEST",
+    "REQUIRES",
+    "RESPONSE",
+    "SCORE_SCALE",
+    "STATUSES",
+    "STATUS_MAP",
+    "SUPPORTS",
+    "UNKNOWN_FIELDS",
+    "Error",
+    "Request",
+    "Response",
+    "Result",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+    "field_loss",
+    "request_from_canonical",
+    "request_to_canonical",
+    "response_from_canonical",
+    "response_to_canonical",
+]
 
 NAME: Final = "cohere_v1"
 PROVIDER: Final = "Cohere"  # for messages about what it does
@@ -102,7 +135,15 @@ SUPPORTS: Final = frozenset(
     }
 )
 
-KEEPS_UNKNOWN: Final = frozenset({"response"})
+REQUIRES: Final = frozenset[str]()  # `model` is optional in v1
+"""The canonical request fields this format cannot do without (a loss when absent)."""
+
+ENDPOINT: Final = Endpoint(method="POST", path="/v1/rerank")
+
+SCORE_SCALE: Final[ScoreScale] = (
+    "probability"  # "normalized to [0, 1]" (Cohere v1 rerank reference)
+)
+
 
 # What Cohere assumes when a key is absent (SDK 7.3.1 docstrings): a value sent at its default
 # says nothing another format could lose. `max_chunks_per_doc` has none we can trust: the spec
@@ -172,6 +213,7 @@ REQUEST: Final = Codec[Request[FastDocument]](
     fast=Request[FastDocument],
     general=Request[GeneralDocument],
     struct=Request,
+    keep_unknown=False,  # Cohere answers 422 to an unknown key
 )
 RESPONSE: Final = Codec[Response[FastDocument]](
     format=NAME,
@@ -181,6 +223,7 @@ RESPONSE: Final = Codec[Response[FastDocument]](
     struct=Response,
     nested=("results", Result),
 )
+KEEPS_UNKNOWN: Final = keeps_unknown(REQUEST, RESPONSE)
 
 
 def _false_when_null(value: object) -> bool:
@@ -249,10 +292,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"cohere_v1 takes a text query, not {document_for_loss(request.query)}")
-    check_unset(sink, request, "truncation", "cohere_v1 has no truncation switch")
-    check_unset(sink, request, "max_doc_length", "cohere_v1 has no per-document token limit")
-    if request.return_embeddings:
-        sink("$.return_embeddings", "cohere_v1 does not return embeddings", "reporting")
+    unsupported(request, sink, "truncation", "max_doc_length", "return_embeddings")
     return Request(
         model=kept(own, "model") if request.model is UNSET else request.model,
         query=query,
@@ -348,14 +388,14 @@ _MAX_CHUNKS: Final = 10_000  # documents x max_chunks_per_doc must stay below it
 def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
     """Report what Cohere v1 would refuse (errors) or do surprisingly (warnings) with `body`."""
     if kind == "request":
-        _checks.check_documents(body, report, empty="error", recommended=1000)
-        _checks.check_top_n(body, report, below_one="error")
+        _checks.check_documents(body, report, REQUEST, empty="error", recommended=1000)
+        _checks.check_top_n(body, report, REQUEST, below_one="error")
         _checks.check_range(body, "max_chunks_per_doc", 1, None, report)
         _check_objects(body, report)
         chunks = body.get("max_chunks_per_doc")
         # default 10: cohere-openapi.yaml /v1/rerank (its best-practices page says 1 for
         # current models; the spec's larger default is the safer assumption)
-        count = len(_checks.documents(body)) * (chunks if _checks.is_int(chunks) else 10)
+        count = len(_checks.documents(body, REQUEST)) * (chunks if _checks.is_int(chunks) else 10)
         if count >= _MAX_CHUNKS:
             report(
                 "$.documents",
@@ -364,16 +404,16 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
                 "error",
             )
     elif kind == "response":
-        _checks.check_results(body, report)
+        _checks.check_results(body, report, RESPONSE)
         _checks.check_string_documents(
-            body, report, "Cohere echoes documents as objects, not strings", "error"
+            body, report, RESPONSE, "Cohere echoes documents as objects, not strings", "error"
         )
         _cohere.check_meta(body, report, "1")
 
 
 def _check_objects(body: Mapping[str, object], report: _checks.Report) -> None:
     rank_fields = body.get("rank_fields")
-    for i, document in enumerate(_checks.documents(body)):
+    for i, document in enumerate(_checks.documents(body, REQUEST)):
         if not isinstance(document, Mapping):
             continue
         if not isinstance(rank_fields, list):
@@ -393,3 +433,10 @@ def _check_objects(body: Mapping[str, object], report: _checks.Report) -> None:
                 f"the document has none of {', '.join(excerpt(str(f)) for f in missing)} (from rank_fields)",
                 "warning",
             )
+
+
+if TYPE_CHECKING:  # mypy checks this module against the face the registry expects
+    from ..registry import Format
+    from . import cohere_v1 as _this
+
+    _face: Format = _this

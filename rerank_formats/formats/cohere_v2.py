@@ -60,8 +60,8 @@ are folded into it), `id` the `request_id`. Statuses: 400, 401, 403, 404, 422, 4
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Final, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -71,23 +71,55 @@ from ..errors import LossKind
 from . import _checks, _cohere
 from ._base import (
     Codec,
+    Endpoint,
     Leftovers,
+    ScoreScale,
     Sink,
     Wire,
-    check_unset,
     defaults_sent,
-    document_for_loss,
-    document_types,
     embedding_losses,
     extension_map,
+    keeps_unknown,
     kept,
     kept_fields,
     kept_results,
     own_extension,
     read_flag,
     reused,
-    text_of,
 )
+from ._helpers import strings_only, unsupported
+
+__all__ = [
+    "DEFAULTS",
+    "ENDPOINT",
+    "ERROR",
+    "KEEPS_UNKNOWN",
+    "NAME",
+    "PROVIDER",
+    "REQUEST",
+    "REQUIRES",
+    "RESPONSE",
+    "SCORE_SCALE",
+    "STATUSES",
+    "STATUS_MAP",
+    "SUPPORTS",
+    "UNKNOWN_FIELDS",
+    "Error",
+    "RelevantSpans",
+    "Request",
+    "Response",
+    "Result",
+    "Span",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+    "field_loss",
+    "request_from_canonical",
+    "request_to_canonical",
+    "response_from_canonical",
+    "response_to_canonical",
+]
 
 NAME: Final = "cohere_v2"
 PROVIDER: Final = "Cohere"  # for messages about what it does
@@ -102,7 +134,15 @@ SUPPORTS: Final = frozenset(
     }
 )
 
-KEEPS_UNKNOWN: Final = frozenset({"response"})
+REQUIRES: Final = frozenset({"model"})  # required in v2
+"""The canonical request fields this format cannot do without (a loss when absent)."""
+
+ENDPOINT: Final = Endpoint(method="POST", path="/v2/rerank")
+
+SCORE_SCALE: Final[ScoreScale] = (
+    "probability"  # "normalized to [0, 1]" (Cohere v2 rerank reference)
+)
+
 
 # What Cohere assumes when a key is absent (SDK 7.3.1 `V2Client.rerank` docstrings): a value
 # sent at its default says nothing another format could lose.
@@ -192,7 +232,12 @@ class Response(Wire, frozen=True, kw_only=True):
 
 
 REQUEST: Final = Codec[Request](
-    format=NAME, kind="request", fast=Request, general=Request, struct=Request
+    format=NAME,
+    kind="request",
+    fast=Request,
+    general=Request,
+    struct=Request,
+    keep_unknown=False,  # Cohere answers 422 to an unknown key
 )
 RESPONSE: Final = Codec[Response](
     format=NAME,
@@ -202,6 +247,7 @@ RESPONSE: Final = Codec[Response](
     struct=Response,
     nested=("results", Result),
 )
+KEEPS_UNKNOWN: Final = keeps_unknown(REQUEST, RESPONSE)
 
 
 def field_loss(
@@ -256,31 +302,13 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
 
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
-    if request.model is UNSET:
-        sink("$.model", "cohere_v2 requires `model`; the request has none")
-    query, lossy = text_of(request.query)
-    if lossy:
-        sink("$.query", f"cohere_v2 takes a text query, not {document_for_loss(request.query)}")
-    documents: Sequence[str] = cast(tuple[str, ...], request.documents)
-    if not document_types(request.documents) <= {str}:  # plain strings pass as they are
-        texts: list[str] = []
-        for i, document in enumerate(request.documents):
-            text, lossy = text_of(document)
-            if lossy:
-                sink(
-                    f"$.documents[{i}]",
-                    f"cohere_v2 takes text only, not {document_for_loss(document)}",
-                )
-            texts.append(text)
-        documents = texts
-    check_unset(sink, request, "truncation", "cohere_v2 has no truncation switch")
-    if request.return_embeddings:
-        sink("$.return_embeddings", "cohere_v2 does not return embeddings", "reporting")
+    query, documents = strings_only(request, sink)
+    unsupported(request, sink, "truncation", "return_embeddings")
     own = own_extension(request.extensions, NAME)
     return Request(
-        model=request.model,  # type: ignore[arg-type]  # UNSET is omitted when encoding; reported above
+        model=request.model,  # type: ignore[arg-type]  # UNSET is omitted; a loss (REQUIRES)
         query=query,
-        documents=tuple(documents),
+        documents=documents,
         top_n=kept(own, "top_n") if request.top_n is None else request.top_n,
         max_tokens_per_doc=kept(own, "max_tokens_per_doc")
         if request.max_doc_length is UNSET
@@ -358,8 +386,8 @@ _SPAN_MODES: Final = ("enabled", "disabled")  # cohere/types/rerank_relevant_spa
 def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
     """Report what Cohere v2 would refuse (errors) or do surprisingly (warnings) with `body`."""
     if kind == "request":
-        _checks.check_documents(body, report, empty="error", recommended=1000)
-        _checks.check_top_n(body, report, below_one="error")
+        _checks.check_documents(body, report, REQUEST, empty="error", recommended=1000)
+        _checks.check_top_n(body, report, REQUEST, below_one="error")
         _checks.check_range(body, "max_tokens_per_doc", 1, None, report)
         _checks.check_range(body, "priority", 0, 999, report)
         spans = body.get("relevant_spans")
@@ -372,5 +400,12 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
                 "error",
             )
     elif kind == "response":
-        _checks.check_results(body, report)
+        _checks.check_results(body, report, RESPONSE)
         _cohere.check_meta(body, report, "2")
+
+
+if TYPE_CHECKING:  # mypy checks this module against the face the registry expects
+    from ..registry import Format
+    from . import cohere_v2 as _this
+
+    _face: Format = _this

@@ -56,7 +56,7 @@ balance is 403 (`AUTHZ_INSUFFICIENT_BALANCE`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Final, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Final, Generic, TypeVar, cast
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -76,9 +76,11 @@ from ..errors import LossKind
 from . import _checks
 from ._base import (
     Codec,
+    Endpoint,
     FastDocument,
     GeneralDocument,
     Leftovers,
+    ScoreScale,
     Sink,
     Wire,
     WireDocument,
@@ -87,6 +89,7 @@ from ._base import (
     document_types,
     extension_map,
     field_types,
+    keeps_unknown,
     kept,
     kept_results,
     own_extension,
@@ -94,6 +97,39 @@ from ._base import (
     text_of,
     to_document,
 )
+
+__all__ = [
+    "DEFAULTS",
+    "ENDPOINT",
+    "ERROR",
+    "KEEPS_UNKNOWN",
+    "MAX_DOC_LENGTH",
+    "NAME",
+    "PROVIDER",
+    "REQUEST",
+    "REQUIRES",
+    "RESPONSE",
+    "SCORE_SCALE",
+    "STATUSES",
+    "STATUS_MAP",
+    "SUPPORTS",
+    "UNKNOWN_FIELDS",
+    "Error",
+    "ErrorItem",
+    "LegacyDetail",
+    "Request",
+    "Response",
+    "Result",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+    "field_loss",
+    "request_from_canonical",
+    "request_to_canonical",
+    "response_from_canonical",
+    "response_to_canonical",
+]
 
 NAME: Final = "jina"
 PROVIDER: Final = "Jina"  # for messages about what it does
@@ -120,7 +156,15 @@ SUPPORTS: Final = frozenset(
     }
 )
 
-KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
+REQUIRES: Final = frozenset({"model"})  # Jina answers 422 without one
+"""The canonical request fields this format cannot do without (a loss when absent)."""
+
+ENDPOINT: Final = Endpoint(method="POST", path="/v1/rerank")
+
+SCORE_SCALE: Final[ScoreScale] = (
+    "unknown"  # "higher is more relevant"; no range promised (api.jina.ai openapi)
+)
+
 
 # Jina's fields are the canonical ones, none lives in an extension, and a Jina payload decodes
 # to the canonical object exactly, with nothing recorded: no defaults to declare.
@@ -206,6 +250,7 @@ RESPONSE: Final = Codec[Response[FastDocument]](
     struct=Response,
     nested=("results", Result),
 )
+KEEPS_UNKNOWN: Final = keeps_unknown(REQUEST, RESPONSE)
 
 
 def field_loss(
@@ -249,10 +294,8 @@ def _max_doc_length(value: int | UnsetType, sink: Sink) -> int | UnsetType:
 
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDocument]:
-    if request.model is UNSET:
-        sink("$.model", "jina requires `model`; the request has none")
     return Request(
-        model=cast(str, request.model),  # UNSET is omitted when encoding; reported above
+        model=cast(str, request.model),  # UNSET is omitted; a loss (REQUIRES)
         query=_document_out(request.query, "$.query", sink),
         documents=cast(tuple[OutDocument, ...], request.documents)
         if ObjectDocument not in document_types(request.documents)  # the others pass as they are
@@ -461,11 +504,11 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
 
 
 def _check_request(body: Mapping[str, object], report: _checks.Report) -> None:
-    _checks.check_documents(body, report, empty="error")  # minItems: 1
-    _checks.check_top_n(body, report, below_one="error")  # minimum: 1
+    _checks.check_documents(body, report, REQUEST, empty="error")  # minItems: 1
+    _checks.check_top_n(body, report, REQUEST, below_one="error")  # minimum: 1
     _checks.check_range(body, "max_doc_length", 1, MAX_DOC_LENGTH, report)
     model = body.get("model")
-    for i, document in enumerate(_checks.documents(body)):
+    for i, document in enumerate(_checks.documents(body, REQUEST)):
         if not isinstance(document, Mapping):
             continue
         if set(document) == {"image"}:
@@ -493,7 +536,7 @@ def _check_request(body: Mapping[str, object], report: _checks.Report) -> None:
 
 
 def _check_response(body: Mapping[str, object], report: _checks.Report) -> None:
-    _checks.check_results(body, report)
+    _checks.check_results(body, report, RESPONSE)
     for key in ("model", "usage"):  # jina-haystack's JinaRanker reads both
         if key not in body:
             report(f"$.{key}", "missing_field", f"Jina's schema requires `{key}`", "error")
@@ -503,6 +546,14 @@ def _check_response(body: Mapping[str, object], report: _checks.Report) -> None:
         _checks.check_string_documents(
             body,
             report,
+            RESPONSE,
             'a bare-string document comes with the late-2025 envelope, which has `object: "list"`',
             "warning",
         )
+
+
+if TYPE_CHECKING:  # mypy checks this module against the face the registry expects
+    from ..registry import Format
+    from . import jina as _this
+
+    _face: Format = _this

@@ -23,7 +23,7 @@ otherwise, `param` is `null`, `code` the canonical code or `null`. Any status is
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from msgspec import UNSET, UnsetType
 
@@ -31,6 +31,21 @@ from ..canonical import RerankError
 from . import _checks
 from ._base import Codec, Leftovers, Wire, extension_map, kept, own_extension
 from ._errors import fold
+
+__all__ = [
+    "ERROR",
+    "NAME",
+    "PROVIDER",
+    "STATUSES",
+    "STATUS_MAP",
+    "UNKNOWN_FIELDS",
+    "Body",
+    "Error",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+]
 
 NAME: Final = "openai"
 PROVIDER: Final = "the gateway"  # for messages about what it does
@@ -126,3 +141,10 @@ UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {"error": "warning"}
 
 def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
     """Gateways' envelopes have nothing to check beyond their shape."""
+
+
+if TYPE_CHECKING:  # mypy checks this module against the face the registry expects
+    from ..registry import ErrorFormat
+    from . import openai as _this
+
+    _face: ErrorFormat = _this

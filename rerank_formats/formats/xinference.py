@@ -60,8 +60,8 @@ failure: a 422 is written as 500), 503. Field-level details are folded into the 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Final, Generic, TypeVar, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Final, Generic, TypeVar
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -81,29 +81,60 @@ from ..errors import DecodeError, LossKind
 from . import _checks
 from ._base import (
     Codec,
+    Endpoint,
     FastDocument,
     GeneralDocument,
     Leftovers,
+    ScoreScale,
     Sink,
     Wire,
     WireDocument,
-    check_unset,
     convert_at,
-    document_for_loss,
-    document_types,
     embedding_losses,
     extension_map,
     field_types,
+    keeps_unknown,
     kept,
     kept_fields,
     kept_results,
     own_extension,
     read_flag,
     results_to_canonical,
-    text_of,
     write_flag,
 )
 from ._errors import fold
+from ._helpers import echo_text, single_count, strings_only, unsupported
+
+__all__ = [
+    "DEFAULTS",
+    "ENDPOINT",
+    "ERROR",
+    "KEEPS_UNKNOWN",
+    "NAME",
+    "PROVIDER",
+    "REQUEST",
+    "REQUIRES",
+    "RESPONSE",
+    "SCORE_SCALE",
+    "STATUSES",
+    "STATUS_MAP",
+    "SUPPORTS",
+    "UNKNOWN_FIELDS",
+    "Error",
+    "Flag",
+    "Request",
+    "Response",
+    "Result",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+    "field_loss",
+    "request_from_canonical",
+    "request_to_canonical",
+    "response_from_canonical",
+    "response_to_canonical",
+]
 
 NAME: Final = "xinference"
 PROVIDER: Final = "Xinference"  # for messages about what it does
@@ -119,7 +150,15 @@ SUPPORTS: Final = frozenset(
     }
 )
 
-KEEPS_UNKNOWN: Final = frozenset({"request", "response"})
+REQUIRES: Final = frozenset({"model"})  # the running model's UID
+"""The canonical request fields this format cannot do without (a loss when absent)."""
+
+ENDPOINT: Final = Endpoint(method="POST", path="/v1/rerank")
+
+SCORE_SCALE: Final[ScoreScale] = (
+    "unknown"  # model-dependent: FlagLLMReranker and llama.cpp give logits
+)
+
 
 # What Xinference assumes when a key is absent (`RerankRequest` in
 # xinference/api/schemas/requests.py): a value sent at its default says nothing to lose.
@@ -206,6 +245,7 @@ RESPONSE: Final = Codec[Response[FastDocument]](
     struct=Response,
     nested=("results", Result),
 )
+KEEPS_UNKNOWN: Final = keeps_unknown(REQUEST, RESPONSE)
 
 
 def _flag(value: object) -> bool:
@@ -287,31 +327,12 @@ def _return_len(own: Extension | None) -> Any:
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     own = own_extension(request.extensions, NAME)
-    if request.model is UNSET:
-        sink("$.model", "xinference requires `model`; the request has none")
-    query, lossy = text_of(request.query)
-    if lossy:
-        sink("$.query", f"xinference takes a text query, not {document_for_loss(request.query)}")
-    documents: Sequence[str] = cast(tuple[str, ...], request.documents)
-    if not document_types(request.documents) <= {str}:  # plain strings pass as they are
-        texts: list[str] = []
-        for i, document in enumerate(request.documents):
-            text, lossy = text_of(document)
-            if lossy:
-                sink(
-                    f"$.documents[{i}]",
-                    f"xinference takes text only, not {document_for_loss(document)}",
-                )
-            texts.append(text)
-        documents = texts
-    check_unset(sink, request, "truncation", "xinference has no truncation switch")
-    check_unset(sink, request, "max_doc_length", "xinference has no per-document token limit")
-    if request.return_embeddings:
-        sink("$.return_embeddings", "xinference does not return embeddings", "reporting")
+    query, documents = strings_only(request, sink)
+    unsupported(request, sink, "truncation", "max_doc_length", "return_embeddings")
     return Request(
-        model=request.model,  # type: ignore[arg-type]  # UNSET is omitted when encoding; reported above
+        model=request.model,  # type: ignore[arg-type]  # UNSET is omitted; a loss (REQUIRES)
         query=query,
-        documents=tuple(documents),
+        documents=documents,
         top_n=request.top_n,
         return_documents=write_flag(
             request.return_documents, "return_documents", default=False, coerce=_flag, own=own
@@ -353,29 +374,14 @@ def _echo(
         # xinference/types.py `Document` and xinference-client's type are `{text}`
         return TextDocument(text=document)
     if isinstance(document, (ImageDocument, ObjectDocument)):
-        text, lossy = text_of(document)
-        if lossy:
-            sink(
-                f"$.results[{position}].document",
-                f"xinference cannot echo {document_for_loss(document)}",
-                "reporting",
-            )
-            return None
-        return TextDocument(text=text)
+        text = echo_text(document, f"$.results[{position}].document", sink)
+        return None if text is None else TextDocument(text=text)
     return document
 
 
 def _tokens(usage: Usage | UnsetType | None, sink: Sink) -> dict[str, int] | None:
-    if not isinstance(usage, Usage):
-        return None
-    split = (usage.prompt_tokens, usage.completion_tokens)
-    if split[0] not in (UNSET, usage.total_tokens) or split[1] not in (UNSET, 0):
-        sink(
-            "$.usage",
-            "xinference reports one token count; the split into prompt and completion is lost",
-            "reporting",
-        )
-    return {"input_tokens": usage.total_tokens, "output_tokens": usage.total_tokens}
+    count = single_count(usage, sink)
+    return None if count is None else {"input_tokens": count, "output_tokens": count}
 
 
 def _asked_len(request: RerankRequest | None) -> bool:
@@ -500,10 +506,11 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
     if kind == "request":
         _check_request(body, report)
     elif kind == "response":
-        _checks.check_results(body, report)
+        _checks.check_results(body, report, RESPONSE)
         _checks.check_string_documents(
             body,
             report,
+            RESPONSE,
             "only the llama.cpp engine echoes a bare string; others send {text} or null",
             "warning",
         )
@@ -522,8 +529,8 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
 
 
 def _check_request(body: Mapping[str, object], report: _checks.Report) -> None:
-    _checks.check_documents(body, report, empty="warning")  # no check: the engine decides
-    _checks.check_top_n(body, report, below_one="warning")  # a slice: 0 gives no results
+    _checks.check_documents(body, report, REQUEST, empty="warning")  # no check: the engine decides
+    _checks.check_top_n(body, report, REQUEST, below_one="warning")  # a slice: 0 gives no results
     for key in ("return_documents", "return_len"):
         value = body.get(key)
         if isinstance(value, str):
@@ -553,3 +560,10 @@ def _is_object_json(text: str) -> bool:
         return isinstance(msgspec.json.decode(text), dict)
     except msgspec.MsgspecError:
         return False
+
+
+if TYPE_CHECKING:  # mypy checks this module against the face the registry expects
+    from ..registry import Format
+    from . import xinference as _this
+
+    _face: Format = _this

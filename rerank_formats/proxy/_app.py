@@ -5,6 +5,7 @@ from __future__ import annotations
 import http
 import itertools
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, asynccontextmanager
 
@@ -20,27 +21,20 @@ from .. import __version__
 from ..canonical import FieldError, RerankError, RerankRequest
 from ..convert import convert_error, convert_response, decode_request, encode_error, encode_request
 from ..errors import DecodeError, LossyConversionError, RerankFormatError, excerpt
-from ..registry import FormatName
+from ..registry import FORMATS, FormatName, get_format
 from ._bounded import BadEncodingError, TooLargeError, forwarded_headers, read_capped, read_decoded
 from ._config import ProxyConfig
 
-NATIVE_PATHS: dict[FormatName, str] = {
-    "jina": "/v1/rerank",
-    "cohere_v1": "/v1/rerank",
-    "cohere_v2": "/v2/rerank",
-    "xinference": "/v1/rerank",
-}
-"""Each format's rerank path below its server's base URL: where the upstream is called, and
-where the `client_format` is served at the root."""
+NATIVE_PATHS: dict[FormatName, str] = {name: get_format(name).ENDPOINT.path for name in FORMATS}
+"""Each format's rerank path below its server's base URL (its module's `ENDPOINT`): where the
+upstream is called, and where the `client_format` is served at the root."""
 
 PREFIXES: dict[FormatName, str] = {
-    "jina": "/jina",
-    "cohere_v1": "/cohere",
-    "cohere_v2": "/cohere",
-    "xinference": "/xinference",
+    name: "/" + re.sub(r"[^a-z0-9]+", "-", get_format(name).PROVIDER.lower()).strip("-")
+    for name in FORMATS
 }
 """The prefix under which each client format is served (`/cohere/v2/rerank`), so that an
-SDK's base URL is `http://host:port/<prefix>`."""
+SDK's base URL is `http://host:port/<prefix>`: its provider's name, in lower case."""
 
 CLIENT_PATHS: dict[FormatName, str] = {
     name: PREFIXES[name] + NATIVE_PATHS[name] for name in NATIVE_PATHS
@@ -104,14 +98,16 @@ def create_app(
     """
     proxy = _Proxy(config, transport)
     routes: list[BaseRoute] = [
-        Route(path, proxy.endpoint(name), methods=["POST"]) for name, path in CLIENT_PATHS.items()
+        Route(path, proxy.endpoint(name), methods=[get_format(name).ENDPOINT.method])
+        for name, path in CLIENT_PATHS.items()
     ]
     routes += [
         Route(PREFIXES[n] + p, _describe_model, methods=["GET"]) for n, p in _MODEL_PATHS.items()
     ]
     root = config.client_format
     if root is not None:
-        routes.append(Route(NATIVE_PATHS[root], proxy.endpoint(root), methods=["POST"]))
+        method = get_format(root).ENDPOINT.method
+        routes.append(Route(NATIVE_PATHS[root], proxy.endpoint(root), methods=[method]))
         if root in _MODEL_PATHS:
             routes.append(Route(_MODEL_PATHS[root], _describe_model, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=proxy.lifespan)
@@ -149,6 +145,7 @@ class _Proxy:
         self.config = config
         self.transport = transport
         self.url = httpx.URL(config.upstream_url.rstrip("/") + NATIVE_PATHS[config.upstream_format])
+        self.method = get_format(config.upstream_format).ENDPOINT.method
         self.headers = httpx.Headers(
             {
                 "content-type": JSON,
@@ -219,7 +216,7 @@ class _Proxy:
             status, error_body = self._error(answer, data, client)
             return Response(error_body, status, headers=headers, media_type=JSON)
         try:
-            converted = self._convert(data, client, canonical)
+            converted = self._convert(data, client, canonical, answer.headers)
         except RerankFormatError as error:
             _log.warning("the upstream's answer is not valid: %s", error)
             if isinstance(error, DecodeError):
@@ -271,7 +268,11 @@ class _Proxy:
         try:
             with anyio.fail_after(config.upstream_timeout):
                 request = httpx.Request(
-                    "POST", self.url, content=body, headers=self.headers, extensions=self.extensions
+                    self.method,
+                    self.url,
+                    content=body,
+                    headers=self.headers,
+                    extensions=self.extensions,
                 )
                 answer = await pool.handle_async_request(request)
                 try:
@@ -319,14 +320,23 @@ class _Proxy:
             RerankError(status=status, message=_safe_message(status)), format=client
         )
 
-    def _convert(self, data: bytes, client: FormatName, request: RerankRequest) -> bytes:
+    def _convert(
+        self, data: bytes, client: FormatName, request: RerankRequest, headers: httpx.Headers
+    ) -> bytes:
         """The upstream's answer in the client's format; a loss is logged, not refused (the
-        upstream has done the work, and the client gets what its format can say)."""
+        upstream has done the work, and the client gets what its format can say). The
+        upstream's headers go along, for a format that reports usage in them."""
         upstream, limits = self.config.upstream_format, self.response_limits
         usage = self.config.usage
         try:
             return convert_response(
-                data, read=upstream, write=client, request=request, limits=limits, usage=usage
+                data,
+                read=upstream,
+                write=client,
+                request=request,
+                limits=limits,
+                usage=usage,
+                headers=headers,
             )
         except LossyConversionError as error:
             _log.warning("the answer loses in %s: %s", client, "; ".join(map(str, error.losses)))
@@ -338,4 +348,5 @@ class _Proxy:
             limits=limits,
             on_loss="ignore",
             usage=usage,
+            headers=headers,
         )
