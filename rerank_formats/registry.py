@@ -10,7 +10,7 @@ message.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, NoReturn, Protocol, TypeVar, cast, get_args
 
 from .canonical import RerankError, RerankRequest, RerankResponse
@@ -172,8 +172,8 @@ def check_format(module: Any, *, errors_only: bool = False) -> Any:
     `__all__` and defined) and the contracts the shared code relies on: `STATUSES` holds 400
     and 500 (the fallbacks of `map_status`), `SUPPORTS` names only `FEATURES`, `REQUIRES`
     only optional canonical request fields, `SCORE_SCALE` is one of `SCORE_SCALES`,
-    `ENDPOINT` is an `Endpoint` with an absolute path, and each codec is this format's and
-    of its kind.
+    `ENDPOINT` is an `Endpoint` with absolute paths (and a batch limit of at least 1, if
+    any), and each codec is this format's and of its kind.
 
     Raises:
         RerankFormatError: the first broken contract, naming the module and what to fix.
@@ -200,13 +200,20 @@ def check_format(module: Any, *, errors_only: bool = False) -> Any:
             fail(f"REQUIRES may name only {sorted(_REQUIRABLE)}")
         if module.SCORE_SCALE not in SCORE_SCALES:
             fail(f"SCORE_SCALE must be one of {SCORE_SCALES}, not {module.SCORE_SCALE!r}")
-        endpoint = module.ENDPOINT
-        if not isinstance(endpoint, Endpoint) or not endpoint.path.startswith("/"):
-            fail('ENDPOINT must be an Endpoint(method="POST", path="/...")')
+        _check_endpoint(module.ENDPOINT, fail)
     for kind, codec in codecs:
         if not isinstance(codec, Codec) or codec.kind != kind or codec.format != name:
             fail(f"its {kind} codec must be a Codec(format=NAME, kind={kind!r}, ...)")
     return module
+
+
+def _check_endpoint(endpoint: object, fail: Callable[[str], NoReturn]) -> None:
+    if not isinstance(endpoint, Endpoint) or not all(
+        path.startswith("/") for path in (endpoint.path, *endpoint.aliases)
+    ):
+        fail('ENDPOINT must be an Endpoint(method="POST", path="/...")')
+    if endpoint.max_documents is not None and endpoint.max_documents < 1:
+        fail("ENDPOINT.max_documents must be None or at least 1")
 
 
 def _load(name: str, *, errors_only: bool = False) -> Any:

@@ -18,6 +18,7 @@ from helpers import ROOT, recorded
 import rerank_formats as rf
 from rerank_formats import registry
 from rerank_formats.formats import jina
+from rerank_formats.formats._base import Endpoint
 from rerank_formats.proxy import CLIENT_PATHS, NATIVE_PATHS, PREFIXES
 
 PAGE = ROOT / "docs" / "adding-a-format.md"
@@ -327,6 +328,14 @@ def _broken(**changes: object) -> types.SimpleNamespace:
         ({"REQUIRES": frozenset({"query"})}, "REQUIRES may name only"),
         ({"SCORE_SCALE": "percent"}, "SCORE_SCALE must be one of"),
         ({"ENDPOINT": "/v1/rerank"}, 'ENDPOINT must be an Endpoint(method="POST", path="/...")'),
+        (
+            {"ENDPOINT": Endpoint("POST", "/v1/rerank", aliases=("rerank",))},
+            'ENDPOINT must be an Endpoint(method="POST", path="/...")',
+        ),
+        (
+            {"ENDPOINT": Endpoint("POST", "/rerank", max_documents=0)},
+            "ENDPOINT.max_documents must be None or at least 1",
+        ),
         ({"__all__": [n for n in jina.__all__ if n != "check"]}, "`check` must be defined"),
         ({"RESPONSE": jina.REQUEST}, "its response codec must be a Codec(format=NAME"),
     ],

@@ -52,16 +52,34 @@ ScoreScale = Literal["probability", "logit", "unknown"]
 raw logits (any real number), or unknown (no range promised, or model-dependent)."""
 
 
+_NO_HEADERS: Mapping[str, str] = types.MappingProxyType({})
+
+
 class Endpoint(NamedTuple):
-    """Where a format's server answers rerank requests, below its base URL.
+    """Where and how a format's server answers rerank requests, below its base URL.
 
     Attributes:
         method: the HTTP method (`"POST"`).
         path: the path (`"/v1/rerank"`).
+        aliases: other paths the same server answers the same request at (vLLM's
+            `/rerank` and `/v2/rerank` beside `/v1/rerank`).
+        auth_header: the request header that carries the API key (`"Authorization"`;
+            Pinecone's is `"Api-Key"`).
+        auth_scheme: what precedes the key in that header (`"Bearer"`; `""` for the bare
+            key).
+        headers: headers every request to the server must carry besides the key
+            (Pinecone's `X-Pinecone-Api-Version`).
+        max_documents: how many documents the server takes in one request by default
+            (TEI's `--max-client-batch-size` is 32), or None when it sets no such limit.
     """
 
     method: str
     path: str
+    aliases: tuple[str, ...] = ()
+    auth_header: str = "Authorization"
+    auth_scheme: str = "Bearer"
+    headers: Mapping[str, str] = _NO_HEADERS
+    max_documents: int | None = None
 
 
 class Leftovers(NamedTuple):
