@@ -645,7 +645,7 @@ def _probe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         args.url, format=args.format, headers=headers, model=args.model, timeout=args.timeout
     )
     if args.json:
-        out.write(msgspec.json.format(msgspec.json.encode(report), indent=2).decode() + "\n")
+        out.write(report.json().decode())
     else:
         out.write(report.table() + "\n")
     return 0 if report.format is not None and not report.deviations else 1

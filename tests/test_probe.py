@@ -196,6 +196,7 @@ def test_a_faithful_jina_server() -> None:
             "an unknown field        accepted (200)",
             "a wrong type            refused 422, jina error: Expected `str | object`, got `int`",
             "no documents            refused 422, jina error: there are no documents to rank",
+            "too many documents      -",
             "batch limit             none up to 1024",
             "proxy settings          format=jina, scores=unknown",
             "deviations: none",
@@ -313,6 +314,13 @@ def test_a_batch_limit_is_found_by_bisection() -> None:
     with server(limited) as (url, received):
         report = probe(url, format="jina", model="m")
     assert report.batch_limit == 32
+    assert report.too_many_documents == Behaviour(
+        status=422,
+        accepted=False,
+        envelope="jina",
+        content_type="application/json",
+        message="too many documents",
+    )
     sizes = [len(json.loads(b)["documents"]) for b in received[len(SERIES) :]]
     assert sizes == [1024, 514, 259, 131, 67, 35, 19, 27, 31, 33, 32]
     assert report.settings is not None and report.settings.max_documents == 32
@@ -399,6 +407,10 @@ def test_the_command_prints_the_table_and_exits_1_on_deviations() -> None:
     report = json.loads(with_json.stdout)
     assert (with_json.returncode, report["format"], report["sorted"]) == (1, "jina", False)
     assert len(report["answers"]) == report["requests"] == len(received) // 2
+    assert report["answers"][1]["sent"] == (
+        '{"model":"m","query":"which fruit is yellow?","documents":'
+        '["a lemon","the sky","a banana","the sea"],"top_n":2}'
+    )
 
 
 def test_the_command_exits_0_for_a_faithful_server() -> None:

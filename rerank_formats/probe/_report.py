@@ -174,6 +174,7 @@ class ProbeReport(msgspec.Struct, frozen=True, kw_only=True):
         unknown_field: the answer to a request with an unknown key.
         wrong_type: the answer to a request whose query is a number.
         empty_documents: the answer to a request with no documents.
+        too_many_documents: the answer to the smallest batch refused (None: none was).
         batch_limit: the most documents accepted in one request, when a larger request was
             refused; None when `BATCH_CAP` documents were accepted.
         deviations: every difference from `format`, as problems on the real answers.
@@ -198,10 +199,21 @@ class ProbeReport(msgspec.Struct, frozen=True, kw_only=True):
     unknown_field: Behaviour | None = None
     wrong_type: Behaviour | None = None
     empty_documents: Behaviour | None = None
+    too_many_documents: Behaviour | None = None
     batch_limit: int | None = None
     deviations: tuple[Deviation, ...] = ()
     settings: Settings | None = None
     answers: tuple[Answer, ...] = ()
+
+    def json(self) -> bytes:
+        """The report as indented JSON, the bodies sent and received as text (what the
+        command line prints with `--json`)."""
+        data = msgspec.to_builtins(self, builtin_types=(bytes,))
+        for answer in data["answers"]:
+            for key in ("sent", "body"):
+                if key in answer:
+                    answer[key] = answer[key].decode("utf-8", "replace")
+        return msgspec.json.format(msgspec.json.encode(data), indent=2) + b"\n"
 
     def table(self) -> str:
         """The report as a two-column text table (what the command line prints)."""
@@ -226,6 +238,7 @@ class ProbeReport(msgspec.Struct, frozen=True, kw_only=True):
             ("an unknown field", self.unknown_field),
             ("a wrong type", self.wrong_type),
             ("no documents", self.empty_documents),
+            ("too many documents", self.too_many_documents),
         ):
             rows.append((label, _behaviour(behaviour)))
         batch = (
@@ -491,6 +504,7 @@ def report(
         wrong_type=_behaviour_of(by_step.get("wrong_type"), format),
         empty_documents=_behaviour_of(by_step.get("empty_documents"), format),
         basic=_behaviour_of(by_step.get("basic"), format),
+        too_many_documents=_behaviour_of(_smallest_refused(answers), format),
         batch_limit=limit,
         deviations=tuple(_unique(deviations)),
         settings=None
@@ -588,6 +602,11 @@ def _unique(deviations: list[Deviation]) -> list[Deviation]:
             seen.add((deviation.path, deviation.type))
             kept.append(deviation)
     return kept
+
+
+def _smallest_refused(answers: Sequence[Answer]) -> Answer | None:
+    refused = [a for a in answers if a.step.startswith("batch:") and _refused(a)]
+    return min(refused, key=lambda a: int(a.step[6:]), default=None)
 
 
 def _batch_limit(answers: Sequence[Answer]) -> int | None:
