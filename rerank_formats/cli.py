@@ -536,9 +536,7 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="split a request into upstream calls of at most N documents"
         " (default: the upstream format's own limit, 32 for TEI)",
     )
-    option(
-        "--max-upstream-calls", type=int, metavar="N", help="per client request (default 16)"
-    )
+    option("--max-upstream-calls", type=int, metavar="N", help="per client request (default 16)")
     option("--max-bytes", type=int, metavar="BYTES", help="the largest client body (413)")
     option("--max-documents", type=int, metavar="N", help="the most documents in a request")
     option(
