@@ -92,11 +92,11 @@ def merge_responses(request: RerankRequest, parts: Sequence[RerankResponse]) -> 
     Examples:
         >>> import rerank_formats as rf
         >>> request = rf.RerankRequest(query="q", documents=("a", "b", "c"), top_n=2)
-        >>> parts = [
-        ...     rf.RerankResponse(results=(rf.RerankResult(index=1, relevance_score=0.2),)),
-        ...     rf.RerankResponse(results=(rf.RerankResult(index=0, relevance_score=0.9),)),
-        ... ]
-        >>> [(r.index, r.relevance_score) for r in rf.merge_responses(request, parts).results]
+        >>> def part(index, score):
+        ...     result = rf.RerankResult(index=index, relevance_score=score)
+        ...     return rf.RerankResponse(results=(result,))
+        >>> merged = rf.merge_responses(request, [part(1, 0.2), part(0, 0.9)])
+        >>> [(r.index, r.relevance_score) for r in merged.results]
         [(2, 0.9), (1, 0.2)]
     """
     count = len(request.documents)
