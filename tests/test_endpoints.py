@@ -388,3 +388,32 @@ def test_the_keys_stay_out_of_the_repr() -> None:
         client_api_key="client-secret",
     )
     assert "secret" not in repr(config)
+
+
+def test_serve_sets_the_new_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from rerank_formats import cli
+
+    started: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append(app))
+    monkeypatch.setenv("PROXY_KEY", "client-secret")
+    argv = ["serve", "--upstream-url", "http://127.0.0.1:1", "--upstream-format", "jina"]
+    assert cli.main(argv) == 0
+    assert cli.main(
+        [*argv, "--scores", "sigmoid", "--client-api-key-env", "PROXY_KEY",
+         "--upstream-max-documents", "8", "--max-upstream-calls", "4"]
+    ) == 0  # fmt: skip
+    default, given = (app.state.config for app in started)
+    assert (default.scores, default.client_api_key, default.upstream_max_documents) == (
+        "keep",
+        None,
+        None,
+    )
+    assert default.max_upstream_calls == 16
+    assert (given.scores, given.client_api_key) == ("sigmoid", "client-secret")
+    assert (given.upstream_max_documents, given.max_upstream_calls) == (8, 4)
+    monkeypatch.delenv("PROXY_KEY")
+    with pytest.raises(SystemExit) as exited:
+        cli.main([*argv, "--client-api-key-env", "PROXY_KEY"])
+    assert exited.value.code == 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import types
+from typing import Any
 
 import msgspec
 import pytest
@@ -198,4 +199,36 @@ def test_a_non_callable_response_scale_is_refused(raw: types.ModuleType) -> None
         registry.check_format(broken)
     assert str(caught.value) == (
         "format module 'raw': `response_scale` must be a function when it is defined"
+    )
+
+
+def test_the_command_line_asks_the_sigmoid_with_scores(
+    raw: object, tmp_path: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rerank_formats import cli
+
+    monkeypatch.setattr(cli, "FORMATS", (*rf.FORMATS, "raw"))  # as registered at import
+    body = tmp_path / "raw.json"
+    body.write_bytes(RAW)
+    convert = ["convert", "--kind", "response", "--read", "raw", "--write", "cohere_v2"]
+    assert cli.main([*convert, "--scores", "sigmoid", str(body)]) == 0
+    out, err = capsys.readouterr()
+    assert out == (
+        '{"results":[{"index":0,"relevance_score":0.04742587317756679},'
+        '{"index":1,"relevance_score":0.8807970779778823}]}\n'
+    )
+    assert cli.main([*convert, str(body)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1] == (
+        "rerank-formats: cohere_v2 cannot express"
+        " $.results[*].relevance_score: cohere_v2 scores are probabilities in [0, 1], and"
+        ' these are logits (scores="sigmoid" maps them)'
+    )
+    request = ["convert", "--kind", "request", "--read", "jina", "--write", "jina"]
+    with pytest.raises(SystemExit) as exited:
+        cli.main([*request, "--scores", "sigmoid", str(body)])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "rerank-formats convert: error: --scores only applies to --kind response"
     )
