@@ -417,3 +417,23 @@ def test_serve_sets_the_new_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SystemExit) as exited:
         cli.main([*argv, "--client-api-key-env", "PROXY_KEY"])
     assert exited.value.code == 2
+
+
+def test_an_empty_upstream_key_is_none(keyed: object) -> None:
+    seen: list[httpx.Request] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"data": []})
+
+    config = ProxyConfig(
+        upstream_url="https://up.test/base/",
+        upstream_format="keyed",  # type: ignore[arg-type]
+        upstream_api_key="",  # as an empty environment variable gives it
+    )
+    with TestClient(create_app(config, transport=httpx.MockTransport(upstream))) as client:
+        client.post("/jina/v1/rerank", json={"model": "m", "query": "q", "documents": ["a"]})
+    [sent] = seen
+    assert str(sent.url) == "https://up.test/base/v1/rank"  # its path, not an alias
+    assert sent.headers["x-api-version"] == "2025-10"
+    assert "api-key" not in sent.headers and "authorization" not in sent.headers

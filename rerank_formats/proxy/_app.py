@@ -123,9 +123,10 @@ def create_app(
     """The proxy as an ASGI app (Starlette), forwarding to `config.upstream_url`.
 
     Every client format is served under its prefix, at its path and aliases
-    (`CLIENT_ROUTES`); `config.client_format` is also served at the root, at both. The app's lifespan opens and closes the connection pools to
-    the upstream (every ASGI server runs it; mounted in another app without it, the pools
-    open on the first request). `app.state.config` is `config`.
+    (`CLIENT_ROUTES`); `config.client_format` is also served at the root, at both. The
+    app's lifespan opens and closes the connection pools to the upstream (every ASGI server
+    runs it; mounted in another app without it, the pools open on the first request).
+    `app.state.config` is `config`.
 
     Args:
         config: the upstream and the bounds.
@@ -206,7 +207,7 @@ class _Proxy:
         )
         # the key in the upstream's own header and scheme, and the headers it requires
         self.headers.update(
-            request_headers(config.upstream_format, api_key=config.upstream_api_key)
+            request_headers(config.upstream_format, api_key=config.upstream_api_key or None)
         )
         self.batch = config.upstream_max_documents or endpoint.max_documents
         self.client_key = (config.client_api_key or "").encode()

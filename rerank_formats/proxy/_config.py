@@ -107,9 +107,12 @@ class ProxyConfig:
         if not self.upstream_url.startswith(("http://", "https://")):
             raise RerankFormatError("upstream_url must start with http:// or https://")
         for name in ("upstream_api_key", "client_api_key"):
-            key = getattr(self, name)
+            key = getattr(self, name)  # an empty upstream key is none (an empty variable)
             if key is not None and not (
-                key and key.isascii() and key.isprintable() and key == key.strip()
+                (key or name == "upstream_api_key")
+                and key.isascii()
+                and key.isprintable()
+                and key == key.strip()
             ):
                 raise RerankFormatError(f"{name} must be printable ASCII, without spaces around")
         if self.on_loss not in get_args(OnLoss):
