@@ -49,7 +49,7 @@ from .errors import (
 from .formats._base import Codec, Leftovers, Payload, Sink, is_default, unknown_fields
 from .limits import DEFAULT_LIMITS, Limits, check_request
 from .registry import Format, FormatName, get_error_format, get_format
-from .scale import Scores, check_scores, rescaled, with_scale
+from .scale import Scores, check_scores, rescaled, scale_of, with_scale
 
 __all__ = [
     "OnLoss",
@@ -250,7 +250,8 @@ def encode_response(
     """
     module = get_format(format)
     _check_policy(on_loss, usage)
-    check_scores(scores)
+    if scores != "keep":
+        check_scores(scores)
     if not isinstance(response, RerankResponse):
         raise EncodeError(
             f"expected a RerankResponse, got {type(response).__name__}", type="wrong_type"
@@ -350,14 +351,15 @@ def convert_response(
     source = get_format(read)
     target = get_format(write)
     _check_policy(on_loss, usage)
-    check_scores(scores)
+    if scores != "keep":
+        check_scores(scores)
     limits = limits or DEFAULT_LIMITS
     if request is not None and not isinstance(request, RerankRequest):
         request = decode_request(request, format=request_format or target.NAME, limits=limits)
     elif request_format is not None:
         raise RerankFormatError("request_format only applies to a request body")
     response = _decode_response(source, data, limits, headers)
-    response = with_scale(source, response, request)
+    scale = scale_of(source, response, request)  # for the writer; no copy to carry it
     if request is not None:
         response = in_context(
             response,
@@ -367,7 +369,7 @@ def convert_response(
             usage=usage_for(target, usage),
             results_at=source.RESPONSE.results_at,
         )
-    return _write(target, "response", response, on_loss, request, scores)
+    return _write(target, "response", response, on_loss, request, scores, scale)
 
 
 def _check_policy(on_loss: object, usage: object = "null") -> None:
@@ -389,10 +391,11 @@ def _write(
     on_loss: OnLoss,
     request: RerankRequest | None = None,
     scores: Scores = "keep",
+    scale: str | None = None,
 ) -> bytes:
     sink = Sink(module.NAME)
-    if kind == "response" and getattr(obj, "score_scale", UNSET) == "logit":
-        obj = rescaled(module, obj, request, scores, sink)  # type: ignore[arg-type]
+    if isinstance(obj, RerankResponse) and (scale or obj.score_scale) == "logit":
+        obj = rescaled(module, obj, request, scores, sink)
     body = _encode(module, kind, obj, sink, request)
     _settle(sink, on_loss)
     return body
