@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import types
+import warnings
 from typing import Any
 
 import msgspec
@@ -232,3 +233,37 @@ def test_the_command_line_asks_the_sigmoid_with_scores(
     assert capsys.readouterr().err.splitlines()[-1] == (
         "rerank-formats convert: error: --scores only applies to --kind response"
     )
+
+
+SCALE_PATH = "$.results[*].relevance_score"
+
+
+@pytest.mark.parametrize("fmt", rf.FORMATS)
+@given(data=st.data())
+def test_logits_are_a_loss_exactly_where_probabilities_are_promised(
+    fmt: str, data: st.DataObject
+) -> None:
+    """Every registered format: a logit response written to it reports the scale loss if
+    and only if it promises probabilities and there are scores; with the sigmoid it never
+    does, and the results keep their order with scores in [0, 1]."""
+    from strategies import responses
+
+    drawn = data.draw(responses(registry.get_format(fmt).SUPPORTS))
+    logits = msgspec.structs.replace(drawn, score_scale="logit")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        kept = rf.encode_response(logits, format=fmt, on_loss="warn")  # type: ignore[arg-type]
+        mapped = rf.encode_response(logits, format=fmt, on_loss="warn", scores="sigmoid")  # type: ignore[arg-type]
+    paths = [w.message.loss.path for w in caught if isinstance(w.message, rf.LossWarning)]
+    promised = rf.score_scale(fmt) == "probability"  # type: ignore[arg-type]
+    assert paths.count(SCALE_PATH) == (1 if promised and logits.results else 0)
+    before = rf.decode_response(kept, format=fmt)  # type: ignore[arg-type]
+    after = rf.decode_response(mapped, format=fmt)  # type: ignore[arg-type]
+    assert [r.index for r in after.results] == [r.index for r in before.results]
+    if promised:
+        assert all(0.0 <= r.relevance_score <= 1.0 for r in after.results)
+        assert [r.relevance_score for r in after.results] == [
+            sigmoid(r.relevance_score) for r in before.results
+        ]
+    else:
+        assert mapped == kept
