@@ -181,7 +181,7 @@ class Keyed:
     without its key and version header (401), scores each document by its length, and answers
     only once `together` requests are in (so that calls made one after another time out)."""
 
-    def __init__(self, together: int = 1) -> None:
+    def __init__(self, together: int = 1, patience: float = 5) -> None:
         self.together = together
         self.arrived = 0
         self.event: asyncio.Event | None = None
@@ -201,7 +201,7 @@ class Keyed:
             if self.arrived >= self.together:
                 self.event.set()
             try:
-                await asyncio.wait_for(self.event.wait(), 5)
+                await asyncio.wait_for(self.event.wait(), patience)
             except TimeoutError:
                 return JSONResponse({"detail": "the calls did not come together"}, 500)
             for document, answer in self.fail.items():
@@ -303,7 +303,7 @@ def test_an_error_in_one_part_is_the_answer(keyed: object) -> None:
 
 
 def test_the_parts_share_one_deadline(keyed: object) -> None:
-    upstream = Keyed(together=4)  # three calls come: each waits for a fourth until timed out
+    upstream = Keyed(together=4, patience=1.5)  # three calls come, each waiting for a fourth
     answer = _run(upstream, FIVE, upstream_timeout=0.5)
     assert (answer.status_code, answer.json()) == (
         504,
@@ -437,3 +437,18 @@ def test_an_empty_upstream_key_is_none(keyed: object) -> None:
     assert str(sent.url) == "https://up.test/base/v1/rank"  # its path, not an alias
     assert sent.headers["x-api-version"] == "2025-10"
     assert "api-key" not in sent.headers and "authorization" not in sent.headers
+
+
+def test_a_part_without_an_answer_is_the_answer(keyed: object) -> None:
+    def upstream(request: httpx.Request) -> httpx.Response:
+        if "ddd" in json.loads(request.content)["documents"]:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200, json={"data": []})
+
+    config = ProxyConfig(upstream_url="https://up.test", upstream_format="keyed")  # type: ignore[arg-type]
+    with TestClient(create_app(config, transport=httpx.MockTransport(upstream))) as client:
+        answer = client.post("/jina/v1/rerank", json=FIVE)
+    assert (answer.status_code, answer.json()) == (
+        500,
+        {"detail": "the upstream did not answer: ConnectError"},
+    )
