@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, strategies as st
 from servers import Recorder, serve
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -452,3 +453,39 @@ def test_a_part_without_an_answer_is_the_answer(keyed: object) -> None:
         500,
         {"detail": "the upstream did not answer: ConnectError"},
     )
+
+
+def _scoring(request: httpx.Request) -> httpx.Response:
+    """A Cohere v2 server with no batch limit: each document scored by its length (ties in
+    document order), cut to `top_n`, one billed search unit."""
+    body = json.loads(request.content)
+    documents = body["documents"]
+    ranked = sorted(range(len(documents)), key=lambda i: -len(documents[i]))
+    results = [{"index": i, "relevance_score": len(documents[i]) / 10} for i in ranked]
+    return httpx.Response(200, json={"results": results[: body.get("top_n", len(results))]})
+
+
+@given(
+    documents=st.lists(st.text(alphabet="ab", max_size=4), min_size=1, max_size=12),
+    top_n=st.one_of(st.none(), st.integers(1, 14)),
+    return_documents=st.booleans(),
+    limit=st.integers(1, 5),
+)
+def test_through_the_proxy_a_split_answers_as_the_whole(
+    documents: list[str], top_n: int | None, return_documents: bool, limit: int
+) -> None:
+    request: dict[str, Any] = {"model": "m", "query": "q", "documents": documents}
+    request["return_documents"] = return_documents
+    if top_n is not None:
+        request["top_n"] = top_n
+    answers = []
+    for batch in (None, limit):
+        config = ProxyConfig(
+            upstream_url="https://up.test",
+            upstream_format="cohere_v2",
+            upstream_max_documents=batch,
+        )
+        with TestClient(create_app(config, transport=httpx.MockTransport(_scoring))) as client:
+            answers.append(client.post("/jina/v1/rerank", json=request).content)
+    whole, split = answers
+    assert split == whole
