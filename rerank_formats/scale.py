@@ -64,9 +64,7 @@ def _scale(module: Format, request: RerankRequest | None) -> ScoreScale:
     return module.SCORE_SCALE if read is None else read(request)
 
 
-def scale_of(
-    module: Format, response: RerankResponse, request: RerankRequest | None
-) -> ScoreScale:
+def scale_of(module: Format, response: RerankResponse, request: RerankRequest | None) -> ScoreScale:
     """The scale of `response`'s scores, decoded from `module` for `request`: the one its
     decoder set, if any, else `module`'s for `request`."""
     scale = response.score_scale
