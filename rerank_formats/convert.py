@@ -46,7 +46,15 @@ from .errors import (
     excerpt,
     number,
 )
-from .formats._base import Codec, Leftovers, Payload, Sink, is_default, unknown_fields
+from .formats._base import (
+    Codec,
+    Leftovers,
+    Payload,
+    ScoreScale,
+    Sink,
+    is_default,
+    unknown_fields,
+)
 from .limits import DEFAULT_LIMITS, Limits, check_request
 from .registry import Format, FormatName, get_error_format, get_format
 from .scale import Scores, check_scores, rescaled, scale_of, with_scale
@@ -391,7 +399,7 @@ def _write(
     on_loss: OnLoss,
     request: RerankRequest | None = None,
     scores: Scores = "keep",
-    scale: str | None = None,
+    scale: ScoreScale | None = None,
 ) -> bytes:
     sink = Sink(module.NAME)
     if isinstance(obj, RerankResponse) and (scale or obj.score_scale) == "logit":
