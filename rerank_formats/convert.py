@@ -46,15 +46,7 @@ from .errors import (
     excerpt,
     number,
 )
-from .formats._base import (
-    Codec,
-    Leftovers,
-    Payload,
-    ScoreScale,
-    Sink,
-    is_default,
-    unknown_fields,
-)
+from .formats._base import Codec, Leftovers, Payload, ScoreScale, Sink, is_default, unknown_fields
 from .limits import DEFAULT_LIMITS, Limits, check_request
 from .registry import Format, FormatName, get_error_format, get_format
 from .scale import Scores, check_scores, rescaled, scale_of, with_scale
