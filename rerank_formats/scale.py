@@ -60,7 +60,8 @@ def score_scale(format: FormatName, request: RerankRequest | None = None) -> Sco
 
 
 def _scale(module: Format, request: RerankRequest | None) -> ScoreScale:
-    read = getattr(module, "response_scale", None)
+    # from the module's namespace: a failed getattr costs half a microsecond (an exception)
+    read = vars(module).get("response_scale")
     return module.SCORE_SCALE if read is None else read(request)
 
 
