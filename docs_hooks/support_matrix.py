@@ -14,7 +14,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from rerank_formats import ERROR_FORMATS, FORMATS
-from rerank_formats.registry import support_matrix
+from rerank_formats.registry import get_format, support_matrix
 
 MARKER = "<!-- support-matrix -->"
 PAGE = "formats/index.md"
@@ -32,6 +32,9 @@ def render_matrix() -> str:
     for description, cells in support_matrix():
         marks = [MARKS[cells[name]] for name in FORMATS]
         lines.append("| " + " | ".join([description, *marks]) + " |")
+    # what the scores are by default (a format may change it per request: `response_scale`)
+    scales = [get_format(name).SCORE_SCALE for name in FORMATS]
+    lines.append("| " + " | ".join(["[score scale](#score-scales)", *scales]) + " |")
     errors = ", ".join(f"`{name}`" for name in ERROR_FORMATS)
     return "\n".join(lines) + f"\n\nError bodies are read and written for: {errors}.\n"
 

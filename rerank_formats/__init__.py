@@ -12,6 +12,7 @@ that was absent, as opposed to `None` for an explicit `null`.
 
 from msgspec import UNSET, UnsetType
 
+from .batching import merge_responses, split_request
 from .canonical import (
     Document,
     Extension,
@@ -28,6 +29,7 @@ from .canonical import (
 from .convert import (
     OnLoss,
     Payload,
+    Scores,
     UnknownUsage,
     convert_error,
     convert_request,
@@ -39,6 +41,7 @@ from .convert import (
     encode_request,
     encode_response,
 )
+from .endpoints import api_key_from, request_headers
 from .errors import (
     MAX_MESSAGE_LENGTH,
     DecodeError,
@@ -51,7 +54,8 @@ from .errors import (
     UnknownFormatError,
 )
 from .limits import DEFAULT_LIMITS, Limits
-from .registry import ERROR_FORMATS, FORMATS, ErrorFormatName, FormatName
+from .registry import ERROR_FORMATS, FORMATS, ErrorFormatName, FormatName, ScoreScale
+from .scale import score_scale
 from .schema import json_schema
 from .validation import Kind, Match, Problem, detect, validate
 
@@ -87,11 +91,14 @@ __all__ = [
     "RerankRequest",
     "RerankResponse",
     "RerankResult",
+    "ScoreScale",
+    "Scores",
     "TextDocument",
     "UnknownFormatError",
     "UnknownUsage",
     "UnsetType",
     "Usage",
+    "api_key_from",
     "convert_error",
     "convert_request",
     "convert_response",
@@ -103,5 +110,9 @@ __all__ = [
     "encode_request",
     "encode_response",
     "json_schema",
+    "merge_responses",
+    "request_headers",
+    "score_scale",
+    "split_request",
     "validate",
 ]

@@ -20,7 +20,7 @@ Documents (and legacy Jina queries) are one of:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, TypeAlias
+from typing import Annotated, Literal, TypeAlias
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -241,6 +241,10 @@ class RerankResponse(_Short, msgspec.Struct, frozen=True, kw_only=True, omit_def
         usage: token usage; absent when the source did not report tokens (never invented).
         extensions: per format name, what that format said beyond these fields (Cohere's and
             Xinference's `id` and `meta`, for example).
+        score_scale: what the scores are, `"probability"` (in [0, 1]) or `"logit"` (any
+            real number); absent when unknown. Not a wire field: decoding sets it from the
+            format and the request (`rerank_formats.scale`), and writing logits where a
+            format promises probabilities is a loss unless the caller asks a sigmoid.
     """
 
     results: tuple[RerankResult, ...]
@@ -248,6 +252,7 @@ class RerankResponse(_Short, msgspec.Struct, frozen=True, kw_only=True, omit_def
     object: str | UnsetType = UNSET
     usage: Usage | UnsetType | None = UNSET
     extensions: Mapping[str, Extension] = {}
+    score_scale: Literal["probability", "logit"] | UnsetType = UNSET
 
 
 class FieldError(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

@@ -39,6 +39,7 @@ from .convert import (
 )
 from .errors import DecodeError, LossWarning, LossyConversionError, RerankFormatError, excerpt
 from .registry import ERROR_FORMATS, FORMATS, get_error_format, support_matrix
+from .scale import SCORES
 from .schema import json_schema
 from .validation import Problem, detect, validate
 
@@ -152,6 +153,13 @@ def _add_convert(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default="null",
         help="for a response with --request, written for Jina: an unknown token usage as null "
         "(default), no usage key (omit), or zero tokens (zero)",
+    )
+    convert.add_argument(
+        "--scores",
+        choices=SCORES,
+        default="keep",
+        help="for a response: logit scores written where the output format promises"
+        " probabilities (Cohere) are kept and fail as a loss (default), or mapped by a sigmoid",
     )
     convert.add_argument(
         "--status", type=int, metavar="CODE", help="for an error body: the HTTP status it came with"
@@ -289,6 +297,8 @@ def _convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _UsageError("--request only applies to --kind response")
     if args.kind != "error" and (args.status is not None or args.content_type):
         raise _UsageError("--status and --content-type only apply to --kind error")
+    if args.kind != "response" and args.scores != "keep":
+        raise _UsageError("--scores only applies to --kind response")
     request = _request(args, err) if args.request else None
     if args.kind == "response" and request is None:
         print(
@@ -339,6 +349,7 @@ def _convert_one(
                 request=request,
                 on_loss=on_loss,
                 usage=args.usage,
+                scores=args.scores,
             ),
             err,
             on_loss,
@@ -450,6 +461,9 @@ _CONFIG_FIELDS = (  # the serve options that are ProxyConfig fields; unset ones 
     "client_format",
     "on_loss",
     "usage",
+    "scores",
+    "upstream_max_documents",
+    "max_upstream_calls",
     "max_response_bytes",
     "client_body_timeout",
     "upstream_timeout",
@@ -503,6 +517,26 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="what a Jina client reads when the upstream reports no token usage"
         " (default: null; omit for litellm's Jina client)",
     )
+    option(
+        "--scores",
+        choices=SCORES,
+        help="an upstream's logit scores for a client whose format promises probabilities"
+        " (Cohere): keep them (the default; the loss is logged) or map them by a sigmoid",
+    )
+    option(
+        "--client-api-key-env",
+        metavar="NAME",
+        help="the environment variable holding the key clients must present, each in its"
+        " format's own auth header (default: none asked)",
+    )
+    option(
+        "--upstream-max-documents",
+        type=int,
+        metavar="N",
+        help="split a request into upstream calls of at most N documents"
+        " (default: the upstream format's own limit, 32 for TEI)",
+    )
+    option("--max-upstream-calls", type=int, metavar="N", help="per client request (default 16)")
     option("--max-bytes", type=int, metavar="BYTES", help="the largest client body (413)")
     option("--max-documents", type=int, metavar="N", help="the most documents in a request")
     option(
@@ -598,6 +632,9 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     variable = args.upstream_api_key_env
     if variable and variable not in os.environ:
         raise _UsageError(f"the environment variable {variable} is not set")
+    client_variable = args.client_api_key_env
+    if client_variable and client_variable not in os.environ:
+        raise _UsageError(f"the environment variable {client_variable} is not set")
     given = {
         name: getattr(args, name) for name in _CONFIG_FIELDS if getattr(args, name) is not None
     }
@@ -608,6 +645,7 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         upstream_url=args.upstream_url,
         upstream_format=args.upstream_format,
         upstream_api_key=os.environ.get(variable or "UPSTREAM_API_KEY"),
+        client_api_key=os.environ[client_variable] if client_variable else None,
         pass_upstream_errors=args.pass_upstream_errors,
         limits=msgspec.structs.replace(DEFAULT_LIMITS, **limits),
         **given,

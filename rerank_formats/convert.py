@@ -46,13 +46,15 @@ from .errors import (
     excerpt,
     number,
 )
-from .formats._base import Codec, Leftovers, Payload, Sink, is_default, unknown_fields
+from .formats._base import Codec, Leftovers, Payload, ScoreScale, Sink, is_default, unknown_fields
 from .limits import DEFAULT_LIMITS, Limits, check_request
 from .registry import Format, FormatName, get_error_format, get_format
+from .scale import Scores, check_scores, rescaled, scale_of, with_scale
 
 __all__ = [
     "OnLoss",
     "Payload",
+    "Scores",
     "UnknownUsage",
     "convert_error",
     "convert_request",
@@ -195,7 +197,8 @@ def decode_response(
             rather than in the body (its `usage_from_headers`); ignored by the others.
 
     Returns:
-        The canonical response.
+        The canonical response, with the `score_scale` its scores have for `request`
+            (`score_scale(format, request)`; absent when unknown).
 
     Raises:
         UnknownFormatError: `format` is not registered.
@@ -204,6 +207,7 @@ def decode_response(
     """
     module = get_format(format)
     response = _decode_response(module, data, limits or DEFAULT_LIMITS, headers)
+    response = with_scale(module, response, request)
     if request is not None:
         response = in_context(
             response, request, fill=True, format=module.NAME, results_at=module.RESPONSE.results_at
@@ -218,6 +222,7 @@ def encode_response(
     request: RerankRequest | None = None,
     on_loss: OnLoss = "raise",
     usage: UnknownUsage = "null",
+    scores: Scores = "keep",
 ) -> bytes:
     """Write a canonical response as `format`'s server would send it.
 
@@ -230,6 +235,9 @@ def encode_response(
         on_loss: what to do about losses, as in `encode_request` (see `OnLoss`).
         usage: with `request`, what a format that always reports usage (Jina) writes when
             the usage is unknown: `"null"`, `"omit"` or `"zero"` (see `UnknownUsage`).
+        scores: what logit scores (`response.score_scale == "logit"`) become where `format`
+            promises probabilities: `"keep"` them and report a loss, or map them through a
+            `"sigmoid"` (see `Scores`).
 
     Returns:
         The JSON body.
@@ -242,6 +250,8 @@ def encode_response(
     """
     module = get_format(format)
     _check_policy(on_loss, usage)
+    if scores != "keep":
+        check_scores(scores)
     if not isinstance(response, RerankResponse):
         raise EncodeError(
             f"expected a RerankResponse, got {type(response).__name__}", type="wrong_type"
@@ -250,7 +260,7 @@ def encode_response(
         response = in_context(
             response, request, fill=echoes(module), format=None, usage=usage_for(module, usage)
         )
-    return _write(module, "response", response, on_loss, request)
+    return _write(module, "response", response, on_loss, request, scores)
 
 
 def convert_request(
@@ -290,6 +300,7 @@ def convert_response(
     limits: Limits | None = None,
     usage: UnknownUsage = "null",
     headers: Mapping[str, str] | None = None,
+    scores: Scores = "keep",
 ) -> bytes:
     """Translate a response body from format `read` to format `write`.
 
@@ -312,6 +323,9 @@ def convert_response(
             None).
         usage: how to write a usage the upstream did not report, as in `encode_response`.
         headers: the upstream response's HTTP headers, as in `decode_response`.
+        scores: `"keep"` logit scores where `write` promises probabilities (a loss), or map
+            them through a `"sigmoid"`, as in `encode_response`; the scale of `data`'s
+            scores is `score_scale(read, request)`.
 
     Returns:
         The JSON body for the client.
@@ -337,12 +351,15 @@ def convert_response(
     source = get_format(read)
     target = get_format(write)
     _check_policy(on_loss, usage)
+    if scores != "keep":
+        check_scores(scores)
     limits = limits or DEFAULT_LIMITS
     if request is not None and not isinstance(request, RerankRequest):
         request = decode_request(request, format=request_format or target.NAME, limits=limits)
     elif request_format is not None:
         raise RerankFormatError("request_format only applies to a request body")
     response = _decode_response(source, data, limits, headers)
+    scale = scale_of(source, response, request)  # for the writer; no copy to carry it
     if request is not None:
         response = in_context(
             response,
@@ -352,7 +369,7 @@ def convert_response(
             usage=usage_for(target, usage),
             results_at=source.RESPONSE.results_at,
         )
-    return _write(target, "response", response, on_loss, request)
+    return _write(target, "response", response, on_loss, request, scores, scale)
 
 
 def _check_policy(on_loss: object, usage: object = "null") -> None:
@@ -373,8 +390,12 @@ def _write(
     obj: RerankRequest | RerankResponse,
     on_loss: OnLoss,
     request: RerankRequest | None = None,
+    scores: Scores = "keep",
+    scale: ScoreScale | None = None,
 ) -> bytes:
     sink = Sink(module.NAME)
+    if isinstance(obj, RerankResponse) and (scale or obj.score_scale) == "logit":
+        obj = rescaled(module, obj, request, scores, sink)
     body = _encode(module, kind, obj, sink, request)
     _settle(sink, on_loss)
     return body

@@ -24,6 +24,7 @@ __all__ = [
     "FACE",
     "FEATURES",
     "FORMATS",
+    "OPTIONAL",
     "SCORE_SCALES",
     "Endpoint",
     "ErrorFormat",
@@ -158,8 +159,15 @@ FACE: tuple[str, ...] = (
     "response_to_canonical",
     "response_from_canonical",
 )
-"""The names every request-and-response format module's `__all__` lists: its public face
-(`usage_from_headers(headers) -> Usage | None` is optional, for usage in response headers)."""
+"""The names every request-and-response format module's `__all__` lists: its public face.
+
+Two functions are optional: `usage_from_headers(headers) -> Usage | None`, for usage in
+response headers (TEI's `x-compute-tokens`), and `response_scale(request) -> ScoreScale`,
+for a format whose score scale depends on the request (TEI's `raw_scores`): it reads its
+own knob from `request.extensions.get(NAME)`, and answers `SCORE_SCALE` for `None`."""
+
+OPTIONAL: tuple[str, ...] = ("usage_from_headers", "response_scale")
+"""The optional functions of a format module; when defined, each must be callable."""
 
 SCORE_SCALES: tuple[ScoreScale, ...] = ("probability", "logit", "unknown")
 _REQUIRABLE = frozenset(RerankRequest.__struct_fields__) - {"query", "documents", "extensions"}
@@ -171,9 +179,10 @@ def check_format(module: Any, *, errors_only: bool = False) -> Any:
     Checks its face (every name of `FACE`, or `ERROR_FACE` when `errors_only`, in its
     `__all__` and defined) and the contracts the shared code relies on: `STATUSES` holds 400
     and 500 (the fallbacks of `map_status`), `SUPPORTS` names only `FEATURES`, `REQUIRES`
-    only optional canonical request fields, `SCORE_SCALE` is one of `SCORE_SCALES`,
-    `ENDPOINT` is an `Endpoint` with absolute paths (and a batch limit of at least 1, if
-    any), and each codec is this format's and of its kind.
+    only optional canonical request fields, `SCORE_SCALE` is one of `SCORE_SCALES`, the
+    `OPTIONAL` functions it defines are callable, `ENDPOINT` is an `Endpoint` with absolute
+    paths (and a batch limit of at least 1, if any), and each codec is this format's and of
+    its kind.
 
     Raises:
         RerankFormatError: the first broken contract, naming the module and what to fix.
@@ -200,11 +209,18 @@ def check_format(module: Any, *, errors_only: bool = False) -> Any:
             fail(f"REQUIRES may name only {sorted(_REQUIRABLE)}")
         if module.SCORE_SCALE not in SCORE_SCALES:
             fail(f"SCORE_SCALE must be one of {SCORE_SCALES}, not {module.SCORE_SCALE!r}")
+        _check_optional(module, fail)
         _check_endpoint(module.ENDPOINT, fail)
     for kind, codec in codecs:
         if not isinstance(codec, Codec) or codec.kind != kind or codec.format != name:
             fail(f"its {kind} codec must be a Codec(format=NAME, kind={kind!r}, ...)")
     return module
+
+
+def _check_optional(module: object, fail: Callable[[str], NoReturn]) -> None:
+    for optional in OPTIONAL:
+        if not callable(getattr(module, optional, callable)):
+            fail(f"`{optional}` must be a function when it is defined")
 
 
 def _check_endpoint(endpoint: object, fail: Callable[[str], NoReturn]) -> None:

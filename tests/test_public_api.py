@@ -22,7 +22,19 @@ except ModuleNotFoundError:  # Python 3.10
     tomllib = pytest.importorskip("tomli")
 
 import rerank_formats as rf
-from rerank_formats import canonical, cli, convert, errors, limits, registry, schema, validation
+from rerank_formats import (
+    batching,
+    canonical,
+    cli,
+    convert,
+    endpoints,
+    errors,
+    limits,
+    registry,
+    scale,
+    schema,
+    validation,
+)
 from rerank_formats.formats import _base, cohere_v1, cohere_v2, jina, openai, xinference
 
 
@@ -102,7 +114,10 @@ def test_importing_does_not_import_pydantic() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [rf, canonical, convert, errors, limits, registry, cli, schema, validation, _base, openai],
+    [
+        *(rf, canonical, convert, errors, limits, registry, cli, schema, validation, _base),
+        *(openai, scale, endpoints, batching),
+    ],
 )
 def test_docstring_examples(module: object) -> None:
     failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
@@ -149,7 +164,7 @@ def test_public_signatures_take_format_names() -> None:
         for name, parameter in inspect.signature(function).parameters.items():
             if name in FORMAT_PARAMETERS:
                 typed[f"{function.__name__}({name})"] = parameter.annotation
-    assert len(typed) == 19
+    assert len(typed) == 22
     assert {
         where: annotation
         for where, annotation in typed.items()

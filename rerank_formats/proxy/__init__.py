@@ -23,14 +23,16 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess by 
         f" ({error.name} is not installed)"
     ) from error
 
-from ._app import CLIENT_PATHS, NATIVE_PATHS, PREFIXES, create_app
+from ._app import CLIENT_PATHS, CLIENT_ROUTES, NATIVE_PATHS, PREFIXES, client_routes, create_app
 from ._config import FORWARDED_BY_DEFAULT, ProxyConfig
 
 __all__ = [
     "CLIENT_PATHS",
+    "CLIENT_ROUTES",
     "FORWARDED_BY_DEFAULT",
     "NATIVE_PATHS",
     "PREFIXES",
     "ProxyConfig",
+    "client_routes",
     "create_app",
 ]

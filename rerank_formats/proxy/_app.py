@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
 import http
 import itertools
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import aclosing, asynccontextmanager
 
 import anyio
@@ -18,8 +19,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .. import __version__
-from ..canonical import FieldError, RerankError, RerankRequest
-from ..convert import convert_error, convert_response, decode_request, encode_error, encode_request
+from ..batching import merge_responses, split_request
+from ..canonical import FieldError, RerankError, RerankRequest, RerankResponse
+from ..convert import (
+    convert_error,
+    convert_response,
+    decode_request,
+    decode_response,
+    encode_error,
+    encode_request,
+    encode_response,
+)
+from ..endpoints import api_key_from, request_headers
 from ..errors import DecodeError, LossyConversionError, RerankFormatError, excerpt
 from ..registry import FORMATS, FormatName, get_format
 from ._bounded import BadEncodingError, TooLargeError, forwarded_headers, read_capped, read_decoded
@@ -29,10 +40,12 @@ NATIVE_PATHS: dict[FormatName, str] = {name: get_format(name).ENDPOINT.path for 
 """Each format's rerank path below its server's base URL (its module's `ENDPOINT`): where the
 upstream is called, and where the `client_format` is served at the root."""
 
-PREFIXES: dict[FormatName, str] = {
-    name: "/" + re.sub(r"[^a-z0-9]+", "-", get_format(name).PROVIDER.lower()).strip("-")
-    for name in FORMATS
-}
+
+def _prefix(provider: str) -> str:
+    return "/" + re.sub(r"[^a-z0-9]+", "-", provider.lower()).strip("-")
+
+
+PREFIXES: dict[FormatName, str] = {name: _prefix(get_format(name).PROVIDER) for name in FORMATS}
 """The prefix under which each client format is served (`/cohere/v2/rerank`), so that an
 SDK's base URL is `http://host:port/<prefix>`: its provider's name, in lower case."""
 
@@ -40,6 +53,41 @@ CLIENT_PATHS: dict[FormatName, str] = {
     name: PREFIXES[name] + NATIVE_PATHS[name] for name in NATIVE_PATHS
 }
 """Where each client format is served, always."""
+
+
+def client_routes(names: Iterable[str]) -> dict[str, FormatName]:
+    """Every path a client format is served at, and its format: each format's `path` and
+    `aliases` (its module's `ENDPOINT`) under its prefix (`PREFIXES`).
+
+    A path stays unambiguous: a format's own `path` is always its own (two formats of the
+    same prefix declaring the same one is an error), and an alias that another format of
+    the same prefix declares as its path or alias too is served for neither, since nothing
+    says which of the two a client there speaks.
+
+    Raises:
+        RerankFormatError: two formats declare the same path under the same prefix.
+    """
+    routes: dict[str, FormatName] = {}
+    aliases: dict[str, list[FormatName]] = {}
+    for name in names:
+        module = get_format(name)
+        prefix = _prefix(module.PROVIDER)
+        path = prefix + module.ENDPOINT.path
+        if path in routes:
+            raise RerankFormatError(f"{routes[path]} and {module.NAME} are both served at {path}")
+        routes[path] = module.NAME
+        for alias in module.ENDPOINT.aliases:
+            if alias != module.ENDPOINT.path:
+                aliases.setdefault(prefix + alias, []).append(module.NAME)
+    for path, claimed in aliases.items():
+        if path not in routes and len(claimed) == 1:
+            routes[path] = claimed[0]
+    return routes
+
+
+CLIENT_ROUTES: dict[str, FormatName] = client_routes(FORMATS)
+"""Every path a client format is served at (`CLIENT_PATHS` and each format's `aliases`
+under its prefix), and its format (see `client_routes`)."""
 
 # xinference_client's RESTfulClient.get_model() fetches the model's description first and
 # dispatches on `model_type` (xinference_client/client/restful/restful_client.py, 4.1.0).
@@ -74,10 +122,11 @@ def create_app(
 ) -> Starlette:
     """The proxy as an ASGI app (Starlette), forwarding to `config.upstream_url`.
 
-    Every client format is served under its prefix (`CLIENT_PATHS`); `config.client_format`
-    is also served at the root. The app's lifespan opens and closes the connection pools to
-    the upstream (every ASGI server runs it; mounted in another app without it, the pools
-    open on the first request). `app.state.config` is `config`.
+    Every client format is served under its prefix, at its path and aliases
+    (`CLIENT_ROUTES`); `config.client_format` is also served at the root, at both. The
+    app's lifespan opens and closes the connection pools to the upstream (every ASGI server
+    runs it; mounted in another app without it, the pools open on the first request).
+    `app.state.config` is `config`.
 
     Args:
         config: the upstream and the bounds.
@@ -99,15 +148,16 @@ def create_app(
     proxy = _Proxy(config, transport)
     routes: list[BaseRoute] = [
         Route(path, proxy.endpoint(name), methods=[get_format(name).ENDPOINT.method])
-        for name, path in CLIENT_PATHS.items()
+        for path, name in CLIENT_ROUTES.items()
     ]
     routes += [
         Route(PREFIXES[n] + p, _describe_model, methods=["GET"]) for n, p in _MODEL_PATHS.items()
     ]
     root = config.client_format
     if root is not None:
-        method = get_format(root).ENDPOINT.method
-        routes.append(Route(NATIVE_PATHS[root], proxy.endpoint(root), methods=[method]))
+        endpoint = get_format(root).ENDPOINT
+        for path in dict.fromkeys((endpoint.path, *endpoint.aliases)):
+            routes.append(Route(path, proxy.endpoint(root), methods=[endpoint.method]))
         if root in _MODEL_PATHS:
             routes.append(Route(_MODEL_PATHS[root], _describe_model, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=proxy.lifespan)
@@ -144,8 +194,9 @@ class _Proxy:
     def __init__(self, config: ProxyConfig, transport: httpx.AsyncBaseTransport | None) -> None:
         self.config = config
         self.transport = transport
-        self.url = httpx.URL(config.upstream_url.rstrip("/") + NATIVE_PATHS[config.upstream_format])
-        self.method = get_format(config.upstream_format).ENDPOINT.method
+        endpoint = get_format(config.upstream_format).ENDPOINT
+        self.url = httpx.URL(config.upstream_url.rstrip("/") + endpoint.path)
+        self.method = endpoint.method
         self.headers = httpx.Headers(
             {
                 "content-type": JSON,
@@ -154,8 +205,12 @@ class _Proxy:
                 "user-agent": f"rerank-formats/{__version__}",
             }
         )
-        if config.upstream_api_key:
-            self.headers["authorization"] = f"Bearer {config.upstream_api_key}"
+        # the key in the upstream's own header and scheme, and the headers it requires
+        self.headers.update(
+            request_headers(config.upstream_format, api_key=config.upstream_api_key or None)
+        )
+        self.batch = config.upstream_max_documents or endpoint.max_documents
+        self.client_key = (config.client_api_key or "").encode()
         timeout = httpx.Timeout(config.upstream_timeout, connect=config.connect_timeout)
         self.extensions = {"timeout": timeout.as_dict()}
         self.secret = (config.upstream_api_key or "").encode()
@@ -207,16 +262,22 @@ class _Proxy:
     async def _rerank(self, request: Request, client: FormatName) -> Response:
         config = self.config
         upstream = config.upstream_format
+        if self.client_key:
+            self._authenticate(request, client)
         if not _is_json(request.headers.get("content-type")):
             raise _RefusalError(415, f"the body must be JSON (Content-Type: {JSON})", exact=True)
-        canonical, body = self._translate(await self._read_body(request), client)
-        answer, data = await self._exchange(body)
+        canonical, bodies = self._translate(await self._read_body(request), client)
+        answers = await self._exchange(bodies)
+        answer, data = answers[0]  # the only one, or the part that failed first
         headers = forwarded_headers(answer.headers, config.forward_headers)
         if not answer.is_success:
             status, error_body = self._error(answer, data, client)
             return Response(error_body, status, headers=headers, media_type=JSON)
         try:
-            converted = self._convert(data, client, canonical, answer.headers)
+            if len(answers) == 1:
+                converted = self._convert(data, client, canonical, answer.headers)
+            else:
+                converted = self._merge(answers, client, canonical)
         except RerankFormatError as error:
             _log.warning("the upstream's answer is not valid: %s", error)
             if isinstance(error, DecodeError):
@@ -246,13 +307,25 @@ class _Proxy:
                 408, f"the body did not arrive within {timeout:g} s", exact=True
             ) from None
 
-    def _translate(self, body: bytes, client: FormatName) -> tuple[RerankRequest, bytes]:
+    def _authenticate(self, request: Request, client: FormatName) -> None:
+        """Refuse a request without the client key, in the header the client's format
+        declares (compared in constant time)."""
+        key = api_key_from(client, request.headers)
+        if key is None or not hmac.compare_digest(key.encode(), self.client_key):
+            endpoint = get_format(client).ENDPOINT
+            where = f"{endpoint.auth_header}: {endpoint.auth_scheme} <key>".replace(":  ", ": ")
+            raise _RefusalError(401, f"a valid API key is required ({where})")
+
+    def _translate(self, body: bytes, client: FormatName) -> tuple[RerankRequest, list[bytes]]:
+        """The client's request, and the upstream bodies it becomes: one, or one per part
+        when it has more documents than the upstream takes at a time."""
         upstream = self.config.upstream_format
         try:
             canonical = decode_request(body, format=client, limits=self.config.limits)
-            return canonical, encode_request(
-                canonical, format=upstream, on_loss=self.config.on_loss
-            )
+            parts = self._split(canonical)
+            return canonical, [
+                encode_request(part, format=upstream, on_loss=self.config.on_loss) for part in parts
+            ]
         except DecodeError as error:
             raise _RefusalError(400, str(error)) from None
         except LossyConversionError as error:
@@ -260,30 +333,75 @@ class _Proxy:
             message = f"the upstream ({upstream}) cannot take this request as it is"
             raise _RefusalError(400, message, details=details) from None
 
-    async def _exchange(self, body: bytes) -> tuple[httpx.Response, bytes]:
-        """The upstream's answer and its body, read within the deadline and the limits."""
+    def _split(self, request: RerankRequest) -> tuple[RerankRequest, ...]:
+        limit = self.batch
+        if limit is None or len(request.documents) <= limit:
+            return (request,)
+        parts = split_request(request, limit)
+        if len(parts) > self.config.max_upstream_calls:
+            raise _RefusalError(
+                400,
+                f"the request has {len(request.documents):,} documents; the upstream takes"
+                f" {limit:,} at a time, in at most {self.config.max_upstream_calls:,} calls",
+            )
+        return parts
+
+    async def _call(self, body: bytes) -> tuple[httpx.Response, bytes]:
+        """One upstream call: its answer and its body, read within the limits."""
         config = self.config
         pools = self.pools or self._open()
         pool = pools[next(self.turn) % len(pools)]
+        request = httpx.Request(
+            self.method, self.url, content=body, headers=self.headers, extensions=self.extensions
+        )
+        answer = await pool.handle_async_request(request)
+        try:
+            if answer.is_success:
+                return answer, await read_decoded(answer, config.max_response_bytes)
+            try:
+                return answer, await read_decoded(answer, config.max_error_bytes)
+            except (TooLargeError, BadEncodingError):
+                return answer, b""
+        finally:
+            await answer.aclose()
+
+    async def _gather(self, bodies: list[bytes]) -> list[tuple[httpx.Response, bytes]]:
+        """Every part's answer, the calls made at once; on the first failure (an error
+        answer, or no answer), the others are cancelled and that answer alone returned
+        (or that error raised)."""
+        slots: dict[int, tuple[httpx.Response, bytes]] = {}
+        failed: list[tuple[httpx.Response, bytes] | Exception] = []
+
+        async def call(part: int, body: bytes, scope: anyio.CancelScope) -> None:
+            try:
+                slots[part] = answer = await self._call(body)
+            except (httpx.HTTPError, TooLargeError, BadEncodingError) as error:
+                failed.append(error)
+                scope.cancel()
+                return
+            if not answer[0].is_success:
+                failed.append(answer)
+                scope.cancel()
+
+        async with anyio.create_task_group() as group:
+            for part, body in enumerate(bodies):
+                group.start_soon(call, part, body, group.cancel_scope)
+        if failed:
+            first = failed[0]
+            if isinstance(first, Exception):
+                raise first
+            return [first]
+        return [slots[part] for part in range(len(bodies))]
+
+    async def _exchange(self, bodies: list[bytes]) -> list[tuple[httpx.Response, bytes]]:
+        """The upstream's answers to `bodies` (all within one deadline), or the first
+        failure: `[answer]` when the upstream answers an error."""
+        config = self.config
         try:
             with anyio.fail_after(config.upstream_timeout):
-                request = httpx.Request(
-                    self.method,
-                    self.url,
-                    content=body,
-                    headers=self.headers,
-                    extensions=self.extensions,
-                )
-                answer = await pool.handle_async_request(request)
-                try:
-                    if answer.is_success:
-                        return answer, await read_decoded(answer, config.max_response_bytes)
-                    try:
-                        return answer, await read_decoded(answer, config.max_error_bytes)
-                    except (TooLargeError, BadEncodingError):
-                        return answer, b""
-                finally:
-                    await answer.aclose()
+                if len(bodies) == 1:
+                    return [await self._call(bodies[0])]
+                return await self._gather(bodies)
         except TimeoutError:
             _log.warning("the upstream did not answer within %g s", config.upstream_timeout)
             raise _RefusalError(
@@ -337,6 +455,7 @@ class _Proxy:
                 limits=limits,
                 usage=usage,
                 headers=headers,
+                scores=self.config.scores,
             )
         except LossyConversionError as error:
             _log.warning("the answer loses in %s: %s", client, "; ".join(map(str, error.losses)))
@@ -349,4 +468,46 @@ class _Proxy:
             on_loss="ignore",
             usage=usage,
             headers=headers,
+            scores=self.config.scores,
+        )
+
+    def _merge(
+        self,
+        answers: list[tuple[httpx.Response, bytes]],
+        client: FormatName,
+        request: RerankRequest,
+    ) -> bytes:
+        """The parts' answers as one, in the client's format (losses as in `_convert`)."""
+        config, upstream = self.config, self.config.upstream_format
+        parts = split_request(request, self.batch or len(request.documents))
+        decoded: list[RerankResponse] = []
+        for number, ((answer, data), part) in enumerate(zip(answers, parts, strict=True)):
+            try:
+                decoded.append(
+                    decode_response(
+                        data,
+                        format=upstream,
+                        request=part,
+                        limits=self.response_limits,
+                        headers=answer.headers,
+                    )
+                )
+            except DecodeError as error:
+                where = f"part {number + 1} of {len(parts)}"
+                _log.warning("the upstream's answer to %s is not valid: %s", where, error)
+                raise _RefusalError(
+                    502,
+                    f"the upstream's answer to {where} is not a valid {upstream} response:"
+                    f" {error.type} at {error.path}",
+                ) from None
+        merged = merge_responses(request, decoded)
+        usage, scores = config.usage, config.scores
+        try:
+            return encode_response(
+                merged, format=client, request=request, usage=usage, scores=scores
+            )
+        except LossyConversionError as error:
+            _log.warning("the answer loses in %s: %s", client, "; ".join(map(str, error.losses)))
+        return encode_response(
+            merged, format=client, request=request, usage=usage, scores=scores, on_loss="ignore"
         )

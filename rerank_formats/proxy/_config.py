@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import get_args
 
-from ..convert import OnLoss, UnknownUsage
+from ..convert import OnLoss, Scores, UnknownUsage
 from ..errors import RerankFormatError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..registry import FormatName, get_format
@@ -32,9 +32,15 @@ class ProxyConfig:
         upstream_url: the upstream's base URL (`https://api.cohere.com`); the proxy calls
             the upstream format's native path below it (`/v2/rerank` for Cohere v2).
         upstream_format: the format the upstream speaks (`"cohere_v2"`, ...).
-        upstream_api_key: sent to the upstream as `Authorization: Bearer ...`; never
-            logged, never in the repr, and removed from any upstream error text the proxy
-            passes on or logs. Clients' own credentials are never forwarded.
+        upstream_api_key: sent to the upstream in the header its format declares
+            (`ENDPOINT.auth_header` and `auth_scheme`: `Authorization: Bearer ...` by
+            default), with the headers it requires (`ENDPOINT.headers`); never logged, never
+            in the repr, and removed from any upstream error text the proxy passes on or
+            logs. Clients' own credentials are never forwarded.
+        client_api_key: when set, the key every client must present, in the header its own
+            format declares (`Authorization: Bearer ...` for Jina and Cohere); a request
+            without it is answered 401 in the client's format. Never logged, never in the
+            repr, never forwarded.
         client_format: a client format also served at the root, at its native paths
             (`/v1/rerank`, ...), for clients that replace the base URL's path (litellm's
             `jina_ai` provider). Every format is always served under its own prefix.
@@ -45,6 +51,15 @@ class ProxyConfig:
         usage: what a client whose format always reports token usage (Jina) reads when
             the upstream reports none: `"null"` (the default), `"omit"` (litellm's Jina
             client, which fails on a null) or `"zero"` (see `UnknownUsage`).
+        scores: what an upstream's logit scores become for a client whose format promises
+            probabilities (Cohere): `"keep"` (the default: passed as they are, and the loss
+            logged) or `"sigmoid"` (mapped into [0, 1]; see `Scores`).
+        upstream_max_documents: the most documents one upstream call may carry; a larger
+            request is split into parts sent at once, whose answers are merged into one
+            (`split_request`, `merge_responses`). None (the default) means the upstream
+            format's own limit (`ENDPOINT.max_documents`: 32 for TEI), if any.
+        max_upstream_calls: the most upstream calls one client request may be split into;
+            a request that needs more is refused with 400.
         pass_upstream_errors: pass the upstream's error message (and field details) to the
             client, converted to the client's format. By default a client gets only the
             status and a fixed message per status, since an upstream's error text can hold
@@ -70,6 +85,7 @@ class ProxyConfig:
     client_format: FormatName | None = None
     on_loss: OnLoss = "raise_ranking"
     usage: UnknownUsage = "null"
+    scores: Scores = "keep"
     pass_upstream_errors: bool = False
     limits: Limits = DEFAULT_LIMITS
     max_response_bytes: int = 32 * 1024 * 1024
@@ -79,6 +95,9 @@ class ProxyConfig:
     connect_timeout: float = 10.0
     max_connections: int = 100
     forward_headers: tuple[str, ...] = FORWARDED_BY_DEFAULT
+    client_api_key: str | None = field(default=None, repr=False)
+    upstream_max_documents: int | None = None
+    max_upstream_calls: int = 16
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: normalise the names once, here
@@ -87,19 +106,32 @@ class ProxyConfig:
             set_(self, "client_format", get_format(self.client_format).NAME)
         if not self.upstream_url.startswith(("http://", "https://")):
             raise RerankFormatError("upstream_url must start with http:// or https://")
-        key = self.upstream_api_key
-        if key is not None and not (key.isascii() and key.isprintable() and key == key.strip()):
-            raise RerankFormatError(
-                "upstream_api_key must be printable ASCII, without spaces around"
-            )
+        for name in ("upstream_api_key", "client_api_key"):
+            key = getattr(self, name)  # an empty upstream key is none (an empty variable)
+            if key is not None and not (
+                (key or name == "upstream_api_key")
+                and key.isascii()
+                and key.isprintable()
+                and key == key.strip()
+            ):
+                raise RerankFormatError(f"{name} must be printable ASCII, without spaces around")
         if self.on_loss not in get_args(OnLoss):
             raise RerankFormatError(f"on_loss must be one of {', '.join(get_args(OnLoss))}")
         if self.usage not in get_args(UnknownUsage):
             raise RerankFormatError(f"usage must be one of {', '.join(get_args(UnknownUsage))}")
-        for name in ("max_response_bytes", "max_error_bytes", "max_connections"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise RerankFormatError(f"{name} must be a positive integer")
+        if self.scores not in get_args(Scores):
+            raise RerankFormatError(f"scores must be one of {', '.join(get_args(Scores))}")
+        self._check_counts()
         for name in ("client_body_timeout", "upstream_timeout", "connect_timeout"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not 0 < value < math.inf:
                 raise RerankFormatError(f"{name} must be a positive number of seconds")
+
+    def _check_counts(self) -> None:
+        positive = ("max_response_bytes", "max_error_bytes", "max_connections")
+        for name in (*positive, "max_upstream_calls", "upstream_max_documents"):
+            value = getattr(self, name)
+            if value is None and name == "upstream_max_documents":
+                continue
+            if type(value) is not int or value < 1:
+                raise RerankFormatError(f"{name} must be a positive integer")
