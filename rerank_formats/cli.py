@@ -575,7 +575,7 @@ def _add_probe(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         [
             "http://127.0.0.1:8080/rerank",
             "https://api.example.com/v1/rerank --format jina --model m \\\n"
-            '      --header "Authorization: Bearer $KEY"',
+            "      --api-key-env JINA_API_KEY",
         ],
         _probe,
     )
@@ -599,6 +599,12 @@ def _add_probe(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="a header to send with every request (repeat for more)",
     )
     option("--model", help="the model to name in the requests")
+    option(
+        "--api-key-env",
+        metavar="NAME",
+        help="the environment variable holding the API key, sent where the format says"
+        " (the key itself is never an argument)",
+    )
     option(
         "--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default: 10)"
     )
@@ -674,13 +680,25 @@ def _probe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not colon or not name.strip():
             raise _UsageError(f"--header takes NAME: VALUE, not {excerpt(header)!r}")
         headers[name.strip()] = value.strip()
+    api_key = None
+    if args.api_key_env is not None:
+        import os
+
+        if args.api_key_env not in os.environ:
+            raise _UsageError(f"the environment variable {args.api_key_env} is not set")
+        api_key = os.environ[args.api_key_env]
     print(
         f"{PROG}: probing {excerpt(args.url, 80)} with at most"
         f" {max_requests(args.format)} requests",
         file=err,
     )
     report = probe(
-        args.url, format=args.format, headers=headers, model=args.model, timeout=args.timeout
+        args.url,
+        format=args.format,
+        headers=headers,
+        model=args.model,
+        api_key=api_key,
+        timeout=args.timeout,
     )
     if args.json:
         out.write(report.json().decode())

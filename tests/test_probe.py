@@ -440,3 +440,32 @@ def test_the_docs_show_a_real_report() -> None:
     with server(localai, "/v1/rerank") as (url, _):
         report = probe(url, format="jina", model="jina-reranker-v1-base-en")
     assert shown == report.table().replace(url, "http://127.0.0.1:8080/v1/rerank") + "\n"
+
+
+def test_the_key_goes_where_the_format_says() -> None:
+    seen: list[httpx.Headers] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers)
+        return httpx.Response(404, json={"message": "no"})
+
+    probe(
+        "http://127.0.0.1:9/v2/rerank",
+        format="cohere_v2",
+        api_key="k",
+        headers={"X-Trace": "1"},
+        transport=httpx.MockTransport(answer),
+    )
+    assert [(h["authorization"], h["x-trace"], h["content-type"]) for h in seen] == [
+        ("Bearer k", "1", "application/json")
+    ]
+
+
+def test_a_key_that_cannot_be_sent_is_refused_before_any_request() -> None:
+    with pytest.raises(rf.RerankFormatError) as caught:
+        probe("http://127.0.0.1:9/rerank", api_key=" k\n", transport=httpx.MockTransport(_never))
+    assert str(caught.value) == "an API key must be printable ASCII, without spaces around"
+
+
+def _never(request: httpx.Request) -> httpx.Response:
+    raise AssertionError("nothing is sent")

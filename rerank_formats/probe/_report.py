@@ -17,6 +17,7 @@ from ..error_bodies import decode_error
 from ..errors import DecodeError, excerpt
 from ..formats._base import ScoreScale
 from ..registry import FORMATS, FormatName, get_error_format, get_format
+from ..scale import score_scale
 from ..validation import detect, validate
 
 __all__ = [
@@ -559,7 +560,7 @@ def _scale(
     format: FormatName, seen: tuple[float, float] | None, deviations: list[Deviation]
 ) -> ScoreScale:
     """The scale the scores seen are on: the format's, unless one is outside [0, 1]."""
-    declared = get_format(format).SCORE_SCALE
+    declared = score_scale(format)
     if seen is None or 0.0 <= seen[0] <= seen[1] <= 1.0:
         return declared
     if declared == "probability":

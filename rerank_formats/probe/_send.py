@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import httpx
 
+from ..endpoints import request_headers
 from ..errors import RerankFormatError, excerpt
 from ..limits import DEFAULT_LIMITS
 from ..registry import FormatName, get_format
@@ -22,6 +23,7 @@ def probe(
     format: FormatName | None = None,
     headers: Mapping[str, str] | None = None,
     model: str | None = None,
+    api_key: str | None = None,
     timeout: float = 10.0,
     transport: httpx.BaseTransport | None = None,
 ) -> ProbeReport:
@@ -32,9 +34,11 @@ def probe(
         format: the format it claims to speak; when None, the probe first sends the basic
             request as each registered format writes it (each distinct body once) and
             speaks the format that the first accepted answer fits best.
-        headers: headers to send with every request (`{"Authorization": "Bearer ..."}`),
-            besides the ones the format's `ENDPOINT` requires.
+        headers: headers to send with every request, besides the ones the format needs
+            (`request_headers`: its `ENDPOINT.headers` and the key).
         model: the model to name in the requests (some servers require one).
+        api_key: the API key, sent where each format's `ENDPOINT` says (`Authorization:
+            Bearer ...`, Pinecone's `Api-Key`).
         timeout: seconds for each request, connecting included.
         transport: an httpx transport, for tests.
 
@@ -43,16 +47,19 @@ def probe(
 
     Raises:
         UnknownFormatError: `format` is not registered.
-        RerankFormatError: `url` is not an http(s) URL.
+        RerankFormatError: `url` is not an http(s) URL, or `api_key` cannot be sent in a
+            header.
     """
     if format is not None:
         format = get_format(format).NAME
+    if api_key is not None:
+        request_headers(format or "jina", api_key=api_key)  # a key that cannot be sent
     if not url.startswith(("http://", "https://")):
         raise RerankFormatError(f"the URL must start with http:// or https://: {excerpt(url)!r}")
     with httpx.Client(
         timeout=timeout, transport=transport, follow_redirects=False, trust_env=False
     ) as client:
-        sender = _Sender(client, url, headers or {}, model)
+        sender = _Sender(client, url, headers or {}, model, api_key)
         answers: list[Answer] = []
         if format is None:
             format = _find(sender, answers)
@@ -90,15 +97,22 @@ def _find(sender: _Sender, answers: list[Answer]) -> FormatName | None:
 
 class _Sender:
     def __init__(
-        self, client: httpx.Client, url: str, headers: Mapping[str, str], model: str | None
+        self,
+        client: httpx.Client,
+        url: str,
+        headers: Mapping[str, str],
+        model: str | None,
+        api_key: str | None,
     ) -> None:
         self.client, self.url, self.headers, self.model = client, url, headers, model
+        self.api_key = api_key
 
     def send(self, what: str, format: FormatName, step: str | None = None) -> Answer:
         """Send request `what` in `format` (retried once when no answer came)."""
         body = request_for(what, format, self.model)
         endpoint = get_format(format).ENDPOINT
-        headers = {"content-type": "application/json", **endpoint.headers, **self.headers}
+        needed = request_headers(format, api_key=self.api_key)
+        headers = {"content-type": "application/json", **needed, **self.headers}
         failure = None
         for _ in range(2):
             try:
