@@ -37,7 +37,7 @@ from .convert import (
     convert_response,
     decode_request,
 )
-from .errors import DecodeError, LossWarning, LossyConversionError, RerankFormatError
+from .errors import DecodeError, LossWarning, LossyConversionError, RerankFormatError, excerpt
 from .registry import ERROR_FORMATS, FORMATS, get_error_format, support_matrix
 from .scale import SCORES
 from .schema import json_schema
@@ -567,6 +567,51 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     option("--log-level", default="info", help="uvicorn's log level (default: info)")
 
 
+def _add_probe(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    probe = _command(
+        commands,
+        "probe",
+        "find out which dialect a rerank endpoint really speaks (needs the probe extra)",
+        [
+            "http://127.0.0.1:8080/rerank",
+            "https://api.example.com/v1/rerank --format jina --model m \\\n"
+            "      --api-key-env JINA_API_KEY",
+        ],
+        _probe,
+    )
+    probe.description = (
+        "Send a short, fixed series of requests with tiny documents of the probe's own (at"
+        " most 18 with --format, a few more without; said before the first) and report what"
+        " the answers show: the formats they fit, sorting, top_n, echoed documents, usage,"
+        " scores, errors, the batch limit, every deviation, and the proxy settings to use."
+        " Exit codes: 0 no deviation, 1 deviations or no format found."
+    )
+    option = probe.add_argument
+    option("url", metavar="URL", help="the endpoint's full URL")
+    option(
+        "--format", type=_format_name, metavar="FORMAT", help=f"the format it claims: {_names()}"
+    )
+    option(
+        "--header",
+        action="append",
+        default=[],
+        metavar='"NAME: VALUE"',
+        help="a header to send with every request (repeat for more)",
+    )
+    option("--model", help="the model to name in the requests")
+    option(
+        "--api-key-env",
+        metavar="NAME",
+        help="the environment variable holding the API key, sent where the format says"
+        " (the key itself is never an argument)",
+    )
+    option(
+        "--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default: 10)"
+    )
+    option("--json", action="store_true", help="print the report as JSON, with every answer")
+    probe.set_defaults(kind=None)
+
+
 _COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_convert,
     _add_validate,
@@ -574,6 +619,7 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     _add_schema,
     _add_formats,
     _add_serve,
+    _add_probe,
 )
 
 
@@ -618,6 +664,47 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         limit_concurrency=args.limit_concurrency,
     )
     return 0
+
+
+def _probe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        from .probe import max_requests, probe
+    except ImportError as exc:
+        print(f"{PROG}: {exc}", file=err)
+        return 1
+    if args.format is not None:
+        _formats_of(args, args.format)
+    headers = {}
+    for header in args.header:
+        name, colon, value = header.partition(":")
+        if not colon or not name.strip():
+            raise _UsageError(f"--header takes NAME: VALUE, not {excerpt(header)!r}")
+        headers[name.strip()] = value.strip()
+    api_key = None
+    if args.api_key_env is not None:
+        import os
+
+        if args.api_key_env not in os.environ:
+            raise _UsageError(f"the environment variable {args.api_key_env} is not set")
+        api_key = os.environ[args.api_key_env]
+    print(
+        f"{PROG}: probing {excerpt(args.url, 80)} with at most"
+        f" {max_requests(args.format)} requests",
+        file=err,
+    )
+    report = probe(
+        args.url,
+        format=args.format,
+        headers=headers,
+        model=args.model,
+        api_key=api_key,
+        timeout=args.timeout,
+    )
+    if args.json:
+        out.write(report.json().decode())
+    else:
+        out.write(report.table() + "\n")
+    return 0 if report.format is not None and not report.deviations else 1
 
 
 def _slug(error: RerankFormatError) -> str:
