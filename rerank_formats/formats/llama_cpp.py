@@ -1,6 +1,6 @@
 """llama.cpp server (`llama-server --reranking`), `POST /v1/rerank`: Jina's shape, raw scores.
 
-References, in ggml-org/llama.cpp: `tools/server/server-common.cpp` @
+Reference: ggml-org/llama.cpp: `tools/server/server-common.cpp` @
 006639c3ff51a3dbde5f52ebf4c5a55ad5306caf (`format_response_rerank`, `format_error_response`),
 the rerank handler (`post_rerank` in `tools/server/server-context.cpp`, which reads
 `query`, `documents` or else `texts`, and `top_n`), the routes of `tools/server/server.cpp`
@@ -44,7 +44,7 @@ Errors
 
 `{"error": {"code", "message", "type"}}`, OpenAI's envelope with the HTTP status as `code`:
 
-| wire            | canonical | notes                                                 |
+| wire field      | canonical | notes                                                 |
 | --------------- | --------- | ----------------------------------------------------- |
 | `error.message` | `message` | field-level details are folded into it when written   |
 | `error.type`    | `code`    | `invalid_request_error` 400, `authentication_error` 401, `permission_error` 403, `not_found_error` 404, `server_error` 500, `not_supported_error` 501 (a server started without `--reranking`), `unavailable_error` 503 (loading) |
@@ -302,7 +302,7 @@ _TYPE_OF: Final = {
 }
 
 
-class Body(Wire, frozen=True, kw_only=True, forbid_unknown_fields=False):
+class Body(Wire, frozen=True, kw_only=True):
     """The `error` object.
 
     Attributes:
@@ -311,9 +311,9 @@ class Body(Wire, frozen=True, kw_only=True, forbid_unknown_fields=False):
         type: The error type (`invalid_request_error`, ...).
     """
 
-    code: int | str | UnsetType | None = UNSET
+    code: int | UnsetType = UNSET
     message: str
-    type: str | UnsetType | None = UNSET
+    type: str | UnsetType = UNSET
 
 
 class Error(Wire, frozen=True, kw_only=True):
@@ -337,7 +337,7 @@ def _status(value: object) -> int | None:
 
 def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
     body = wire.error
-    kind = body.type if isinstance(body.type, str) and body.type else UNSET
+    kind = body.type or UNSET
     if status is None:
         status = _status(body.code) or ERROR_TYPES.get(kind or "", 500)
     spelled = {"code": body.code, "type": body.type}

@@ -1,6 +1,6 @@
 """Hugging Face text-embeddings-inference (TEI), `POST /rerank`: a bare array of results.
 
-References, in huggingface/text-embeddings-inference @
+Reference: huggingface/text-embeddings-inference @
 0d124dc9773be6ac5a9a57d8439aba9bbbf33273 (2026-07-24): `router/src/http/types.rs`
 (`RerankRequest`, `Rank`, `TruncationDirection`; last changed in 106d25f), the `rerank`
 handler, the routes and the status table in `router/src/http/server.rs` (d026d1e),
@@ -32,7 +32,7 @@ A request holds at most 32 texts unless the server was started with another
 
 Response
 
-| wire             | canonical              | notes                                           |
+| wire field       | canonical              | notes                                           |
 | ---------------- | ---------------------- | ----------------------------------------------- |
 | `[]`             | `results`              | a bare JSON array, sorted by descending score   |
 | `[].index`       | `results[].index`      |                                                 |
@@ -46,7 +46,7 @@ then reversed): TEI's own test expects the later of two identical texts first.
 
 Errors
 
-| wire         | canonical | notes                                                        |
+| wire field   | canonical | notes                                                        |
 | ------------ | --------- | ------------------------------------------------------------ |
 | `error`      | `message` | field-level details are folded into it when written          |
 | `error_type` | `code`    | `Empty` 400, `Validation` 422, `Tokenizer` 422, `Overloaded` 429, `Backend` 424, `Unhealthy` 503 |
@@ -438,6 +438,13 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
                 report(f"$.{key}", "ignored_field", f"TEI ignores `{key}`", "warning")
     elif kind == "response":
         _checks.check_results(body, report, RESPONSE)
+        if isinstance(body, list) and not body:
+            report(
+                "$",
+                "empty_results",
+                "TEI never answers an empty list: it refuses an empty `texts` (400 Empty)",
+                "error",
+            )
     elif kind == "error":
         kind_ = body.get("error_type")
         if isinstance(kind_, str) and kind_ not in ERROR_TYPES:
