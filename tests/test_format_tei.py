@@ -247,7 +247,7 @@ def test_flat_text_becomes_a_document_object() -> None:
         rf.convert_response(b'[{"index":0,"text":"a","score":0.5}]', read="tei", write="cohere_v1")
         == b'{"results":[{"index":0,"relevance_score":0.5,"document":{"text":"a"}}]}'
     )
-    assert response.results[0].document == "a"
+    assert response.results[0].document == rf.TextDocument(text="a")
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ Response
 | `[]`             | `results`              | a bare JSON array, sorted by descending score   |
 | `[].index`       | `results[].index`      |                                                 |
 | `[].score`       | `results[].relevance_score` | probabilities unless `raw_scores` (`response_scale`) |
-| `[].text`        | `results[].document`   | a string, present only with `return_text`       |
+| `[].text`        | `results[].document`   | a string, present only with `return_text`; read as `{"text": ...}` |
 | `x-compute-tokens` header | `usage.total_tokens` | read with `headers=`; not in the body, so writing usage is a reporting loss |
 
 TEI writes `index`, then `text`, then `score` (the field order of `Rank`), and so does
@@ -69,7 +69,14 @@ from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 from msgspec import UNSET, Meta, UnsetType
 
-from ..canonical import RerankError, RerankRequest, RerankResponse, RerankResult, Usage
+from ..canonical import (
+    RerankError,
+    RerankRequest,
+    RerankResponse,
+    RerankResult,
+    TextDocument,
+    Usage,
+)
 from ..errors import LossKind
 from . import _checks
 from ._base import (
@@ -301,7 +308,14 @@ def usage_from_headers(headers: Mapping[str, str]) -> Usage | None:
 def response_to_canonical(wire: tuple[Result, ...], left: Leftovers) -> RerankResponse:
     return RerankResponse(
         results=tuple(
-            [RerankResult(index=r.index, relevance_score=r.score, document=r.text) for r in wire]
+            [
+                RerankResult(
+                    index=r.index,
+                    relevance_score=r.score,
+                    document=UNSET if r.text is UNSET else TextDocument(text=r.text),
+                )
+                for r in wire
+            ]
         ),
         extensions=extension_map(NAME, dict(left.fields), results=kept_results(left, wire)),
     )
