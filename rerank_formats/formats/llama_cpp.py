@@ -1,4 +1,4 @@
-"""llama.cpp server (`llama-server --reranking`), `POST /v1/rerank`: Jina's shape, raw scores.
+"""llama.cpp server (`llama-server --reranking`), `POST http://<host>:8080/v1/rerank`: raw scores.
 
 Reference: ggml-org/llama.cpp: `tools/server/server-common.cpp` @
 006639c3ff51a3dbde5f52ebf4c5a55ad5306caf (`format_response_rerank`, `format_error_response`),
@@ -42,15 +42,14 @@ them equal to `total_tokens`, as the server writes it.
 
 Errors
 
-`{"error": {"code", "message", "type"}}`, OpenAI's envelope with the HTTP status as `code`:
-
 | wire field      | canonical | notes                                                 |
 | --------------- | --------- | ----------------------------------------------------- |
 | `error.message` | `message` | field-level details are folded into it when written   |
 | `error.type`    | `code`    | `invalid_request_error` 400, `authentication_error` 401, `permission_error` 403, `not_found_error` 404, `server_error` 500, `not_supported_error` 501 (a server started without `--reranking`), `unavailable_error` 503 (loading) |
 | `error.code`    | —         | the HTTP status; gives the status when none is known  |
 
-Statuses: 400, 401, 403, 404, 500, 501, 503; a 429 is written as 503 (the server has no
+The body is `{"error": {"code", "message", "type"}}`, OpenAI's envelope with the HTTP
+status as `code`. Statuses: 400, 401, 403, 404, 500, 501, 503; a 429 is written as 503 (the server has no
 rate limit; 503 is its "try again later"), other client errors as 400.
 """
 

@@ -1,4 +1,4 @@
-"""Hugging Face text-embeddings-inference (TEI), `POST /rerank`: a bare array of results.
+"""Hugging Face text-embeddings-inference (TEI), `POST http://<host>:8080/rerank`: a bare array.
 
 Reference: huggingface/text-embeddings-inference @
 0d124dc9773be6ac5a9a57d8439aba9bbbf33273 (2026-07-24): `router/src/http/types.rs`
