@@ -1,11 +1,14 @@
 """llama.cpp server (`llama-server --reranking`), `POST http://<host>:8080/v1/rerank`: raw scores.
 
-Reference: ggml-org/llama.cpp: `tools/server/server-common.cpp` @
-006639c3ff51a3dbde5f52ebf4c5a55ad5306caf (`format_response_rerank`, `format_error_response`),
-the rerank handler (`post_rerank` in `tools/server/server-context.cpp`, which reads
-`query`, `documents` or else `texts`, and `top_n`), the routes of `tools/server/server.cpp`
-(`/rerank`, `/reranking`, `/v1/rerank`, `/v1/reranking`, one handler) and the server's own
-tests, `tools/server/tests/unit/test_rerank.py` @ 2f6903434e8d98d425ed0f960c3cd6e9ebd3651e.
+Reference: ggml-org/llama.cpp `tools/server/server.cpp` @
+aa6192d38defc9a5d9fb2987413f71b18f214270 (the `post_rerank` handler, which reads `query`,
+`documents` or else `texts`, and `top_n`; the routes `/rerank`, `/reranking`,
+`/v1/rerank`, `/v1/reranking`, one handler; `ex_wrapper`, which answers any exception,
+a malformed JSON body too, with a 500 `server_error`), `tools/server/server-common.cpp` @
+006639c3ff51a3dbde5f52ebf4c5a55ad5306caf (`format_response_rerank`,
+`format_error_response`; the handler later moved to `server-context.cpp`), and the
+server's own tests, `tools/server/tests/unit/test_rerank.py` @
+2f6903434e8d98d425ed0f960c3cd6e9ebd3651e.
 
 The server speaks two dialects on each of those paths, chosen by the request: with a
 `texts` key it is TEI's (a bare `[{index, score, text?}]`, `return_text` read), which is the
@@ -49,7 +52,8 @@ Errors
 | `error.code`    | —         | the HTTP status; gives the status when none is known  |
 
 The body is `{"error": {"code", "message", "type"}}`, OpenAI's envelope with the HTTP
-status as `code`. Statuses: 400, 401, 403, 404, 500, 501, 503; a 429 is written as 503 (the server has no
+status as `code`; a body that is not JSON is a 500 `server_error` whose message is the
+parser's. Statuses: 400, 401, 403, 404, 500, 501, 503; a 429 is written as 503 (the server has no
 rate limit; 503 is its "try again later"), other client errors as 400.
 """
 
