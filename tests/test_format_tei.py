@@ -425,3 +425,15 @@ def test_llama_cpps_tei_dialect_is_this_format() -> None:
     request = rf.decode_request(data, format="tei")
     assert (request.query, len(request.documents)) == ("Machine learning is", 4)
     assert get_format("llama_cpp").ENDPOINT.aliases[1] == tei.ENDPOINT.path == "/rerank"
+
+
+def test_a_null_truncate_is_the_servers_default_though_draft_4_refuses_it() -> None:
+    """`truncate` is `Option<bool>` (types.rs) and `nullable: true` in the document; Draft 4,
+    the validator of OpenAPI 3.0 here, ignores `nullable`, so the oracle alone refuses the
+    null that the server and the document take. The library reads and writes it."""
+    body = {"query": "q", "texts": ["a"], "truncate": None}
+    assert TEI.schema(request_pointer("/rerank"))["properties"]["truncate"]["nullable"] is True
+    assert TEI.errors(request_pointer("/rerank"), body) == [
+        ("$.truncate", "None is not of type 'boolean'")
+    ]
+    assert json.loads(rf.convert_request(body, read="tei", write="tei")) == body
