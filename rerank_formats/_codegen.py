@@ -163,6 +163,8 @@ class _Writer:
             return "Annotated[bool, Strict()]"
         if isinstance(t, mi.NoneType):
             return "None"
+        if isinstance(t, mi.LiteralType):  # strict: pydantic matches literals by equality
+            return f"Literal[{', '.join(map(repr, t.values))}]"
         if isinstance(t, (mi.ListType, mi.VarTupleType)):
             item = self._type(t.item_type, kind, nested)
             bounds = _kwargs(min_length=t.min_length, max_length=t.max_length)
@@ -193,11 +195,11 @@ _HEADER = '''"""The pydantic models of every format, generated from the wire Str
 registry and the Structs the decoders use; tests/test_pydantic.py checks that it is current.
 """
 
-# ruff: noqa: F401, N801
+# ruff: noqa: F401, N801, RUF100
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, Field, RootModel, Strict
 

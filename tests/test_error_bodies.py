@@ -117,6 +117,46 @@ DECODED = {
             )
         },
     ),
+    # TEI's code is its `error_type` as sent: the OpenAPI examples' lower case is kept (and
+    # written back), the server's PascalCase too.
+    "tei/error-400-empty-openapi-example.json": rf.RerankError(
+        status=400, message="Batch is empty", code="empty"
+    ),
+    "tei/error-424-backend-openapi-example.json": rf.RerankError(
+        status=424, message="Inference failed", code="backend"
+    ),
+    "tei/error-429-overloaded-openapi-example.json": rf.RerankError(
+        status=429, message="Model is overloaded", code="overloaded"
+    ),
+    "tei/error-400-empty-texts-assembled.json": rf.RerankError(
+        status=400, message="`texts` cannot be empty", code="Empty"
+    ),
+    "tei/error-422-batch-size-assembled.json": rf.RerankError(
+        status=422, message="batch size 33 > maximum allowed batch size 32", code="Validation"
+    ),
+    "tei/error-424-not-a-reranker-assembled.json": rf.RerankError(
+        status=424, message="Backend error: model is not a re-ranker model", code="Backend"
+    ),
+    "llama_cpp/error-400-empty-documents-assembled.json": rf.RerankError(
+        status=400,
+        message='"documents" must be a non-empty string array',
+        code="invalid_request_error",
+        extensions={
+            "llama_cpp": rf.Extension(
+                fields={"error": {"code": 400, "type": "invalid_request_error"}}
+            )
+        },
+    ),
+    "llama_cpp/error-501-no-reranking-assembled.json": rf.RerankError(
+        status=501,
+        message="This server does not support reranking. Start it with `--reranking`",
+        code="not_supported_error",
+        extensions={
+            "llama_cpp": rf.Extension(
+                fields={"error": {"code": 501, "type": "not_supported_error"}}
+            )
+        },
+    ),
 }
 
 

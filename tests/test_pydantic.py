@@ -219,7 +219,9 @@ def test_fields_and_descriptions_are_those_of_json_schema(fmt: str, kind: str) -
     root = model(fmt, kind)
     schema = root.model_json_schema()
     prefix = root.__name__.removesuffix(kind.capitalize())
-    definitions = {root.__name__: schema, **schema.get("$defs", {})}
+    definitions = dict(schema.get("$defs", {}))
+    if schema.get("type") != "array":  # a bare array of results (TEI) is a RootModel, no Struct
+        definitions[root.__name__] = schema
     assert sorted(definitions) == sorted(prefix + name for name in expected)
     for name, definition in expected.items():
         derived = definitions[prefix + name]

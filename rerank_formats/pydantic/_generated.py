@@ -4,17 +4,17 @@
 registry and the Structs the decoders use; tests/test_pydantic.py checks that it is current.
 """
 
-# ruff: noqa: F401, N801
+# ruff: noqa: F401, N801, RUF100
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, Field, RootModel, Strict
 
 from ._support import Absent, Closed, Ignoring, Namespace, Open, absent, finite, ruled
 
-__all__ = ["ROOTS", "cohere_v1", "cohere_v2", "jina", "openai", "xinference"]
+__all__ = ["ROOTS", "cohere_v1", "cohere_v2", "jina", "llama_cpp", "openai", "tei", "xinference"]
 
 
 class JinaRequest(Open):
@@ -207,6 +207,86 @@ class XinferenceError(Open):
     detail: Annotated[str, Strict()] = Field(description="The message; engine errors start with the actor's `[address=..., pid=...]`.")
 
 
+class TeiRequest(Open):
+    """A TEI rerank request."""
+
+    query: Annotated[str, Strict()] = Field(description='The query.')
+    texts: list[Annotated[str, Strict()]] = Field(description='The texts to rank (at most `--max-client-batch-size`, 32 by default).')
+    truncate: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description="Whether to truncate texts longer than the model's limit; null or absent means the server's `--auto-truncate` (true since 1.7).", json_schema_extra=absent)
+    truncation_direction: Absent[Literal['Left', 'Right', 'left', 'right']] = Field(default=None, description='Which end is cut: `Right` (the default) or `Left`.', json_schema_extra=absent)
+    raw_scores: Absent[Annotated[bool, Strict()]] = Field(default=None, description="Return the model's logits instead of its sigmoid (softmax).", json_schema_extra=absent)
+    return_text: Absent[Annotated[bool, Strict()]] = Field(default=None, description='Return each text with its score (default false).', json_schema_extra=absent)
+    model: Absent[Annotated[str, Strict()] | None] = Field(default=None, description="Not TEI's: sent by rerankers and litellm, ignored by the server.", json_schema_extra=absent)
+    top_n: Absent[Annotated[int, Strict()] | None] = Field(default=None, description="Not TEI's: sent by rerankers and litellm, ignored by the server.", json_schema_extra=absent)
+
+
+class TeiResult(Open):
+    """One rank of a TEI rerank response."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The text's position in the request's `texts`.")
+    text: Absent[Annotated[str, Strict()]] = Field(default=None, description='The text, with `return_text`.', json_schema_extra=absent)
+    score: Annotated[float, Strict()] = Field(description='The score: a probability, or a logit with `raw_scores`.')
+
+
+class TeiResponse(RootModel[list[TeiResult]]):
+    """The tei response: a JSON array of results."""
+
+
+class TeiError(Open):
+    """A TEI error body (`ErrorResponse`)."""
+
+    error: Annotated[str, Strict()] = Field(description='The message.')
+    error_type: Annotated[str, Strict()] = Field(description='The `ErrorType`: `Empty`, `Validation`, `Tokenizer`, `Overloaded`, `Backend` or `Unhealthy` (the OpenAPI examples write them in lower case).')
+
+
+class LlamaCppRequest(Open):
+    """A llama.cpp rerank request, Jina's dialect."""
+
+    model: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='Echoed in the response (the server ranks with its loaded model).', json_schema_extra=absent)
+    query: Annotated[str, Strict()] = Field(description='The query.')
+    documents: list[Annotated[str, Strict()]] = Field(description='The documents, at least one.')
+    top_n: Absent[Annotated[int, Strict()] | None] = Field(default=None, description='How many results to return; absent or null means all.', json_schema_extra=absent)
+    return_documents: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Sent by Jina clients; ignored (documents are never echoed).', json_schema_extra=absent)
+
+
+class LlamaCppUsage(Closed):
+    """Token usage, in Jina's shape."""
+
+    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='tokens processed.')
+    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='legacy Jina (and OpenAI-style gateways): tokens read.', json_schema_extra=absent)
+    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='OpenAI-style gateways (new-api): tokens produced, normally 0.', json_schema_extra=absent)
+
+
+class LlamaCppResult(Open):
+    """One result of a llama.cpp rerank response."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The document's position in the request's `documents`.")
+    relevance_score: Annotated[float, Strict()] = Field(description="The rank head's raw score (a logit).")
+
+
+class LlamaCppResponse(Open):
+    """A llama.cpp rerank response."""
+
+    model: Absent[Annotated[str, Strict()]] = Field(default=None, description="The request's `model`, else the loaded model's name.", json_schema_extra=absent)
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='Always `"list"`.', json_schema_extra=absent)
+    usage: Absent[LlamaCppUsage | None] = Field(default=None, description='`prompt_tokens` and `total_tokens`, equal.', json_schema_extra=absent)
+    results: list[LlamaCppResult] = Field(description='By descending score, cut to `top_n`.')
+
+
+class LlamaCppBody(Closed):
+    """The `error` object."""
+
+    code: Absent[Annotated[int, Strict()]] = Field(default=None, description='The HTTP status.', json_schema_extra=absent)
+    message: Annotated[str, Strict()] = Field(description='The message.')
+    type: Absent[Annotated[str, Strict()]] = Field(default=None, description='The error type (`invalid_request_error`, ...).', json_schema_extra=absent)
+
+
+class LlamaCppError(Open):
+    """A llama.cpp error body."""
+
+    error: LlamaCppBody = Field(description='The error object.')
+
+
 class OpenAIBody(Ignoring):
     """The `error` object."""
 
@@ -263,6 +343,26 @@ class xinference(Namespace):
     Result: TypeAlias = XinferenceResult
 
 
+class tei(Namespace):
+    """The models of the `tei` format, by their wire Struct's name."""
+
+    Error: TypeAlias = TeiError
+    Request: TypeAlias = TeiRequest
+    Response: TypeAlias = TeiResponse
+    Result: TypeAlias = TeiResult
+
+
+class llama_cpp(Namespace):
+    """The models of the `llama_cpp` format, by their wire Struct's name."""
+
+    Body: TypeAlias = LlamaCppBody
+    Error: TypeAlias = LlamaCppError
+    Request: TypeAlias = LlamaCppRequest
+    Response: TypeAlias = LlamaCppResponse
+    Result: TypeAlias = LlamaCppResult
+    Usage: TypeAlias = LlamaCppUsage
+
+
 class openai(Namespace):
     """The models of the `openai` format, by their wire Struct's name."""
 
@@ -283,6 +383,12 @@ ROOTS: dict[tuple[str, str], type[BaseModel]] = {
     ("xinference", "request"): XinferenceRequest,
     ("xinference", "response"): XinferenceResponse,
     ("xinference", "error"): XinferenceError,
+    ("tei", "request"): TeiRequest,
+    ("tei", "response"): TeiResponse,
+    ("tei", "error"): TeiError,
+    ("llama_cpp", "request"): LlamaCppRequest,
+    ("llama_cpp", "response"): LlamaCppResponse,
+    ("llama_cpp", "error"): LlamaCppError,
     ("openai", "error"): OpenAIError,
 }
 """The model of each (format, kind): what `model(format, kind)` returns."""
