@@ -4,6 +4,7 @@ scale knob, and the error envelopes (nested, flat, and the auth middleware's str
 
 from __future__ import annotations
 
+import http
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -30,7 +31,7 @@ from ._base import (
     own_extension,
     text_of,
 )
-from ._errors import fold
+from ._errors import fold, status_class
 
 
 class Content(Wire, frozen=True, kw_only=True):
@@ -301,7 +302,7 @@ def error_to_canonical(name: str, wire: Error, left: Leftovers, status: int | No
     elif isinstance(wire.message, str):
         message, kind, code = wire.message, wire.type, wire.code
         spelled = {"object": wire.object, "type": wire.type, "param": wire.param, "code": code}
-        fields["flat"] = {k: v for k, v in spelled.items() if v is not UNSET}
+        fields.update((k, v) for k, v in spelled.items() if v is not UNSET)  # its own keys
     else:
         raise DecodeError(
             "expected an `error` object or a flat `message`",
@@ -320,10 +321,17 @@ def error_to_canonical(name: str, wire: Error, left: Leftovers, status: int | No
     )
 
 
-def error_from_canonical(name: str, error: RerankError) -> Error:
+def error_from_canonical(
+    name: str, error: RerankError, statuses: frozenset[int], status_map: Mapping[int, int]
+) -> Error:
     """The current `{"error": {...}}` envelope, or the one it was read from, unchanged."""
     own = own_extension(error.extensions, name)
-    nested, flat = kept(own, "error"), kept(own, "flat")
+    nested = kept(own, "error")
+    flat = (
+        {k: own.fields[k] for k in ("object", "type", "param", "code") if k in own.fields}
+        if own is not None and "object" in own.fields
+        else UNSET
+    )
     if not error.details:
         if isinstance(nested, str) and nested == error.message:
             return Error(error=nested)
@@ -331,18 +339,26 @@ def error_from_canonical(name: str, error: RerankError) -> Error:
             return Error(error=msgspec.convert({"message": error.message, **nested}, Body))
         if isinstance(flat, dict) and flat.get("type", UNSET) in (error.code, None, UNSET):
             return msgspec.convert({**flat, "message": error.message}, Error)
-    kind = error.code if error.code is not UNSET else _TYPES.get(error.status, "BadRequestError")
-    if error.code is UNSET and error.status >= 500 and error.status not in _TYPES:
-        kind = "InternalServerError"
+    status = error.status if error.status in statuses else status_map.get(error.status, 0)
+    status = status or status_class(error.status)
+    kind = error.code if error.code is not UNSET else _type(status)
     return Error(
-        error=Body(
-            message=fold(error.message, error.details), type=kind, param=None, code=error.status
-        )
+        error=Body(message=fold(error.message, error.details), type=kind, param=None, code=status)
     )
 
 
+def _type(status: int) -> str:
+    if status in _TYPES:
+        return _TYPES[status]
+    try:  # GracefulHTTPError's type: the status phrase
+        return http.HTTPStatus(status).phrase.replace(" ", "").replace("-", "")
+    except ValueError:
+        return "BadRequestError" if status < 500 else "InternalServerError"
+
+
 def check_inputs(body: Mapping[str, object], report: _checks.Report, key: str) -> None:
-    """A `{text}` document object, which vLLM refuses (it takes `{content: [parts]}`)."""
+    """A document object without `content` (a Jina or Cohere `{text}`), which vLLM refuses:
+    it takes a string or `{content: [parts]}` (`ScoreMultiModalParam`)."""
     value = body.get(key)
     for i, document in enumerate(value if isinstance(value, list) else []):
         if isinstance(document, Mapping) and "content" not in document:

@@ -472,7 +472,7 @@ def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> Rera
 
 
 def error_from_canonical(error: RerankError) -> Error:
-    return _vllm.error_from_canonical(NAME, error)
+    return _vllm.error_from_canonical(NAME, error, STATUSES, STATUS_MAP)
 
 
 def error_from_text(text: str, status: int | None) -> RerankError | None:
