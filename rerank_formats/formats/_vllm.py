@@ -281,6 +281,25 @@ class Error(Wire, frozen=True, kw_only=True):
     param: str | UnsetType | None = UNSET
     code: int | str | UnsetType | None = UNSET
 
+    def __post_init__(self) -> None:
+        # one of the three shapes, or not a vLLM error at all (decode_error tries the next)
+        if _shape_problem(self.error, self.object, self.message):
+            raise ValueError(_SHAPE)
+
+
+_SHAPE: Final = 'expected an `error`, or a flat body with `"object": "error"` and a `message`'
+
+
+def _shape_problem(error: object, object: object, message: object) -> bool:
+    return error is UNSET and (object != "error" or message is UNSET)
+
+
+def error_shape(body: Mapping[str, object]) -> None:
+    """Refuse (a `DecodeError`) a body in none of vLLM's error shapes: the decoder's rule
+    beyond the wire types, which the pydantic models apply too."""
+    if _shape_problem(body.get("error", UNSET), body.get("object"), body.get("message", UNSET)):
+        raise DecodeError(_SHAPE, path="$", type="missing_field", kind="error")
+
 
 def _status(code: object) -> int | None:
     if isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 599:
@@ -299,18 +318,10 @@ def error_to_canonical(name: str, wire: Error, left: Leftovers, status: int | No
     elif isinstance(wire.error, str):
         message, kind, code = wire.error, UNSET, UNSET
         fields["error"] = wire.error
-    elif isinstance(wire.message, str):
-        message, kind, code = wire.message, wire.type, wire.code
+    else:  # the flat body (__post_init__)
+        message, kind, code = str(wire.message), wire.type, wire.code
         spelled = {"object": wire.object, "type": wire.type, "param": wire.param, "code": code}
         fields.update((k, v) for k, v in spelled.items() if v is not UNSET)  # its own keys
-    else:
-        raise DecodeError(
-            "expected an `error` object or a flat `message`",
-            path="$",
-            type="missing_field",
-            format=name,
-            kind="error",
-        )
     if status is None:
         status = _status(code) or (401 if message == "Unauthorized" else 500)
     return RerankError(

@@ -275,9 +275,20 @@ def _fail(message: str, path: str, type: str) -> DecodeError:
     return DecodeError(message, path=path, type=type, format=NAME, kind="request")
 
 
-def _pair(wire: Request) -> tuple[str, str]:
+def pair_of(body: Mapping[str, object]) -> tuple[str, str]:
+    """The keys of the request's pair, or a `DecodeError`: none of the four pairs, or several
+    first inputs (the N to N zip form). The decoder's rule beyond the wire types, which the
+    pydantic models apply too."""
     for first, second in PAIRS:
-        if getattr(wire, first) is not UNSET and getattr(wire, second) is not UNSET:
+        if body.get(first, UNSET) is not UNSET and body.get(second, UNSET) is not UNSET:
+            value = body[first]
+            if isinstance(value, (list, tuple)) and len(value) != 1:
+                raise _fail(
+                    f"{len(value)} first inputs score pairs one to one; a rerank request has"
+                    " one query",
+                    f"$.{first}",
+                    "unsupported_shape",
+                )
             return first, second
     raise _fail(
         "expected `text_1` and `text_2` (or `queries` and `documents` or `items`,"
@@ -287,17 +298,14 @@ def _pair(wire: Request) -> tuple[str, str]:
     )
 
 
+_PAIR_KEYS: Final = tuple(dict.fromkeys(key for pair in PAIRS for key in pair))
+
+
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
-    first, second = _pair(wire)
+    first, second = pair_of({key: getattr(wire, key) for key in _PAIR_KEYS})
     query: Any = getattr(wire, first)
     documents: Any = getattr(wire, second)
     if isinstance(query, tuple):
-        if len(query) != 1:
-            raise _fail(
-                f"{len(query)} first inputs score pairs one to one; a rerank request has one query",
-                f"$.{first}",
-                "unsupported_shape",
-            )
         query = query[0]
     if not isinstance(documents, tuple):
         documents = (documents,)
@@ -306,9 +314,8 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     if fields.get("model", UNSET) is not None:
         fields.pop("model", None)
     canonical_query, canonical = _vllm.inputs_to_canonical(query, documents, {})
-    raw_first, raw_second = getattr(wire, first), getattr(wire, second)
-    fields[first] = msgspec.to_builtins(raw_first)
-    fields[second] = msgspec.to_builtins(raw_second)
+    fields[first] = msgspec.to_builtins(getattr(wire, first))
+    fields[second] = msgspec.to_builtins(getattr(wire, second))
     return RerankRequest(
         model=wire.model if isinstance(wire.model, str) else UNSET,
         query=canonical_query,
