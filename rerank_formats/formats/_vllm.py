@@ -74,6 +74,11 @@ DEFAULTS: Final[Mapping[str, object]] = {
 }
 
 
+def plain(value: object) -> object:
+    """A wire value as the JSON it is (lists, not tuples), to keep in an extension."""
+    return msgspec.json.decode(msgspec.json.encode(value))
+
+
 def image_part(url: str) -> dict[str, object]:
     """An image as an OpenAI chat content part (openai-python
     `ChatCompletionContentPartImageParam`: `{"type": "image_url", "image_url": {"url"}}`)."""
@@ -118,9 +123,9 @@ def inputs_to_canonical(
     canonical_query, _ = to_canonical(query)
     canonical = tuple(to_canonical(d)[0] for d in documents)
     if isinstance(query, Content):
-        fields[query_key] = msgspec.to_builtins(query)
+        fields[query_key] = plain(query)
     if any(isinstance(d, Content) for d in documents):
-        fields["documents"] = msgspec.to_builtins(documents)
+        fields["documents"] = plain(documents)
     return canonical_query, canonical
 
 

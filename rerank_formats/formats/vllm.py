@@ -356,7 +356,7 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
     for r in wire.results:
         document, exact = _echo_to_canonical(r.document)
         if not exact:
-            extra.setdefault(r.index, {})["document"] = msgspec.to_builtins(r.document)
+            extra.setdefault(r.index, {})["document"] = _vllm.plain(r.document)
         if isinstance(r.document, Echo) and r.document.multi_modal is UNSET:
             absent.add("multi_modal")  # vLLM before RerankDocument.multi_modal
         results.append(
@@ -468,13 +468,6 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
     if kind == "request":
         _checks.check_documents(body, report, REQUEST, empty="warning")
         _vllm.check_inputs(body, report, "documents")
-        if "return_documents" in body:
-            report(
-                "$.return_documents",
-                "unsupported_field",
-                "vLLM ignores return_documents: it always echoes the documents",
-                "warning",
-            )
     elif kind == "response":
         _checks.check_results(body, report, RESPONSE)
 

@@ -314,8 +314,8 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     if fields.get("model", UNSET) is not None:
         fields.pop("model", None)
     canonical_query, canonical = _vllm.inputs_to_canonical(query, documents, {})
-    fields[first] = msgspec.to_builtins(getattr(wire, first))
-    fields[second] = msgspec.to_builtins(getattr(wire, second))
+    fields[first] = _vllm.plain(getattr(wire, first))
+    fields[second] = _vllm.plain(getattr(wire, second))
     return RerankRequest(
         model=wire.model if isinstance(wire.model, str) else UNSET,
         query=canonical_query,
@@ -376,7 +376,7 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
     if wire.usage is None:
         usage = None
     elif isinstance(wire.usage, ScoreUsage):
-        fields["usage"] = msgspec.to_builtins(wire.usage)
+        fields["usage"] = _vllm.plain(wire.usage)
         usage = _usage(wire.usage)
     extra = {wire.data[p].index: dict(more) for p, more in left.results.items()}
     absent = {"object"} if any(r.object is UNSET for r in wire.data) else set()
@@ -497,13 +497,6 @@ UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
 def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None:
     """Report what vLLM would refuse (errors) or do surprisingly (warnings) with `body`."""
     if kind == "request":
-        if "top_n" in body:
-            report(
-                "$.top_n",
-                "unsupported_field",
-                "vLLM's /score ignores top_n: it returns every score",
-                "warning",
-            )
         for _, second in PAIRS:
             if second in body:
                 _vllm.check_inputs(body, report, second)
