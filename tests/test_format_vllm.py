@@ -250,11 +250,32 @@ def test_return_documents_has_no_place_and_the_context_removes_the_echo() -> Non
     assert [(p.path, p.type, p.message, p.severity) for p in problems] == [
         (
             "$.return_documents",
-            "unknown_field",
-            "unknown field `return_documents` (vLLM ignores it)",
+            "ignored_field",
+            "vLLM ignores return_documents: it always echoes the documents",
             "warning",
         )
     ]
+
+
+def test_a_return_documents_sent_to_vllm_is_kept_and_means_nothing_elsewhere() -> None:
+    # litellm's hosted_vllm provider sends `return_documents: true` (rerank/transformation.py
+    # 1.110.2); vLLM ignores it, and its client gets the documents anyway
+    body = b'{"model":"m","query":"q","documents":["a"],"return_documents":false}'
+    request = rf.decode_request(body, format="vllm")
+    assert request.return_documents is rf.UNSET
+    assert rf.encode_request(request, format="vllm") == body
+    assert encode_with_losses(request, "jina") == (
+        b'{"model":"m","query":"q","documents":["a"]}',
+        [],
+    )
+
+
+def test_max_tokens_per_doc_is_the_per_document_limit() -> None:
+    recorded = (RECORDED / "vllm/test-max-tokens-per-doc-jina-request.json").read_bytes()
+    request = rf.decode_request(recorded, format="vllm")
+    assert request.max_doc_length == 10
+    assert json.loads(rf.encode_request(request, format="cohere_v2"))["max_tokens_per_doc"] == 10
+    assert json.loads(rf.encode_request(request, format="jina"))["max_doc_length"] == 10
 
 
 # -- responses ---------------------------------------------------------------------------------

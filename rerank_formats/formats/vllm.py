@@ -11,7 +11,9 @@ typing.py` @ `1711f0da91cefaccba52d3af38e2918798234c82` (`ScoreInput`: a string 
 `004706d84ceba73d7efe0458e6f682c8691ff904` (`_request_output_to_rerank_response`: every
 document echoed, sorted, cut to `top_n` when it is positive, `model_dump()` without
 `exclude_none`) and the server's tests `tests/entrypoints/pooling/score/test_online_rerank.py`
-@ `11e16f46a8ac1ae3668e6b3bd7fed96e040aaeae`. Base models are `extra="allow"`: an unknown
+@ `11e16f46a8ac1ae3668e6b3bd7fed96e040aaeae` and (`max_tokens_per_doc`, newer releases)
+`tests/entrypoints/pooling/scoring/test_max_tokens_per_doc.py` @
+`29fda7946ff08249b20fe0fb95e077a512df5d02`. Base models are `extra="allow"`: an unknown
 key is logged and ignored.
 
 Request
@@ -22,13 +24,15 @@ Request
 | `query`                  | `query`                | a string, or `{content: [parts]}`                  |
 | `documents[]`            | `documents`            | strings, or `{content: [parts]}`; **a `{text}` object is refused** |
 | `top_n`                  | `top_n`                | **0 (the default) or negative means all**: read as `null`, spelling kept |
+| `max_tokens_per_doc`     | `max_doc_length`       | newer releases (older ones ignore it)              |
+| `return_documents`       | —                      | ignored by vLLM (litellm sends it): kept, no loss  |
 | `truncate_prompt_tokens` | `truncation`           | `null` is false (a too-long input is refused), -1 is true (the model's maximum); a positive limit is true, and a loss elsewhere |
 | `user`, `request_id`, `priority`, `cache_salt` | `extensions["vllm"]` | housekeeping: kept, no loss elsewhere |
 | `use_activation` (`activation`, `softmax`) | `extensions["vllm"]` | `false` returns raw logits (`response_scale`); a reporting loss elsewhere |
 | `mm_processor_kwargs`, `padding`, `truncation_side` | `extensions["vllm"]` | a ranking loss elsewhere |
 | anything else            | `extensions["vllm"]`   | vLLM logs and ignores it                           |
 | —                        | `return_documents`     | vLLM always echoes documents; the request's context removes them for a client that asked none (no loss) |
-| —                        | `max_doc_length`, `return_embeddings` | losses when set                     |
+| —                        | `return_embeddings`    | a loss when set                                    |
 
 Multimodal inputs: a lone `{"type": "text"}` part reads as a `TextDocument`, a lone
 `{"type": "image_url", "image_url": {"url"}}` part as an `ImageDocument`; any other content
@@ -144,6 +148,7 @@ SUPPORTS: Final = frozenset(
         "model",
         "top_n",
         "truncation",
+        "max_doc_length",
         "image_documents",
         "response_documents",
         "image_echo",
@@ -180,6 +185,9 @@ class Request(Wire, frozen=True, kw_only=True):
         query: The query: a string or `{"content": [parts]}`.
         documents: The documents: strings or `{"content": [parts]}`.
         top_n: How many results to return; 0 (the default) or less means all.
+        max_tokens_per_doc: Truncate each document to this many tokens (newer releases).
+        return_documents: Ignored (logged): vLLM always echoes the documents; litellm's
+            `hosted_vllm` provider sends it.
         truncate_prompt_tokens: Truncate each query-document prompt to this many tokens
             (-1: the model's maximum); null refuses a too-long input.
         user: The end user, for logs.
@@ -199,6 +207,8 @@ class Request(Wire, frozen=True, kw_only=True):
     query: Input
     documents: tuple[Input, ...]
     top_n: int | UnsetType = UNSET
+    max_tokens_per_doc: Annotated[int, Meta(ge=1)] | UnsetType | None = UNSET
+    return_documents: bool | UnsetType | None = UNSET
     truncate_prompt_tokens: Annotated[int, Meta(ge=-1)] | UnsetType | None = UNSET
     user: str | UnsetType | None = UNSET
     request_id: str | UnsetType = UNSET
@@ -288,12 +298,14 @@ def field_loss(
         return _vllm.documents_loss(NAME, value, target)
     if key in _vllm.HOUSEKEEPING:
         return _vllm.housekeeping_loss(key, value, target, supports)
-    return None  # top_n's spelling, the model's null, the response's id
+    # top_n's spelling, the model's null, the response's id, and return_documents, which
+    # vLLM ignores (its client gets the documents whatever it says)
+    return None
 
 
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     present = {key: getattr(wire, key) for key in _vllm.HOUSEKEEPING}
-    fields = kept_fields(left, model=wire.model, **present)
+    fields = kept_fields(left, model=wire.model, return_documents=wire.return_documents, **present)
     if fields.get("model", UNSET) is not None:
         fields.pop("model", None)  # a model name is canonical; only its null is kept
     top_n: int | UnsetType | None = wire.top_n
@@ -307,6 +319,7 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
         documents=documents,
         top_n=top_n,
         truncation=_vllm.truncation_from(wire.truncate_prompt_tokens),
+        max_doc_length=UNSET if wire.max_tokens_per_doc is None else wire.max_tokens_per_doc,
         extensions=extension_map(NAME, fields),
     )
 
@@ -323,7 +336,7 @@ def _top_n(request: RerankRequest, own: Any, sink: Sink) -> int | UnsetType:
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     own = own_extension(request.extensions, NAME)
-    unsupported(request, sink, "max_doc_length", "return_embeddings")
+    unsupported(request, sink, "return_embeddings")
     query, documents = _vllm.inputs_from_canonical(request, sink, own, "query", "documents")
     spelled = {key: kept(own, key) for key in _vllm.HOUSEKEEPING}
     spelled["truncate_prompt_tokens"] = _vllm.truncation_out(request, own)
@@ -332,6 +345,10 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
         query=query,
         documents=documents,
         top_n=_top_n(request, own, sink),
+        max_tokens_per_doc=request.max_doc_length
+        if request.max_doc_length is not UNSET
+        else kept(own, "max_tokens_per_doc"),
+        return_documents=kept(own, "return_documents"),
         **spelled,
     )
 
@@ -468,6 +485,13 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
     if kind == "request":
         _checks.check_documents(body, report, REQUEST, empty="warning")
         _vllm.check_inputs(body, report, "documents")
+        if "return_documents" in body:
+            report(
+                "$.return_documents",
+                "ignored_field",
+                "vLLM ignores return_documents: it always echoes the documents",
+                "warning",
+            )
     elif kind == "response":
         _checks.check_results(body, report, RESPONSE)
 

@@ -220,6 +220,8 @@ class VllmRequest(Open):
     query: Annotated[str, Strict()] | VllmContent = Field(description='The query: a string or `{"content": [parts]}`.')
     documents: list[Annotated[str, Strict()] | VllmContent] = Field(description='The documents: strings or `{"content": [parts]}`.')
     top_n: Absent[Annotated[int, Strict()]] = Field(default=None, description='How many results to return; 0 (the default) or less means all.', json_schema_extra=absent)
+    max_tokens_per_doc: Absent[Annotated[int, Strict(), Field(ge=1)] | None] = Field(default=None, description='Truncate each document to this many tokens (newer releases).', json_schema_extra=absent)
+    return_documents: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description="Ignored (logged): vLLM always echoes the documents; litellm's `hosted_vllm` provider sends it.", json_schema_extra=absent)
     truncate_prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=-1)] | None] = Field(default=None, description="Truncate each query-document prompt to this many tokens (-1: the model's maximum); null refuses a too-long input.", json_schema_extra=absent)
     user: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='The end user, for logs.', json_schema_extra=absent)
     request_id: Absent[Annotated[str, Strict()]] = Field(default=None, description="The id vLLM uses for the request (and in the response's `id`).", json_schema_extra=absent)
