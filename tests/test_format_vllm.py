@@ -238,7 +238,7 @@ def test_return_documents_has_no_place_and_the_context_removes_the_echo() -> Non
     assert [(p.path, p.type, p.message, p.severity) for p in problems] == [
         (
             "$.return_documents",
-            "ignored_field",
+            "unsupported_field",
             "vLLM ignores return_documents: it always echoes the documents",
             "warning",
         )

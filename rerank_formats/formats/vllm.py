@@ -1,4 +1,4 @@
-"""vLLM rerank, `POST /v1/rerank` (also `/rerank` and `/v2/rerank`): Jina's shape, nearly.
+"""vLLM rerank, `POST http://<host>:8000/v1/rerank` (and `/rerank`, `/v2/rerank`): near-Jina.
 
 Reference: vllm-project/vllm `vllm/entrypoints/pooling/scoring/protocol.py` @
 `004706d84ceba73d7efe0458e6f682c8691ff904` (`RerankRequest`, `RerankDocument`,
@@ -67,6 +67,13 @@ Errors
 Written: the current envelope, or the one read, as it was. Statuses: 400 (also every
 validation failure: vLLM answers them 400, not 422), 401, 404, 429 (a gateway in front), 500,
 501, 503.
+
+Unverified: which release moved from the flat error body to the nested one, and from
+`usage{total_tokens}` to `prompt_tokens` as well; which first read `max_tokens_per_doc`
+(older releases log and ignore it); whether vLLM fetches a bare base64 image (it takes
+http(s) and `data:` URLs). Clients tested against the proxy: the cohere SDK 7.3.1 at
+`/v2/rerank` (it reads vLLM's answers), litellm 1.110.2's `hosted_vllm` at `/rerank`, and
+llama-index's and jina-haystack's Jina clients in front of a vLLM upstream.
 """
 
 from __future__ import annotations
@@ -308,6 +315,8 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     fields = kept_fields(left, model=wire.model, return_documents=wire.return_documents, **present)
     if fields.get("model", UNSET) is not None:
         fields.pop("model", None)  # a model name is canonical; only its null is kept
+    if wire.max_tokens_per_doc is None:
+        fields["max_tokens_per_doc"] = None  # a client's unset field
     top_n: int | UnsetType | None = wire.top_n
     if isinstance(top_n, int) and top_n <= 0:
         fields["top_n"] = top_n
@@ -488,7 +497,7 @@ def check(kind: str, body: Mapping[str, object], report: _checks.Report) -> None
         if "return_documents" in body:
             report(
                 "$.return_documents",
-                "ignored_field",
+                "unsupported_field",
                 "vLLM ignores return_documents: it always echoes the documents",
                 "warning",
             )

@@ -1,4 +1,4 @@
-"""vLLM score, `POST /score` (also `/v1/score`): pairwise scores in input order.
+"""vLLM score, `POST http://<host>:8000/score` (and `/v1/score`): pair scores in input order.
 
 Reference: vllm-project/vllm `vllm/entrypoints/pooling/scoring/protocol.py` @
 `004706d84ceba73d7efe0458e6f682c8691ff904` (`ScoreTextRequest`, `ScoreQueriesDocumentsRequest`,
@@ -40,7 +40,10 @@ Written from other formats: the results in input order, without documents. Answe
 request, a document without a score (a response cut to `top_n`) is a reporting loss, and so
 is the order of tied scores that are not in input order.
 
-Errors: as `vllm`.
+Errors: as `vllm`. Statuses as `vllm`.
+
+No official client calls `/score`; the format is checked against vLLM's protocol classes and
+server tests, and with a plain HTTP client against the proxy (tests/test_format_vllm_score.py).
 """
 
 from __future__ import annotations
