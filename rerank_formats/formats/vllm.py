@@ -431,8 +431,9 @@ def _usage_out(usage: Usage | UnsetType | None, absent: frozenset[str], sink: Si
     if completion not in (UNSET, 0):
         sink("$.usage", "vllm reports prompt tokens only; completion tokens are lost", "reporting")
     prompt = usage.prompt_tokens
-    if prompt is UNSET and "prompt_tokens" not in absent:
-        prompt = usage.total_tokens - (completion or 0)  # a reranker reads every token
+    made = completion or 0
+    if prompt is UNSET and "prompt_tokens" not in absent and usage.total_tokens >= made:
+        prompt = usage.total_tokens - made  # a reranker reads every token
     return RerankUsage(prompt_tokens=prompt, total_tokens=usage.total_tokens)
 
 

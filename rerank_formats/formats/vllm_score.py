@@ -419,9 +419,9 @@ def _usage_out(response: RerankResponse, own: Any) -> ScoreUsage | UnsetType | N
     if not isinstance(usage, Usage):
         return UNSET
     completion = 0 if usage.completion_tokens is UNSET else usage.completion_tokens
-    prompt = (
-        usage.total_tokens - completion if usage.prompt_tokens is UNSET else usage.prompt_tokens
-    )
+    prompt: int | UnsetType = usage.prompt_tokens
+    if prompt is UNSET and usage.total_tokens >= completion:
+        prompt = usage.total_tokens - completion  # else a usage that does not add up: as given
     return ScoreUsage(
         prompt_tokens=prompt, total_tokens=usage.total_tokens, completion_tokens=completion
     )
