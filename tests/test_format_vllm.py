@@ -380,6 +380,14 @@ def test_other_errors_are_written_in_the_current_envelope() -> None:
     )
 
 
+def test_a_gateways_envelope_is_left_to_the_openai_format() -> None:
+    # vLLM's ErrorInfo has `type: str` and `code: int` (the status); LiteLLM's proxy writes
+    # the status as a string, which the `openai` format reads (and "None" means nothing)
+    litellm = (RECORDED / "openai/error-litellm-proxy-29156.json").read_bytes()
+    assert list(rf.decode_error(litellm, format="jina").extensions) == ["openai"]
+    assert list(rf.decode_error(NESTED, format="jina").extensions) == ["vllm"]
+
+
 def test_a_body_in_no_vllm_shape_is_not_read_as_one() -> None:
     assert rf.decode_error(b"{}", format="vllm").message == (
         "unrecognised vllm error body (JSON in no known error shape): {}"

@@ -292,11 +292,24 @@ class Error(Wire, frozen=True, kw_only=True):
             raise ValueError(_SHAPE)
 
 
-_SHAPE: Final = 'expected an `error`, or a flat body with `"object": "error"` and a `message`'
+_SHAPE: Final = (
+    "expected an `error` string, an `error` object with a string `type` and an integer"
+    ' `code`, or a flat body with `"object": "error"` and a `message`'
+)
 
 
 def _shape_problem(error: object, object: object, message: object) -> bool:
-    return error is UNSET and (object != "error" or message is UNSET)
+    if error is UNSET:
+        return object != "error" or message is UNSET
+    if isinstance(error, str):
+        return False
+    # ErrorInfo: `type: str`, `code: int` (the status); a gateway's envelope (LiteLLM's code
+    # "500", new-api's slug) is the `openai` format's, read there
+    fields = msgspec.structs.asdict(error) if isinstance(error, Body) else error
+    if not isinstance(fields, Mapping):
+        return False  # the wire type refuses it
+    code = fields.get("code")
+    return not isinstance(fields.get("type"), str) or type(code) is not int
 
 
 def error_shape(body: Mapping[str, object]) -> None:
