@@ -584,6 +584,39 @@ def test_a_vllm_client_with_images_and_logits_in_front_of_jina(jina_upstream: St
     }
 
 
+def test_a_vllm_client_gets_its_content_parts_echoed(jina_upstream: Stack) -> None:
+    answer = (
+        b'{"model":"m","usage":{"total_tokens":3},'
+        b'"results":[{"index":0,"relevance_score":0.5,"document":{"text":"a cat"}}]}'
+    )
+    stack = jina_upstream.answer(lambda _: (200, answer))
+    parts = [{"type": "text", "text": "a cat"}]
+    request = {"model": "m", "query": "q", "documents": [{"content": parts}]}
+    got = httpx.post(f"{stack.url}/vllm/v1/rerank", json=request)
+    # Jina ranked the text; the client gets back the parts it sent, as vLLM echoes them
+    assert stack.sent()["documents"] == [{"text": "a cat"}]
+    assert got.json()["results"] == [
+        {"index": 0, "document": {"text": None, "multi_modal": parts}, "relevance_score": 0.5}
+    ]
+
+
+def test_a_vllm_video_document_is_refused_in_front_of_jina(jina_upstream: Stack) -> None:
+    stack = jina_upstream.answer(lambda _: (500, b"{}"))
+    parts = [
+        {"type": "text", "text": "a cat"},
+        {"type": "video_url", "video_url": {"url": "https://x/v.mp4"}},
+    ]
+    request = {"model": "m", "query": "q", "documents": [{"content": parts}]}
+    got = httpx.post(f"{stack.url}/vllm/v1/rerank", json=request)
+    # a ranking loss: the proxy refuses it (on_loss="raise_ranking") rather than rank the text
+    assert got.status_code == 400
+    assert got.json()["error"]["message"] == (
+        "the upstream (jina) cannot take this request as it is ($.documents: vllm's"
+        " multimodal inputs (0) have no jina equivalent; their text is sent)"
+    )
+    assert stack.upstream.seen == []
+
+
 def test_a_jina_error_reaches_a_vllm_client(jina_upstream: Stack) -> None:
     body = b'{"detail": "Invalid API key", "code": "AUTH_INVALID_API_KEY"}'
     stack = jina_upstream.answer(lambda _: (401, body))

@@ -401,13 +401,31 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
     )
 
 
+def _sent_content(request: RerankRequest | None) -> dict[int, tuple[dict[str, object], ...]]:
+    """The content parts of the multimodal documents a vLLM client sent, by index: what
+    vLLM echoes (`RerankDocument(multi_modal=document.get("content", []))`)."""
+    raw = kept(own_extension(request.extensions, NAME), "documents") if request else UNSET
+    if not isinstance(raw, list):
+        return {}
+    sent = msgspec.convert(raw, tuple[Input, ...])
+    return {i: d.content for i, d in enumerate(sent) if isinstance(d, Content)}
+
+
 def _echo_out(
-    result: RerankResult, position: int, sink: Sink, own: Any, absent: frozenset[str]
+    result: RerankResult,
+    position: int,
+    sink: Sink,
+    own: Any,
+    absent: frozenset[str],
+    sent: Mapping[int, tuple[dict[str, object], ...]],
 ) -> Echo | UnsetType:
     document = result.document
     if document is UNSET:
         return UNSET  # nothing to echo (no request to fill it from)
     multi: Any = UNSET if "multi_modal" in absent else None
+    parts = sent.get(result.index)
+    if parts is not None and _vllm.from_content(parts)[0] == document:
+        return Echo(text=None, multi_modal=parts)  # the parts the client sent, as vLLM does
     if own is not None:
         raw = own.results.get(result.index, {}).get("document")
         if raw is not None:
@@ -443,12 +461,13 @@ def response_from_canonical(
     own = own_extension(response.extensions, NAME)
     absent = own.absent if own is not None else frozenset()
     embedding_losses(response.results, sink)
+    sent = _sent_content(request)
     results = tuple(
         [
             Result(
                 index=r.index,
                 relevance_score=r.relevance_score,
-                document=_echo_out(r, position, sink, own, absent),
+                document=_echo_out(r, position, sink, own, absent, sent),
             )
             for position, r in enumerate(response.results)
         ]
