@@ -53,8 +53,9 @@ Response
 | `results[].document`       | `results[].document`      | **always present**: `{text, multi_modal: null}`, or `{text: null, multi_modal: [parts]}` |
 
 Written from other formats: `document` as vLLM writes it, with both keys (`multi_modal` left
-out for a response read without it, as older vLLM wrote); a result without a document (no
-request to fill it from) has none. An unknown usage, `id` or `model` is left out.
+out for a response read without it, as older vLLM wrote), and for the request of a vLLM
+client, the content parts it sent; a result without a document (no request to fill it
+from) has none. An unknown usage, `id` or `model` is left out.
 
 Errors
 
