@@ -41,7 +41,9 @@ __all__ = [
 
 M = TypeVar("M")
 
-FormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference", "tei", "llama_cpp"]
+FormatName = Literal[
+    "jina", "cohere_v1", "cohere_v2", "xinference", "tei", "llama_cpp", "vllm", "vllm_score"
+]
 """The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
 registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time). The one
 list of formats: each name is the module `rerank_formats.formats.<name>`."""

@@ -21,6 +21,7 @@ from helpers import encode_with_losses
 from servers import FakeUpstream, serve
 
 import rerank_formats as rf
+from rerank_formats.formats import vllm_score
 from rerank_formats.registry import get_codec
 
 DOCS = ["Carson City is in Nevada.", "Washington, D.C. is the capital."]
@@ -393,7 +394,13 @@ NOT_NULLABLE = {
     "jina": {"max_doc_length"},  # RerankerV3Request: "type": "integer"
     # TEI's RerankRequest (types.rs): Rust `bool`s and an enum, which serde refuses as null
     "tei": {"raw_scores", "return_text", "truncation_direction"},
+    # vLLM's RerankRequest: `top_n: int`, `request_id: str`, `priority: int`
+    "vllm": {"top_n", "request_id", "priority"},
+    # and ScoreRequest's inputs (`ScoreInputs`, no None)
+    "vllm_score": {"request_id", "priority"} | {k for pair in vllm_score.PAIRS for k in pair},
 }
+BODIES = {"vllm_score": {"model": "m", "text_1": "q", "text_2": ["a"]}}
+"""A minimal request of each format, where it is not Jina's."""
 
 
 @pytest.mark.parametrize("fmt", rf.FORMATS)
@@ -404,7 +411,8 @@ def test_every_optional_request_field_takes_a_null_unless_documented(fmt: str) -
     optional = sorted(f.encode_name for f in info.fields if not f.required)
     nullable = []
     for name in optional:
-        body = _bytes({"model": "m", "query": "q", codec.key("documents"): ["a"], name: None})
+        base = BODIES.get(fmt, {"model": "m", "query": "q", codec.key("documents"): ["a"]})
+        body = _bytes({**base, name: None})
         try:
             converted = rf.convert_request(body, read=fmt, write=fmt)
         except rf.DecodeError as error:

@@ -157,6 +157,42 @@ DECODED = {
             )
         },
     ),
+    # vLLM's flat envelope of older releases: `type` is the code, `code` the status
+    **{
+        name: rf.RerankError(
+            status=400,
+            message=message,
+            code="BadRequestError",
+            extensions={
+                name.split("/")[0]: rf.Extension(
+                    fields={
+                        "object": "error",
+                        "type": "BadRequestError",
+                        "param": None,
+                        "code": 400,
+                    }
+                )
+            },
+        )
+        for name, message in [
+            (
+                "vllm/error-flat-missing-model-milvus-42551.json",
+                "[{'type': 'missing', 'loc': ('body', 'model'), 'msg': 'Field required', 'input':"
+                " {'documents': ['The latest progress in deep learning technology', 'Analysis of"
+                " artificial intelligence trends in 2023', 'Artificial intelligence helps medical"
+                " breakthroughs.', 'Artificial intelligence ethical disputes continue to"
+                " ferment'], 'query': 'AI Research Progress'}}]",
+            ),
+            (
+                "vllm/error-flat-not-supported-qwen3-embedding-93.json",
+                "The model does not support Rerank (Score) API",
+            ),
+            (
+                "vllm_score/error-flat-not-supported-qwen3-embedding-93.json",
+                "The model does not support Rerank (Score) API",
+            ),
+        ]
+    },
 }
 
 

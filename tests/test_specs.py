@@ -208,6 +208,8 @@ JINA_RESPONSE_GAPS: dict[str, tuple[str, ...]] = {
     # Cohere names no model, and bills rerank in `meta.billed_units.search_units`, a billing
     # unit that is not a token count (or sends no `meta` at all: the private deployment).
     "cohere_v1/litellm-test-mock-response.json": ("model", "usage"),
+    # the vLLM docs' /score example shows `usage: {}`, which says nothing
+    "vllm_score/score-response-batch-docs.json": ("usage",),
     "cohere_v1/openapi-x-fern-example-response.json": ("model", "usage"),
     "cohere_v1/private-deployment-rerank-english-response.json": ("model", "usage"),
     "cohere_v1/private-deployment-rerank-multilingual-response.json": ("model", "usage"),
@@ -253,7 +255,11 @@ REQUIRES_MODEL = ("jina", "cohere_v2")
 
 # The historical Cohere v2 request with {text} objects (v2 before 2024-11-22): today's v2
 # decoder rejects it, so it has no written form (tests/test_recorded.py checks the error).
-DECODER_REJECTS = {"cohere_v2/openapi-2024-10-legacy-object-docs-request.json"}
+DECODER_REJECTS = {
+    "cohere_v2/openapi-2024-10-legacy-object-docs-request.json",
+    # vLLM's N to N zip form: not one rerank request (tests/test_recorded.py checks the error)
+    "vllm_score/test-online-score-text-1-list-text-2-list-request.json",
+}
 
 
 def _name(fmt: str, path: Any) -> str:
@@ -352,6 +358,8 @@ RESPONSE_FOR_REQUEST = {
     "cohere_v2/openapi-x-fern-example-response.json": "cohere_v2/openapi-x-fern-example-request.json",
     "xinference/docs-quickstart-output-stale.json": "xinference/docs-quickstart-request.json",
     "xinference/ragflow-1527-response.json": "xinference/ragflow-1527-request.json",
+    "vllm/rerank-response-docs.json": "vllm/rerank-request-docs.json",
+    "vllm_score/score-response-batch-docs.json": "vllm_score/score-request-batch-docs.json",
 }
 
 
@@ -614,6 +622,14 @@ NOT_LEGACY_REQUESTS: dict[str, list[Error]] = {
     ],
     # (d) again: no model to write.
     "cohere_v1/private-deployment-request.json": missing("model"),
+    # vLLM's `max_tokens_per_doc` and `truncate_prompt_tokens` are the v3 `max_doc_length`
+    # and the current `truncation`.
+    "vllm/test-max-tokens-per-doc-jina-request.json": [
+        ("$", "Additional properties are not allowed ('max_doc_length' was unexpected)")
+    ],
+    "vllm_score/test-online-score-truncate-request.json": [
+        ("$", "Additional properties are not allowed ('truncation' was unexpected)")
+    ],
 }
 
 # Legacy `RankingOutput.results[].document` is an object: the late-2025 bare string is a

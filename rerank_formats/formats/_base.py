@@ -338,7 +338,7 @@ class Codec(Generic[W]):
                 pass  # the general path says what is wrong, with a path
             else:
                 if self._counted:
-                    self._check_count(len(self._count_of(wire)), limits)
+                    self._check_counted(wire, limits)
                 self._check_open_fields(wire, limits)
                 return wire, NO_LEFTOVERS
             found = self._with_unknown_keys(data, limits)
@@ -376,7 +376,7 @@ class Codec(Generic[W]):
             if not shallow(value, depth - 1) and too_deep(value, depth - 1) is not None:
                 return None
         if self._counted:
-            self._check_count(len(self._count_of(wire)), limits)
+            self._check_counted(wire, limits)
         return wire, Leftovers(fields, {})
 
     def decode_read(
@@ -418,6 +418,11 @@ class Codec(Generic[W]):
             obj = obj.get(key) if isinstance(obj, Mapping) else None
         if isinstance(obj, (list, tuple)):
             self._check_count(len(obj), limits)
+
+    def _check_counted(self, wire: Any, limits: Limits) -> None:
+        counted = self._count_of(wire)
+        if isinstance(counted, (tuple, list)):  # vLLM's score takes one document bare, too
+            self._check_count(len(counted), limits)
 
     def _check_count(self, count: int, limits: Limits) -> None:
         if count > limits.max_documents:

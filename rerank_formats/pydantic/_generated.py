@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, Field, RootModel, Strict
 
-from ._support import Absent, Closed, Ignoring, Namespace, Open, absent, finite, ruled
+from ._support import Absent, Closed, Ignoring, Namespace, Open, absent, finite, ruled, whole
 
-__all__ = ["ROOTS", "cohere_v1", "cohere_v2", "jina", "llama_cpp", "openai", "tei", "xinference"]
+__all__ = ["ROOTS", "cohere_v1", "cohere_v2", "jina", "llama_cpp", "openai", "tei", "vllm", "vllm_score", "xinference"]
 
 
 class JinaRequest(Open):
@@ -287,6 +287,166 @@ class LlamaCppError(Open):
     error: LlamaCppBody = Field(description='The error object.')
 
 
+class VllmContent(Closed):
+    """A multimodal input, `ScoreMultiModalParam`: OpenAI chat content parts."""
+
+    content: list[dict[Annotated[str, Strict()], Annotated[Any, AfterValidator(finite)]]] = Field(description='the parts: `{"type": "text", "text": ...}`, `{"type": "image_url", "image_url": {"url": ...}}`, `video_url`, `image_embeds`.')
+
+
+class VllmRequest(Open):
+    """A vLLM rerank request (`RerankRequest`)."""
+
+    model: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='The model; absent or null means the served one.', json_schema_extra=absent)
+    query: Annotated[str, Strict()] | VllmContent = Field(description='The query: a string or `{"content": [parts]}`.')
+    documents: list[Annotated[str, Strict()] | VllmContent] = Field(description='The documents: strings or `{"content": [parts]}`.')
+    top_n: Absent[Annotated[int, Strict()]] = Field(default=None, description='How many results to return; 0 (the default) or less means all.', json_schema_extra=absent)
+    max_tokens_per_doc: Absent[Annotated[int, Strict(), Field(ge=1)] | None] = Field(default=None, description='Truncate each document to this many tokens (newer releases).', json_schema_extra=absent)
+    return_documents: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description="Ignored (logged): vLLM always echoes the documents; litellm's `hosted_vllm` provider sends it.", json_schema_extra=absent)
+    truncate_prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=-1)] | None] = Field(default=None, description="Truncate each query-document prompt to this many tokens (-1: the model's maximum); null refuses a too-long input.", json_schema_extra=absent)
+    user: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='The end user, for logs.', json_schema_extra=absent)
+    request_id: Absent[Annotated[str, Strict()]] = Field(default=None, description="The id vLLM uses for the request (and in the response's `id`).", json_schema_extra=absent)
+    priority: Absent[Annotated[int, Strict()]] = Field(default=None, description='The scheduling priority (0 unless the server schedules by priority).', json_schema_extra=absent)
+    mm_processor_kwargs: Absent[dict[Annotated[str, Strict()], Annotated[Any, AfterValidator(finite)]] | None] = Field(default=None, description='Arguments for the multimodal processor.', json_schema_extra=absent)
+    use_activation: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description="Apply the pooler's activation (null: the model's default, true); false returns raw logits.", json_schema_extra=absent)
+    activation: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='The deprecated name of `use_activation`.', json_schema_extra=absent)
+    softmax: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='An older deprecated name of `use_activation`.', json_schema_extra=absent)
+    padding: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='`max_length` or `do_not_pad`.', json_schema_extra=absent)
+    truncation_side: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='`left` or `right`.', json_schema_extra=absent)
+    cache_salt: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='Salts the prefix cache.', json_schema_extra=absent)
+
+
+class VllmRerankUsage(Closed):
+    """vLLM's rerank usage."""
+
+    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='Tokens read (absent in older releases).', json_schema_extra=absent)
+    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='Tokens processed: the same.')
+
+
+class VllmEcho(Closed):
+    """An echoed document (`RerankDocument`): its text, or its multimodal parts."""
+
+    text: Absent[Annotated[str, Strict()] | None] = Field(default=None, description="The document's text (null for a multimodal one).", json_schema_extra=absent)
+    multi_modal: Absent[list[dict[Annotated[str, Strict()], Annotated[Any, AfterValidator(finite)]]] | None] = Field(default=None, description="The document's content parts (null for a text one).", json_schema_extra=absent)
+
+
+class VllmResult(Open):
+    """One result of a vLLM rerank response."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The document's position in the request's `documents`.")
+    document: Absent[VllmEcho] = Field(default=None, description='The document echoed back, always.', json_schema_extra=absent)
+    relevance_score: Annotated[float, Strict()] = Field(description='A probability, or a logit with `use_activation: false`.')
+
+
+class VllmResponse(Open):
+    """A vLLM rerank response (`RerankResponse`)."""
+
+    id: Absent[Annotated[str, Strict()]] = Field(default=None, description='`rerank-<request id>`.', json_schema_extra=absent)
+    model: Absent[Annotated[str, Strict()]] = Field(default=None, description='The served model.', json_schema_extra=absent)
+    usage: Absent[VllmRerankUsage | None] = Field(default=None, description='Token usage.', json_schema_extra=absent)
+    results: list[VllmResult] = Field(description='The documents, by descending score, cut to `top_n`.')
+
+
+class VllmBody(Ignoring):
+    """The `error` object of vLLM's `ErrorResponse` (`ErrorInfo`)."""
+
+    message: Annotated[str, Strict()] = Field(description='the message.')
+    type: Absent[Annotated[str, Strict()] | None] = Field(default=None, description="the exception's class name (`BadRequestError`, `NotFoundError`, ...).", json_schema_extra=absent)
+    param: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='the parameter at fault, if any.', json_schema_extra=absent)
+    code: Absent[Annotated[int, Strict()] | Annotated[str, Strict()] | None] = Field(default=None, description='the HTTP status (an integer).', json_schema_extra=absent)
+
+
+class VllmError(Open):
+    """A vLLM error body: the current `{"error": {...}}`, the flat `{"object": "error", "message", "type", "param", "code"}` of older releases, or the API-key middleware's `{"error": "Unauthorized"}`."""
+
+    error: Absent[VllmBody | Annotated[str, Strict()]] = Field(default=None, description='the error object (current), or a string (the 401 of `--api-key`).', json_schema_extra=absent)
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='`"error"` (flat, older releases).', json_schema_extra=absent)
+    message: Absent[Annotated[str, Strict()]] = Field(default=None, description='the message (flat).', json_schema_extra=absent)
+    type: Absent[Annotated[str, Strict()] | None] = Field(default=None, description="the exception's class name (flat).", json_schema_extra=absent)
+    param: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='the parameter at fault (flat).', json_schema_extra=absent)
+    code: Absent[Annotated[int, Strict()] | Annotated[str, Strict()] | None] = Field(default=None, description='the HTTP status (flat).', json_schema_extra=absent)
+    whole_payload = whole('vllm', 'error')
+
+
+class VllmScoreContent(Closed):
+    """A multimodal input, `ScoreMultiModalParam`: OpenAI chat content parts."""
+
+    content: list[dict[Annotated[str, Strict()], Annotated[Any, AfterValidator(finite)]]] = Field(description='the parts: `{"type": "text", "text": ...}`, `{"type": "image_url", "image_url": {"url": ...}}`, `video_url`, `image_embeds`.')
+
+
+class VllmScoreRequest(Open):
+    """A vLLM score request (`ScoreRequest`, any of its four shapes)."""
+
+    model: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='The model; absent or null means the served one.', json_schema_extra=absent)
+    text_1: Absent[Annotated[str, Strict()] | VllmScoreContent | list[Annotated[str, Strict()] | VllmScoreContent]] = Field(default=None, description='The query (or a list of one); `queries` and `data_1` are the same.', json_schema_extra=absent)
+    text_2: Absent[Annotated[str, Strict()] | VllmScoreContent | list[Annotated[str, Strict()] | VllmScoreContent]] = Field(default=None, description='The documents (or one); `documents`, `items` and `data_2` are the same.', json_schema_extra=absent)
+    queries: Absent[Annotated[str, Strict()] | VllmScoreContent | list[Annotated[str, Strict()] | VllmScoreContent]] = Field(default=None, description='See `text_1`.', json_schema_extra=absent)
+    documents: Absent[Annotated[str, Strict()] | VllmScoreContent | list[Annotated[str, Strict()] | VllmScoreContent]] = Field(default=None, description='See `text_2`.', json_schema_extra=absent)
+    items: Absent[Annotated[str, Strict()] | VllmScoreContent | list[Annotated[str, Strict()] | VllmScoreContent]] = Field(default=None, description='See `text_2`.', json_schema_extra=absent)
+    data_1: Absent[Annotated[str, Strict()] | VllmScoreContent | list[Annotated[str, Strict()] | VllmScoreContent]] = Field(default=None, description='See `text_1`.', json_schema_extra=absent)
+    data_2: Absent[Annotated[str, Strict()] | VllmScoreContent | list[Annotated[str, Strict()] | VllmScoreContent]] = Field(default=None, description='See `text_2`.', json_schema_extra=absent)
+    truncate_prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=-1)] | None] = Field(default=None, description='As in `vllm`.', json_schema_extra=absent)
+    user: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='As in `vllm`.', json_schema_extra=absent)
+    request_id: Absent[Annotated[str, Strict()]] = Field(default=None, description='As in `vllm`.', json_schema_extra=absent)
+    priority: Absent[Annotated[int, Strict()]] = Field(default=None, description='As in `vllm`.', json_schema_extra=absent)
+    mm_processor_kwargs: Absent[dict[Annotated[str, Strict()], Annotated[Any, AfterValidator(finite)]] | None] = Field(default=None, description='As in `vllm`.', json_schema_extra=absent)
+    use_activation: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='As in `vllm`: false returns raw logits.', json_schema_extra=absent)
+    activation: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Deprecated `use_activation`.', json_schema_extra=absent)
+    softmax: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Deprecated `use_activation`.', json_schema_extra=absent)
+    padding: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='As in `vllm`.', json_schema_extra=absent)
+    truncation_side: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='As in `vllm`.', json_schema_extra=absent)
+    cache_salt: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='As in `vllm`.', json_schema_extra=absent)
+    whole_payload = whole('vllm_score', 'request')
+
+
+class VllmScoreResult(Open):
+    """One score (`ScoreResponseData`)."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The pair's position: the document's.")
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='Always `"score"`.', json_schema_extra=absent)
+    score: Annotated[float, Strict()] = Field(description="The pair's score.")
+
+
+class VllmScoreScoreUsage(Closed):
+    """vLLM's `UsageInfo`."""
+
+    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='Tokens read.', json_schema_extra=absent)
+    total_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='Tokens processed.', json_schema_extra=absent)
+    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)] | None] = Field(default=None, description='Always 0 for scores.', json_schema_extra=absent)
+    prompt_tokens_details: Absent[dict[Annotated[str, Strict()], Annotated[Any, AfterValidator(finite)]] | None] = Field(default=None, description='Cached tokens, or null.', json_schema_extra=absent)
+
+
+class VllmScoreResponse(Open):
+    """A vLLM score response (`ScoreResponse`)."""
+
+    id: Absent[Annotated[str, Strict()]] = Field(default=None, description="The request's id.", json_schema_extra=absent)
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='Always `"list"`.', json_schema_extra=absent)
+    created: Absent[Annotated[int, Strict()]] = Field(default=None, description='When, in seconds since the epoch.', json_schema_extra=absent)
+    model: Absent[Annotated[str, Strict()]] = Field(default=None, description='The served model.', json_schema_extra=absent)
+    data: list[VllmScoreResult] = Field(description='One score per pair, in input order.')
+    usage: Absent[VllmScoreScoreUsage | None] = Field(default=None, description='Token usage.', json_schema_extra=absent)
+
+
+class VllmScoreBody(Ignoring):
+    """The `error` object of vLLM's `ErrorResponse` (`ErrorInfo`)."""
+
+    message: Annotated[str, Strict()] = Field(description='the message.')
+    type: Absent[Annotated[str, Strict()] | None] = Field(default=None, description="the exception's class name (`BadRequestError`, `NotFoundError`, ...).", json_schema_extra=absent)
+    param: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='the parameter at fault, if any.', json_schema_extra=absent)
+    code: Absent[Annotated[int, Strict()] | Annotated[str, Strict()] | None] = Field(default=None, description='the HTTP status (an integer).', json_schema_extra=absent)
+
+
+class VllmScoreError(Open):
+    """A vLLM error body: the current `{"error": {...}}`, the flat `{"object": "error", "message", "type", "param", "code"}` of older releases, or the API-key middleware's `{"error": "Unauthorized"}`."""
+
+    error: Absent[VllmScoreBody | Annotated[str, Strict()]] = Field(default=None, description='the error object (current), or a string (the 401 of `--api-key`).', json_schema_extra=absent)
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='`"error"` (flat, older releases).', json_schema_extra=absent)
+    message: Absent[Annotated[str, Strict()]] = Field(default=None, description='the message (flat).', json_schema_extra=absent)
+    type: Absent[Annotated[str, Strict()] | None] = Field(default=None, description="the exception's class name (flat).", json_schema_extra=absent)
+    param: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='the parameter at fault (flat).', json_schema_extra=absent)
+    code: Absent[Annotated[int, Strict()] | Annotated[str, Strict()] | None] = Field(default=None, description='the HTTP status (flat).', json_schema_extra=absent)
+    whole_payload = whole('vllm_score', 'error')
+
+
 class OpenAIBody(Ignoring):
     """The `error` object."""
 
@@ -363,6 +523,31 @@ class llama_cpp(Namespace):
     Usage: TypeAlias = LlamaCppUsage
 
 
+class vllm(Namespace):
+    """The models of the `vllm` format, by their wire Struct's name."""
+
+    Body: TypeAlias = VllmBody
+    Content: TypeAlias = VllmContent
+    Echo: TypeAlias = VllmEcho
+    Error: TypeAlias = VllmError
+    Request: TypeAlias = VllmRequest
+    RerankUsage: TypeAlias = VllmRerankUsage
+    Response: TypeAlias = VllmResponse
+    Result: TypeAlias = VllmResult
+
+
+class vllm_score(Namespace):
+    """The models of the `vllm_score` format, by their wire Struct's name."""
+
+    Body: TypeAlias = VllmScoreBody
+    Content: TypeAlias = VllmScoreContent
+    Error: TypeAlias = VllmScoreError
+    Request: TypeAlias = VllmScoreRequest
+    Response: TypeAlias = VllmScoreResponse
+    Result: TypeAlias = VllmScoreResult
+    ScoreUsage: TypeAlias = VllmScoreScoreUsage
+
+
 class openai(Namespace):
     """The models of the `openai` format, by their wire Struct's name."""
 
@@ -389,6 +574,12 @@ ROOTS: dict[tuple[str, str], type[BaseModel]] = {
     ("llama_cpp", "request"): LlamaCppRequest,
     ("llama_cpp", "response"): LlamaCppResponse,
     ("llama_cpp", "error"): LlamaCppError,
+    ("vllm", "request"): VllmRequest,
+    ("vllm", "response"): VllmResponse,
+    ("vllm", "error"): VllmError,
+    ("vllm_score", "request"): VllmScoreRequest,
+    ("vllm_score", "response"): VllmScoreResponse,
+    ("vllm_score", "error"): VllmScoreError,
     ("openai", "error"): OpenAIError,
 }
 """The model of each (format, kind): what `model(format, kind)` returns."""
