@@ -96,7 +96,7 @@ from ._base import (
     write_flag,
 )
 from ._envelope import Body, envelope_body, envelope_to_canonical
-from ._errors import fold
+from ._errors import answered, fold
 from ._helpers import echo_text, strings_only, unsupported
 
 __all__ = [
@@ -463,13 +463,14 @@ def error_from_canonical(error: RerankError) -> Error:
             error.details
         ):
             return Error(detail=legacy)  # unchanged since it was read
+    status = answered(error.status, STATUSES, STATUS_MAP)  # `code` is the status answered
     if own is not None and "error" in own.fields:
-        return Error(error=envelope_body(NAME, error, code=error.status))
-    if error.status == 422:
+        return Error(error=envelope_body(NAME, error, code=status))
+    if status == 422:
         return Error(detail=_details(error))
-    if error.status == 401:
+    if status == 401:
         return Error(detail=fold(error.message, error.details))
-    return Error(error=envelope_body(NAME, error, code=error.status))
+    return Error(error=envelope_body(NAME, error, code=status))
 
 
 def error_from_text(text: str, status: int | None) -> RerankError | None:

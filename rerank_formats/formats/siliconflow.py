@@ -97,7 +97,7 @@ from ._base import (
     results_to_canonical,
     write_flag,
 )
-from ._errors import fold
+from ._errors import answered, fold
 from ._helpers import echo_text, strings_only, unsupported
 
 __all__ = [
@@ -392,7 +392,7 @@ def error_from_canonical(error: RerankError) -> Error:
     return Error(
         code=int(code)
         if isinstance(code, str) and code.isascii() and code.isdigit()
-        else STATUS_MAP.get(error.status, error.status),
+        else answered(error.status, STATUSES, STATUS_MAP),
         message=fold(error.message, error.details),
         data=kept(own, "data") if own is not None else None,
     )

@@ -34,7 +34,7 @@ Response
 | `id`                      | `extensions["together"]` | this exchange's id; not carried across      |
 | `model`                   | `model`                  | the model that ranked (its internal name)   |
 | `results[].index`, `results[].relevance_score` | same |                                           |
-| `results[].document.text` | `results[].document`     | a text; `{"text": null}` is no document     |
+| `results[].document.text` | `results[].document`     | a text; `{"text": null}` (and `{}`) is a null document |
 | `usage`                   | `usage`                  | `{prompt_tokens, completion_tokens, total_tokens}` |
 
 For an object document, Together's `document.text` is the object as a JSON string: the
@@ -336,13 +336,6 @@ def _read_document(document: ResultDocument | UnsetType | None) -> Any:
 
 def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
     fields = kept_fields(left, object=wire.object, id=wire.id)
-    spelled = {
-        r.index: msgspec.to_builtins(r.document)
-        for r in wire.results
-        if isinstance(r.document, ResultDocument) and r.document.text is None
-    }  # `{"text": null}` and `{}` both say "no document": kept as spelled
-    if spelled:
-        fields["documents"] = spelled
     return RerankResponse(
         results=tuple(
             [
@@ -387,10 +380,21 @@ def response_in_context(response: RerankResponse, request: RerankRequest) -> Rer
     return msgspec.structs.replace(response, results=tuple(results)) if changed else response
 
 
-def _write_document(document: Document | UnsetType | None, position: int, sink: Sink) -> Any:
+def _write_document(
+    document: Document | UnsetType | None,
+    position: int,
+    sink: Sink,
+    sent: Document | None,
+) -> Any:
     if document is UNSET or document is None:
         return ResultDocument(text=None)
     if isinstance(document, ObjectDocument):
+        if document != sent:  # only the request's own object is read back from its text
+            sink(
+                f"$.results[{position}].document",
+                "together echoes an object document as its JSON text",
+                "reporting",
+            )
         return ResultDocument(text=stringified(document))
     if isinstance(document, ImageDocument):
         sink(f"$.results[{position}].document", "together cannot echo an image document", "reporting")
@@ -398,13 +402,18 @@ def _write_document(document: Document | UnsetType | None, position: int, sink: 
     return ResultDocument(text=document if type(document) is str else document.text)  # type: ignore[union-attr]
 
 
-def _usage(usage: Usage | UnsetType | None) -> Usage | UnsetType | None:
-    if not isinstance(usage, Usage) or (
-        usage.prompt_tokens is not UNSET and usage.completion_tokens is not UNSET
-    ):
+def _usage(usage: Usage | UnsetType | None, sink: Sink) -> Usage | UnsetType | None:
+    # UsageData requires all three counts; a rerank produces no output tokens
+    if not isinstance(usage, Usage):
         return usage
     made = 0 if usage.completion_tokens is UNSET else usage.completion_tokens
     read = usage.total_tokens - made if usage.prompt_tokens is UNSET else usage.prompt_tokens
+    if read + made != usage.total_tokens or read < 0:
+        sink(
+            "$.usage.total_tokens",
+            "together reports prompt and completion tokens; they do not add up to the total",
+            "reporting",
+        )
     return Usage(total_tokens=usage.total_tokens, prompt_tokens=read, completion_tokens=made)
 
 
@@ -413,15 +422,14 @@ def response_from_canonical(
 ) -> Response:
     own = own_extension(response.extensions, NAME)
     embedding_losses(response.results, sink)
-    spelled = kept(own, "documents")
-    spelled = spelled if isinstance(spelled, dict) else {}
+    sent = () if request is None else request.documents
     results = []
     for position, r in enumerate(response.results):
-        if own is not None and (r.document is UNSET or r.document is None):
-            raw = spelled.get(r.index, UNSET) if r.document is None else UNSET
-            document: Any = UNSET if raw is UNSET else msgspec.convert(raw, ResultDocument)
+        if own is not None and r.document is UNSET:
+            document: Any = UNSET  # read without one: written back without one
         else:
-            document = _write_document(r.document, position, sink)
+            original = sent[r.index] if 0 <= r.index < len(sent) else None
+            document = _write_document(r.document, position, sink, original)
         results.append(Result(index=r.index, relevance_score=r.relevance_score, document=document))
     model = response.model
     if model is UNSET and request is not None:
@@ -431,7 +439,7 @@ def response_from_canonical(
         id=kept(own, "id"),
         model=model,
         results=tuple(results),
-        usage=response.usage if own is not None else _usage(response.usage),
+        usage=response.usage if own is not None else _usage(response.usage, sink),
     )
 
 
