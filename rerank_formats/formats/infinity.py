@@ -24,8 +24,8 @@ Request
 
 infinity-client sends every field it has a default for: `return_documents: false`,
 `raw_scores: false`, `model: "default/not-specified"` (`RerankInput.to_dict`); none of them is
-a loss (`DEFAULTS`). A canonical `top_n` below 1 is not written (Infinity refuses it): the
-results are cut in the request's context, which a reporting loss says.
+a loss (`DEFAULTS`). A `top_n` below 1 is written as it is, and refused by Infinity with a
+422 (`Field(gt=0)`), as Jina and Cohere refuse it; `validate` reports it as an error.
 
 Response
 
@@ -274,18 +274,6 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     )
 
 
-def _top_n(top_n: int | UnsetType | None, sink: Sink) -> int | UnsetType | None:
-    if type(top_n) is int and top_n < 1:
-        # RerankInput: `Field(default=None, gt=0)`
-        sink(
-            "$.top_n",
-            f"infinity refuses top_n {top_n} (422): all are asked for, then cut in context",
-            "reporting",
-        )
-        return UNSET
-    return top_n
-
-
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     own = own_extension(request.extensions, NAME)
     query, documents = strings_only(request, sink)
@@ -298,7 +286,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
         ),
         raw_scores=kept(own, "raw_scores"),
         model=kept(own, "model") if request.model is UNSET else request.model,
-        top_n=_top_n(request.top_n, sink),
+        top_n=request.top_n,  # 0 is written: Infinity answers 422, as Jina and Cohere do
     )
 
 
@@ -331,8 +319,8 @@ def _document(document: Document | UnsetType | None, position: int, sink: Sink) 
         return document
     if isinstance(document, TextDocument):
         return document.text
-    text = echo_text(document, f"$.results[{position}].document", sink)
-    return text  # None (a reporting loss) for an image, or an object without a text
+    # None (a reporting loss) for an image, or an object without a text
+    return echo_text(document, f"$.results[{position}].document", sink)
 
 
 def response_from_canonical(
@@ -409,7 +397,9 @@ ERROR: Final = Codec[Error](format=NAME, kind="error", fast=Error, general=Error
 
 def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
     if wire.error is not UNSET:
-        return envelope_to_canonical(NAME, wire.error, kept_fields(left, detail=wire.detail), status)
+        return envelope_to_canonical(
+            NAME, wire.error, kept_fields(left, detail=wire.detail), status
+        )
     detail = wire.detail
     if isinstance(detail, str):
         return RerankError(
@@ -420,7 +410,10 @@ def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> Rera
     if isinstance(detail, list):
         details = tuple(
             FieldError(
-                field=".".join(str(part) for part in d.loc), message=d.msg, type=d.type, input=d.input
+                field=".".join(str(part) for part in d.loc),
+                message=d.msg,
+                type=d.type,
+                input=d.input,
             )
             for d in detail
         )

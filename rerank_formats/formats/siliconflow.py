@@ -192,14 +192,15 @@ class Result(Wire, Generic[D], frozen=True, kw_only=True):
     """One result of a SiliconFlow rerank response.
 
     Attributes:
-        document: With `return_documents`: `{"text": ...}`.
         index: The document's position in the request's `documents`.
         relevance_score: Higher is more relevant.
+        document: With `return_documents`: `{"text": ...}` (first in the reference's example;
+            written last, as Jina writes it).
     """
 
-    document: D | UnsetType | None = UNSET
     index: Annotated[int, Meta(ge=0)]
     relevance_score: float
+    document: D | UnsetType | None = UNSET
 
 
 class Response(Wire, Generic[D], frozen=True, kw_only=True):
@@ -301,9 +302,7 @@ def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> Rera
     return RerankResponse(
         results=results_to_canonical(wire.results, left, images=False),
         usage=_cohere.usage_from_meta(meta, format=NAME),
-        extensions=extension_map(
-            NAME, fields, results=kept_results(left, wire.results)
-        ),
+        extensions=extension_map(NAME, fields, results=kept_results(left, wire.results)),
     )
 
 
@@ -412,7 +411,11 @@ UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
 }
 
 _CHUNKING_MODELS: Final = frozenset(
-    {"BAAI/bge-reranker-v2-m3", "Pro/BAAI/bge-reranker-v2-m3", "netease-youdao/bce-reranker-base_v1"}
+    {
+        "BAAI/bge-reranker-v2-m3",
+        "Pro/BAAI/bge-reranker-v2-m3",
+        "netease-youdao/bce-reranker-base_v1",
+    }
 )
 
 

@@ -43,7 +43,8 @@ spec's example answers the `{"title": "Llama", "text": ...}` request document wi
 the context of a request whose document at that index is an object serialised to exactly
 that text, it is read back as that object (`response_in_context`); anywhere else it stays
 the text Together sent. Written from other formats, an object document is serialised the
-same way, a document is always present (`document` is required, `text` nullable), `usage`
+same way when it is the request's own (any other object is echoed as its `text`, as
+the strings-only formats echo it), a document is always present (`document` is required, `text` nullable), `usage`
 has all three counts (`completion_tokens` 0 when unknown: a rerank produces none), and
 `model` comes from the request when the response has none.
 
@@ -102,7 +103,7 @@ from ._base import (
     write_flag,
 )
 from ._envelope import Body, envelope_body, envelope_to_canonical
-from ._helpers import unsupported
+from ._helpers import echo_text, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -146,7 +147,6 @@ SUPPORTS: Final = frozenset(
         "top_n",
         "return_documents",
         "response_documents",
-        "object_echo",
         "response_model",
         "token_usage",
         "usage_split",
@@ -262,7 +262,9 @@ def field_loss(
 
 
 def request_to_canonical(wire: Request[WireDocument], left: Leftovers) -> RerankRequest:
-    fields = kept_fields(left, top_n=None if wire.top_n is None else UNSET, rank_fields=wire.rank_fields)
+    fields = kept_fields(
+        left, top_n=None if wire.top_n is None else UNSET, rank_fields=wire.rank_fields
+    )
     defaulted: set[str] = set()
     return_documents = read_flag(
         wire.return_documents,
@@ -305,7 +307,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[Any]:
         sink("$.query", f"together takes a text query, not {document_for_loss(request.query)}")
     unsupported(request, sink, "truncation", "max_doc_length", "return_embeddings")
     kinds = document_types(request.documents)
-    documents: tuple[D, ...]
+    documents: tuple[Any, ...]
     if kinds <= {str} or (own is not None and kinds <= {str, TextDocument, ObjectDocument}):
         documents = tuple(
             [dict(d.fields) if isinstance(d, ObjectDocument) else d for d in request.documents]
@@ -331,7 +333,11 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[Any]:
 def _read_document(document: ResultDocument | UnsetType | None) -> Any:
     if document is UNSET or document is None:
         return document
-    return None if document.text is None or document.text is UNSET else TextDocument(text=document.text)
+    return (
+        None
+        if document.text is None or document.text is UNSET
+        else TextDocument(text=document.text)
+    )
 
 
 def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
@@ -388,16 +394,16 @@ def _write_document(
 ) -> Any:
     if document is UNSET or document is None:
         return ResultDocument(text=None)
+    if isinstance(document, ObjectDocument) and document != sent:
+        # not the request's own object (which is read back from its JSON text in context):
+        # its `text`, as the strings-only formats echo it
+        return ResultDocument(text=echo_text(document, f"$.results[{position}].document", sink))
     if isinstance(document, ObjectDocument):
-        if document != sent:  # only the request's own object is read back from its text
-            sink(
-                f"$.results[{position}].document",
-                "together echoes an object document as its JSON text",
-                "reporting",
-            )
         return ResultDocument(text=stringified(document))
     if isinstance(document, ImageDocument):
-        sink(f"$.results[{position}].document", "together cannot echo an image document", "reporting")
+        sink(
+            f"$.results[{position}].document", "together cannot echo an image document", "reporting"
+        )
         return ResultDocument(text=None)
     return ResultDocument(text=document if type(document) is str else document.text)  # type: ignore[union-attr]
 
