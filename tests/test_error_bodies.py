@@ -101,6 +101,12 @@ DECODED = {
             )
         },
     ),
+    "siliconflow/error-400-model-not-exist-docs.json": rf.RerankError(
+        status=400,
+        message="Model does not exist. Please check it carefully.",
+        code="20012",
+        extensions={"siliconflow": rf.Extension(fields={"data": None})},
+    ),
     "openai/error-new-api-437-convert-request-failed.json": rf.RerankError(
         status=500,
         message="not implemented (request id: 20240815175815741360656uYIfGCmK)",

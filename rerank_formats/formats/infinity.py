@@ -391,6 +391,10 @@ class Error(Wire, frozen=True, kw_only=True):
     error: Body | UnsetType = UNSET
     detail: str | list[Detail] | UnsetType = UNSET
 
+    def __post_init__(self) -> None:
+        if self.error is UNSET and self.detail is UNSET:  # no Infinity error: refused
+            raise ValueError("an Infinity error has an `error` object or a `detail`")
+
 
 ERROR: Final = Codec[Error](format=NAME, kind="error", fast=Error, general=Error, struct=Error)
 
@@ -406,6 +410,14 @@ def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> Rera
             status=500 if status is None else status,
             message=detail,
             extensions=extension_map(NAME, dict(left.fields)),
+        )
+    if isinstance(detail, list) and len(detail) == 1 and detail[0].loc == ["body"]:
+        # the whole body is at fault: its message is the error's (what `_details` writes)
+        fields = {**left.fields, "detail": msgspec.to_builtins(detail)}
+        return RerankError(
+            status=422 if status is None else status,
+            message=detail[0].msg,
+            extensions=extension_map(NAME, fields),
         )
     if isinstance(detail, list):
         details = tuple(
@@ -424,13 +436,7 @@ def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> Rera
             details=details,
             extensions=extension_map(NAME, fields),
         )
-    raise DecodeError(
-        "an Infinity error has an `error` object or a `detail`",
-        path="$",
-        type="missing_field",
-        format=NAME,
-        kind="error",
-    )
+    raise AssertionError("unreachable: Error.__post_init__ refuses it")
 
 
 def _details(error: RerankError) -> list[Detail]:
