@@ -75,7 +75,7 @@ from ..canonical import (
     TextDocument,
     Usage,
 )
-from ..errors import DecodeError, LossKind
+from ..errors import LossKind
 from . import _checks
 from ._base import (
     Codec,
