@@ -22,7 +22,7 @@ CLIENT_DEFAULTS = (
 
 
 def test_endpoint_scale_and_defaults() -> None:
-    assert infinity.ENDPOINT == Endpoint(method="POST", path="/rerank", max_documents=2048)
+    assert Endpoint(method="POST", path="/rerank", max_documents=2048) == infinity.ENDPOINT
     assert CLIENT_PATHS["infinity"] == "/infinity/rerank"
     assert infinity.SCORE_SCALE == "probability"
     assert infinity.DEFAULTS == {

@@ -20,7 +20,7 @@ MODEL_NOT_FOUND = RECORDED / "siliconflow" / "error-400-model-not-exist-docs.jso
 
 
 def test_endpoint_and_defaults() -> None:
-    assert siliconflow.ENDPOINT == Endpoint(method="POST", path="/v1/rerank")
+    assert Endpoint(method="POST", path="/v1/rerank") == siliconflow.ENDPOINT
     assert CLIENT_PATHS["siliconflow"] == "/siliconflow/v1/rerank"
     assert siliconflow.DEFAULTS == {
         "return_documents": False,

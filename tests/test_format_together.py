@@ -57,7 +57,7 @@ def test_the_spec_examples_validate_against_the_spec() -> None:
 
 
 def test_endpoint_and_defaults() -> None:
-    assert together.ENDPOINT == Endpoint(method="POST", path="/v1/rerank")
+    assert Endpoint(method="POST", path="/v1/rerank") == together.ENDPOINT
     assert together.DEFAULTS == {"return_documents": False}
     assert together.SCORE_SCALE == "unknown"
     assert CLIENT_PATHS["together"] == "/together-ai/v1/rerank"
