@@ -124,7 +124,7 @@ def test_together_sdk_object_documents_come_back_as_json_text(stacks: dict[str, 
     assert [(r.index, json.loads(r.document.text)) for r in response.results] == [
         (i, documents[i]) for i, _ in RANKED["cohere_v1"]
     ]
-    assert [r.document.text for r in response.results][0] == json.dumps(
+    assert response.results[0].document.text == json.dumps(
         documents[RANKED["cohere_v1"][0][0]], separators=(",", ":"), ensure_ascii=False
     )
     assert stack.sent()["documents"] == documents  # Cohere v1 takes the objects whole
