@@ -115,14 +115,18 @@ def test_without_documents_or_a_model_the_placeholder_and_nulls_are_written() ->
     )
 
 
-def test_a_bare_string_document_reads_as_a_string() -> None:
+def test_a_bare_string_document_reads_as_its_text() -> None:
     response = rf.decode_response(
         b'{"object":"rerank","results":[{"relevance_score":0.5,"index":0,"document":"a"}],'
         b'"model":"m","usage":{"prompt_tokens":3,"total_tokens":3},'
         b'"id":"infinity-1","created":1700000000}',
         format="infinity",
     )
-    assert response.results[0].document == "a"
+    assert response.results[0].document == rf.TextDocument(text="a")
+    assert rf.encode_response(response, format="jina").startswith(
+        b'{"model":"m","usage":{"total_tokens":3,"prompt_tokens":3},"results":'
+        b'[{"index":0,"relevance_score":0.5,"document":{"text":"a"}}]'
+    )
     assert response.usage == rf.Usage(total_tokens=3, prompt_tokens=3)
     assert response.object is rf.UNSET  # "rerank" is kept for Infinity, not Jina's `object`
 

@@ -33,7 +33,7 @@ Response
 | --------------------------- | -------------------------- | -------------------------------------- |
 | `object`                    | `extensions["infinity"]`   | always `"rerank"`; written so          |
 | `results[].relevance_score`, `results[].index` | same    | a probability unless `raw_scores`      |
-| `results[].document`        | `results[].document`       | a bare string, or `null` without `return_documents` |
+| `results[].document`        | `results[].document`       | a bare string (read as `{text}`), or `null` without `return_documents` |
 | `model`                     | `model`                    | the served model's name                |
 | `usage`                     | `usage`                    | `{prompt_tokens, total_tokens}`, equal |
 | `id`, `created`             | `extensions["infinity"]`   | `infinity-<uuid4>` and a Unix time; not carried across |
@@ -86,6 +86,7 @@ from ._base import (
     Wire,
     embedding_losses,
     extension_map,
+    field_types,
     keeps_unknown,
     kept,
     kept_fields,
@@ -292,8 +293,18 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
 
 def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
     fields = kept_fields(left, object=wire.object, id=wire.id, created=wire.created)
+    results = results_to_canonical(wire.results, left, images=False)
+    if str in field_types(results, "document"):  # Infinity's text, as the other formats echo it
+        results = tuple(
+            [
+                msgspec.structs.replace(r, document=TextDocument(text=r.document))
+                if type(r.document) is str
+                else r
+                for r in results
+            ]
+        )
     return RerankResponse(
-        results=results_to_canonical(wire.results, left, images=False),
+        results=results,
         model=wire.model,
         usage=wire.usage,
         extensions=extension_map(NAME, fields, results=kept_results(left, wire.results)),
