@@ -2,7 +2,7 @@
 
 Reference: togethercomputer/openapi `openapi.yaml` @ 090263aa0fde006d9cd958bef52719958079bbc4
 (`/rerank`, `RerankRequest`, `RerankResponse`, `ErrorData`, `UsageData`; the excerpt is in
-fixtures/specs/together-rerank.openapi.yaml), the SDK `together` 3.1.1 on PyPI
+fixtures/specs/together-rerank.openapi.json), the SDK `together` 3.1.1 on PyPI
 (`together/resources/rerank.py`, `together/types/rerank_create_response.py`: Stainless,
 generated from that spec) and togethercomputer/together-python @ eba5e5f0
 (`src/together/abstract/api_requestor.py`, which reads errors from `resp["error"]`). The
