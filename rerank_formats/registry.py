@@ -161,7 +161,9 @@ FACE: tuple[str, ...] = (
     "response_from_canonical",
 )
 """The names every request-and-response format module's `__all__` lists: its public face
-(`usage_from_headers(headers) -> Usage | None` is optional, for usage in response headers)."""
+(`usage_from_headers(headers) -> Usage | None` is optional, for usage in response headers, and
+so is `response_in_context(response, request) -> RerankResponse`, for documents that read
+differently in the context of the request, `context.in_context`)."""
 
 SCORE_SCALES: tuple[ScoreScale, ...] = ("probability", "logit", "unknown")
 _REQUIRABLE = frozenset(RerankRequest.__struct_fields__) - {"query", "documents", "extensions"}

@@ -6,8 +6,8 @@ as the client's own exception.
 
 The fake servers answer as their sources say the real ones do: Infinity with `object`,
 `id`, `created`, bare-string (or null) documents and `usage{prompt_tokens, total_tokens}`
-(michaelfeil/infinity `ReRankResult`); Together with `document{text}` always and three token
-counts (its OpenAPI `RerankResponse`); SiliconFlow with `tokens` and no model (its API
+(michaelfeil/infinity `ReRankResult`); Together with `document{text}` (`{}` without documents) and
+three token counts (its OpenAPI `RerankResponse`, vercel/ai's recorded answer); SiliconFlow with `tokens` and no model (its API
 reference). Their error bodies are the servers' own: Infinity's `OpenAIException` and FastAPI
 bodies (infinity_server.py), Together's `ErrorData`, SiliconFlow's `{code, message, data}`.
 """
@@ -78,11 +78,12 @@ def answer(fmt: str) -> Callable[[bytes], tuple[int, bytes]]:
                 }
             ).encode()
         if fmt == "together":
+            # `{}` without documents, as vercel/ai's recorded Together answer has it
             results = [
                 {
                     "index": i,
                     "relevance_score": s,
-                    "document": {"text": documents[i] if wanted else None},
+                    "document": {"text": documents[i]} if wanted else {},
                 }
                 for i, s in RANKED[fmt]
             ]

@@ -101,6 +101,15 @@ DECODED = {
             )
         },
     ),
+    "infinity/error-400-model-not-deployed-infinity-552.json": rf.RerankError(
+        status=400,
+        message="ModelNotDeployedError: model=`mixedbread-ai/mxbai-rerank-large-v2` does not"
+        " support `rerank`. Reason: the loaded moded cannot fullyfill `rerank`. Options are"
+        " {'embed'}.",
+        extensions={
+            "infinity": rf.Extension(fields={"error": {"type": None, "param": None, "code": 400}})
+        },
+    ),
     "siliconflow/error-400-model-not-exist-docs.json": rf.RerankError(
         status=400,
         message="Model does not exist. Please check it carefully.",

@@ -34,7 +34,7 @@ Response
 | `id`                      | `extensions["together"]` | this exchange's id; not carried across      |
 | `model`                   | `model`                  | the model that ranked (its internal name)   |
 | `results[].index`, `results[].relevance_score` | same |                                           |
-| `results[].document.text` | `results[].document`     | a text; `{"text": null}` (and `{}`) is a null document |
+| `results[].document.text` | `results[].document`     | a text; `{}` (and `{"text": null}`) is a null document |
 | `usage`                   | `usage`                  | `{prompt_tokens, completion_tokens, total_tokens}` |
 
 For an object document, Together's `document.text` is the object as a JSON string: the
@@ -44,7 +44,10 @@ the context of a request whose document at that index is an object serialised to
 that text, it is read back as that object (`response_in_context`); anywhere else it stays
 the text Together sent. Written from other formats, an object document is serialised the
 same way when it is the request's own (any other object is echoed as its `text`, as
-the strings-only formats echo it), a document is always present (`document` is required, `text` nullable), `usage`
+the strings-only formats echo it), a document is always present, `{}` when there is none
+(the spec requires `document`; the answer vercel/ai recorded for its tests,
+`packages/togetherai/src/reranking/__fixtures__/togetherai-reranking.1.json` @ 878409f2, has
+`"document": {}` without `return_documents`, not the spec's nullable `text`), `usage`
 has all three counts (`completion_tokens` 0 when unknown: a rerank produces none), and
 `model` comes from the request when the response has none.
 
@@ -53,8 +56,8 @@ Errors
 `ErrorData`: `{"error": {message, type, param?, code?}}`, `code` a string or null. Written
 from other formats, `type` is `invalid_request_error` for a 4xx and `server_error` otherwise.
 Statuses: 400, 401, 404, 429, 503, 504 (the spec's), and 500; a 422 is written as 400 and a
-403 as 401. Whether Together sends `{"text": null}` without `return_documents` is the spec's
-schema, unverified against the service.
+403 as 401. No Together error body was recorded: the shape is the spec's `ErrorData`,
+unverified against the service.
 """
 
 from __future__ import annotations
@@ -191,7 +194,8 @@ class ResultDocument(Wire, frozen=True, kw_only=True):
     """A result's `document`.
 
     Attributes:
-        text: The document's text (an object document as a JSON string), or null.
+        text: The document's text (an object document as a JSON string); absent (`{}`) or
+            null without `return_documents`.
     """
 
     text: str | UnsetType | None = UNSET
@@ -393,7 +397,7 @@ def _write_document(
     sent: Document | None,
 ) -> Any:
     if document is UNSET or document is None:
-        return ResultDocument(text=None)
+        return ResultDocument()  # `{}`: what Together answers without documents
     if isinstance(document, ObjectDocument) and document != sent:
         # not the request's own object (which is read back from its JSON text in context):
         # its `text`, as the strings-only formats echo it
@@ -404,22 +408,17 @@ def _write_document(
         sink(
             f"$.results[{position}].document", "together cannot echo an image document", "reporting"
         )
-        return ResultDocument(text=None)
+        return ResultDocument()
     return ResultDocument(text=document if type(document) is str else document.text)  # type: ignore[union-attr]
 
 
-def _usage(usage: Usage | UnsetType | None, sink: Sink) -> Usage | UnsetType | None:
-    # UsageData requires all three counts; a rerank produces no output tokens
+def _usage(usage: Usage | UnsetType | None) -> Usage | UnsetType | None:
+    # UsageData requires all three counts; a rerank produces no output tokens (each count
+    # is written as it is, so nothing is lost even when they do not add up)
     if not isinstance(usage, Usage):
         return usage
     made = 0 if usage.completion_tokens is UNSET else usage.completion_tokens
     read = usage.total_tokens - made if usage.prompt_tokens is UNSET else usage.prompt_tokens
-    if read + made != usage.total_tokens or read < 0:
-        sink(
-            "$.usage.total_tokens",
-            "together reports prompt and completion tokens; they do not add up to the total",
-            "reporting",
-        )
     return Usage(total_tokens=usage.total_tokens, prompt_tokens=read, completion_tokens=made)
 
 
@@ -445,7 +444,7 @@ def response_from_canonical(
         id=kept(own, "id"),
         model=model,
         results=tuple(results),
-        usage=response.usage if own is not None else _usage(response.usage, sink),
+        usage=response.usage if own is not None else _usage(response.usage),
     )
 
 

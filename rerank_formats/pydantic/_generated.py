@@ -285,7 +285,7 @@ class TogetherRequest(Open):
 class TogetherResultDocument(Closed):
     """A result's `document`."""
 
-    text: Absent[Annotated[str, Strict()] | None] = Field(default=None, description="The document's text (an object document as a JSON string), or null.", json_schema_extra=absent)
+    text: Absent[Annotated[str, Strict()] | None] = Field(default=None, description="The document's text (an object document as a JSON string); absent (`{}`) or null without `return_documents`.", json_schema_extra=absent)
 
 
 class TogetherResult(Open):
