@@ -129,7 +129,10 @@ ERRORS: dict[str, dict[int, tuple[dict[str, Any], str]]] = {
                     }
                 ]
             },
-            "Validation error",  # the field errors go to Jina's `errors`
+            # FastAPI's 422 is legacy Jina's too: passed on as it is, and llama-index's
+            # RuntimeError(resp["detail"]) holds the list
+            "[{'loc': ['body', 'top_n'], 'msg': 'Input should be greater than 0',"
+            " 'type': 'greater_than', 'input': 0, 'ctx': {'gt': 0}}]",
         ),
         429: (
             {

@@ -110,6 +110,23 @@ DECODED = {
             "infinity": rf.Extension(fields={"error": {"type": None, "param": None, "code": 400}})
         },
     ),
+    "together/error-401-invalid-api-key-lawgpt-4.json": rf.RerankError(
+        status=401,
+        message="Invalid API key provided. You can find your API key at"
+        " https://api.together.xyz/settings/api-keys.",
+        code="invalid_api_key",
+        extensions={
+            "together": rf.Extension(
+                fields={
+                    "error": {
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": "invalid_api_key",
+                    }
+                }
+            )
+        },
+    ),
     "siliconflow/error-400-model-not-exist-docs.json": rf.RerankError(
         status=400,
         message="Model does not exist. Please check it carefully.",

@@ -177,20 +177,34 @@ def test_errors_written_for_an_infinity_client() -> None:
     )
     assert rf.convert_error(
         b'{"message":"unknown field"}', read="cohere_v2", write="infinity", status=422
-    ) == (422, b'{"detail":[{"type":"value_error","loc":["body"],"msg":"unknown field"}]}')
+    ) == (  # no field details: Infinity's own envelope keeps the message
+        422,
+        b'{"error":{"message":"unknown field","type":null,"param":null,"code":422}}',
+    )
+    details = (
+        b'{"detail":"Validation error","errors":[{"field":"body.top_n","message":"too small"}]}'
+    )
+    assert rf.convert_error(details, read="jina", write="infinity", status=422) == (
+        422,
+        b'{"detail":[{"type":"value_error","loc":["body","top_n"],"msg":"too small"}]}',
+    )
     assert rf.convert_error(
         b'{"message":"slow down"}', read="cohere_v2", write="infinity", status=429
     ) == (429, b'{"error":{"message":"slow down","type":null,"param":null,"code":429}}')
-    # a message-only 422 written so reads back with its message
+    # FastAPI's bodies are Jina's legacy shape, and are read by Jina's codec
     error = rf.decode_error(
         b'{"detail":[{"type":"value_error","loc":["body"],"msg":"unknown field"}]}',
         format="infinity",
         status=422,
     )
-    assert (error.message, error.details) == ("unknown field", ())
+    assert (error.message, [(d.field, d.message) for d in error.details]) == (
+        "Validation error",
+        [("body", "unknown field")],
+    )
+    assert list(error.extensions) == ["jina"]
 
 
-def test_a_body_with_neither_error_nor_detail_is_no_infinity_error() -> None:
+def test_infinitys_own_error_codec_reads_only_its_server_errors() -> None:
     with pytest.raises(rf.DecodeError) as info:
-        infinity.ERROR.decode(b"{}")
-    assert (info.value.path, info.value.type) == ("$", "invalid_value")
+        infinity.ERROR.decode(b'{"detail":"Unauthorized"}')
+    assert (info.value.path, info.value.type) == ("$.error", "missing_field")

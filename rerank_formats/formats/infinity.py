@@ -50,12 +50,13 @@ Errors
 | wire                                         | canonical  | notes                         |
 | -------------------------------------------- | ---------- | ----------------------------- |
 | `{"error": {message, type, param, code}}`    | `message`, `code` | `OpenAIException`: 400 (unknown model), 429 (overloaded), 500; `code` is the HTTP status, `type` and `param` are `null` |
-| `{"detail": [{loc, msg, type, ...}]}`        | `details`  | FastAPI's 422 (`top_n: 0`, no documents, ...) |
-| `{"detail": "Unauthorized"}`                 | `message`  | 401 from the Bearer check     |
+| `{"detail": [{loc, msg, type, ...}]}`        | `details`  | FastAPI's 422 (`top_n: 0`, no documents, ...): read as Jina's legacy body, the same FastAPI shape |
+| `{"detail": "Unauthorized"}`                 | `message`  | 401 from the Bearer check; read as Jina's too |
 
-Written from other formats: a 401 as `{"detail"}`, a 422 as FastAPI's list (one item at
-`["body"]` for an error without field details; infinity-client parses it as
-`HTTPValidationError`), anything else as `{"error": {...}}` with the status as `code`.
+Written from other formats: a 401 as `{"detail"}`, a 422 with field details as FastAPI's
+list (infinity-client parses it as `HTTPValidationError`), anything else (a 422 without
+details too: its message would not survive FastAPI's list) as `{"error": {...}}` with the
+status as `code`.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ __all__ = [
     "SUPPORTS",
     "UNKNOWN_FIELDS",
     "Detail",
+    "DetailError",
     "Error",
     "Request",
     "Response",
@@ -380,6 +382,7 @@ class Detail(Wire, frozen=True, kw_only=True, forbid_unknown_fields=False):
         type: The pydantic error type.
         input: The offending value.
         ctx: pydantic's error context.
+        url: pydantic's documentation link for the error type.
     """
 
     type: str | UnsetType = UNSET
@@ -387,72 +390,47 @@ class Detail(Wire, frozen=True, kw_only=True, forbid_unknown_fields=False):
     msg: str
     input: object = UNSET
     ctx: object = UNSET
+    url: str | UnsetType = UNSET
 
 
 class Error(Wire, frozen=True, kw_only=True):
-    """An Infinity error body: `{"error": {...}}` from the server, `{"detail": ...}` from
-    FastAPI (422) and the Bearer check (401).
+    """An Infinity server error (`OpenAIException.json()`).
 
     Attributes:
-        error: `OpenAIException.json()`: `message`, `type`, `param` (null) and `code` (the
-            HTTP status).
+        error: `message`, `type` and `param` (null) and `code` (the HTTP status).
+    """
+
+    error: Body
+
+
+class DetailError(Wire, frozen=True, kw_only=True):
+    """FastAPI's error body, which Infinity answers for a 422 and from its Bearer check (401).
+    Written by this format; read as Jina's legacy body, the same FastAPI shape.
+
+    Attributes:
         detail: The 401's message, or the 422's field errors.
     """
 
-    error: Body | UnsetType = UNSET
-    detail: str | list[Detail] | UnsetType = UNSET
-
-    def __post_init__(self) -> None:
-        if self.error is UNSET and self.detail is UNSET:  # no Infinity error: refused
-            raise ValueError("an Infinity error has an `error` object or a `detail`")
+    detail: str | list[Detail]
 
 
 ERROR: Final = Codec[Error](format=NAME, kind="error", fast=Error, general=Error, struct=Error)
 
 
 def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
-    if wire.error is not UNSET:
-        return envelope_to_canonical(
-            NAME, wire.error, kept_fields(left, detail=wire.detail), status
+    return envelope_to_canonical(NAME, wire.error, dict(left.fields), status)
+
+
+def _read(detail: list[Detail]) -> tuple[FieldError, ...]:
+    return tuple(
+        FieldError(
+            field=".".join(str(part) for part in d.loc), message=d.msg, type=d.type, input=d.input
         )
-    detail = wire.detail
-    if isinstance(detail, str):
-        return RerankError(
-            status=500 if status is None else status,
-            message=detail,
-            extensions=extension_map(NAME, dict(left.fields)),
-        )
-    if isinstance(detail, list) and len(detail) == 1 and detail[0].loc == ["body"]:
-        # the whole body is at fault: its message is the error's (what `_details` writes)
-        fields = {**left.fields, "detail": msgspec.to_builtins(detail)}
-        return RerankError(
-            status=422 if status is None else status,
-            message=detail[0].msg,
-            extensions=extension_map(NAME, fields),
-        )
-    if isinstance(detail, list):
-        details = tuple(
-            FieldError(
-                field=".".join(str(part) for part in d.loc),
-                message=d.msg,
-                type=d.type,
-                input=d.input,
-            )
-            for d in detail
-        )
-        fields = {**left.fields, "detail": msgspec.to_builtins(detail)}
-        return RerankError(
-            status=422 if status is None else status,
-            message="Validation error",
-            details=details,
-            extensions=extension_map(NAME, fields),
-        )
-    raise AssertionError("unreachable: Error.__post_init__ refuses it")
+        for d in detail
+    )
 
 
 def _details(error: RerankError) -> list[Detail]:
-    if not error.details:
-        return [Detail(type="value_error", loc=["body"], msg=error.message)]
     return [
         Detail(
             type="value_error" if d.type is UNSET else d.type,
@@ -464,22 +442,20 @@ def _details(error: RerankError) -> list[Detail]:
     ]
 
 
-def error_from_canonical(error: RerankError) -> Error:
-    own = own_extension(error.extensions, NAME)
-    raw = kept(own, "detail")
-    if isinstance(raw, list):
-        legacy = msgspec.convert(raw, list[Detail])
-        if error_to_canonical(Error(detail=legacy), Leftovers({}, {}), error.status).details == (
-            error.details
-        ):
-            return Error(detail=legacy)  # unchanged since it was read
+def error_from_canonical(error: RerankError) -> Error | DetailError:
     status = answered(error.status, STATUSES, STATUS_MAP)  # `code` is the status answered
-    if own is not None and "error" in own.fields:
+    if own_extension(error.extensions, NAME) is not None:  # an Infinity server error
         return Error(error=envelope_body(NAME, error, code=status))
-    if status == 422:
-        return Error(detail=_details(error))
+    # FastAPI's 422 as it was read (by Jina's codec, the same shape), while it says the same
+    raw = kept(own_extension(error.extensions, "jina"), "detail")
+    if status == 422 and isinstance(raw, list):
+        legacy = msgspec.convert(raw, list[Detail])
+        if (error.message, error.details) == ("Validation error", _read(legacy)):
+            return DetailError(detail=legacy)
+    if status == 422 and error.details:
+        return DetailError(detail=_details(error))
     if status == 401:
-        return Error(detail=fold(error.message, error.details))
+        return DetailError(detail=fold(error.message, error.details))
     return Error(error=envelope_body(NAME, error, code=status))
 
 

@@ -61,6 +61,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Final, Generic, TypeVar
 
+import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import (
@@ -119,6 +120,7 @@ __all__ = [
     "Request",
     "Response",
     "Result",
+    "Tokens",
     "check",
     "error_from_canonical",
     "error_from_text",
@@ -203,6 +205,21 @@ class Result(Wire, Generic[D], frozen=True, kw_only=True):
     document: D | UnsetType | None = UNSET
 
 
+Count = Annotated[int, Meta(ge=0, le=2**53)]
+
+
+class Tokens(Wire, frozen=True, kw_only=True):
+    """A SiliconFlow response's `tokens`: its usage.
+
+    Attributes:
+        input_tokens: Tokens read.
+        output_tokens: Tokens produced (0 for a rerank).
+    """
+
+    input_tokens: Count | UnsetType | None = UNSET
+    output_tokens: Count | UnsetType | None = UNSET
+
+
 class Response(Wire, Generic[D], frozen=True, kw_only=True):
     """A SiliconFlow rerank response.
 
@@ -214,7 +231,7 @@ class Response(Wire, Generic[D], frozen=True, kw_only=True):
 
     id: str | UnsetType = UNSET
     results: tuple[Result[D], ...]
-    tokens: dict[str, object] | UnsetType | None = UNSET
+    tokens: Tokens | UnsetType | None = UNSET
 
 
 REQUEST: Final = Codec[Request](
@@ -296,9 +313,10 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
 
 
 def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> RerankResponse:
-    fields = kept_fields(left, id=wire.id, tokens=wire.tokens)
-    # `tokens` is `meta.tokens` one level up: Cohere's reader checks and counts it
-    meta = {"tokens": wire.tokens} if isinstance(wire.tokens, dict) else UNSET
+    tokens = msgspec.to_builtins(wire.tokens) if isinstance(wire.tokens, Tokens) else wire.tokens
+    fields = kept_fields(left, id=wire.id, tokens=tokens)
+    # `tokens` is `meta.tokens` one level up: Cohere's reader counts it
+    meta = {"tokens": tokens} if isinstance(tokens, dict) else UNSET
     return RerankResponse(
         results=results_to_canonical(wire.results, left, images=False),
         usage=_cohere.usage_from_meta(meta, format=NAME),
@@ -321,11 +339,13 @@ def response_from_canonical(
     response: RerankResponse, sink: Sink, request: RerankRequest | None = None
 ) -> Response[OutDocument]:
     own = own_extension(response.extensions, NAME)
-    tokens = kept(own, "tokens")
+    tokens: Any = kept(own, "tokens")
     read = {"tokens": tokens} if isinstance(tokens, dict) else UNSET
     if own is None or _cohere.usage_from_meta(read, format=NAME) != response.usage:
         usage = response.usage
         tokens = _cohere.tokens_for(usage, sink) if isinstance(usage, Usage) else UNSET
+        if isinstance(tokens, dict):  # counts that do not add up (a loss): none below 0
+            tokens = {key: max(count, 0) for key, count in tokens.items()}
     embedding_losses(response.results, sink)
     if field_types(response.results, "document") <= {UnsetType, type(None), TextDocument}:
         results: Any = response.results  # they encode as SiliconFlow's results
@@ -347,6 +367,8 @@ def response_from_canonical(
                 for position, r in enumerate(response.results)
             ]
         )
+    if isinstance(tokens, dict):
+        tokens = msgspec.convert(tokens, Tokens)
     return Response(id=kept(own, "id"), results=results, tokens=tokens)
 
 

@@ -56,8 +56,8 @@ Errors
 `ErrorData`: `{"error": {message, type, param?, code?}}`, `code` a string or null. Written
 from other formats, `type` is `invalid_request_error` for a 4xx and `server_error` otherwise.
 Statuses: 400, 401, 404, 429, 503, 504 (the spec's), and 500; a 422 is written as 400 and a
-403 as 401. No Together error body was recorded: the shape is the spec's `ErrorData`,
-unverified against the service.
+403 as 401. The recorded 401 (harshitv804/LawGPT #4) is `ErrorData` with `code` `invalid_api_key`;
+the other statuses are the spec's shape only.
 """
 
 from __future__ import annotations

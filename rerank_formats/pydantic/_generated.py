@@ -254,21 +254,10 @@ class InfinityBody(Ignoring):
     code: Absent[Annotated[str, Strict()] | Annotated[int, Strict()] | None] = Field(default=None, description='A machine-readable code, or (LiteLLM) the HTTP status as a string.', json_schema_extra=absent)
 
 
-class InfinityDetail(Ignoring):
-    """One item of FastAPI's 422 `detail` list (pydantic 2)."""
-
-    type: Absent[Annotated[str, Strict()]] = Field(default=None, description='The pydantic error type.', json_schema_extra=absent)
-    loc: list[Annotated[str, Strict()] | Annotated[int, Strict()]] = Field(description='Where, as a list of keys and indices (`["body", "top_n"]`).')
-    msg: Annotated[str, Strict()] = Field(description='What is wrong.')
-    input: Absent[Annotated[Any, AfterValidator(finite)]] = Field(default=None, description='The offending value.', json_schema_extra=absent)
-    ctx: Absent[Annotated[Any, AfterValidator(finite)]] = Field(default=None, description="pydantic's error context.", json_schema_extra=absent)
-
-
 class InfinityError(Open):
-    """An Infinity error body: `{"error": {...}}` from the server, `{"detail": ...}` from FastAPI (422) and the Bearer check (401)."""
+    """An Infinity server error (`OpenAIException.json()`)."""
 
-    error: Absent[InfinityBody] = Field(default=None, description='`OpenAIException.json()`: `message`, `type`, `param` (null) and `code` (the HTTP status).', json_schema_extra=absent)
-    detail: Absent[Annotated[str, Strict()] | list[InfinityDetail]] = Field(default=None, description="The 401's message, or the 422's field errors.", json_schema_extra=absent)
+    error: InfinityBody = Field(description='`message`, `type` and `param` (null) and `code` (the HTTP status).')
 
 
 class TogetherRequest(Open):
@@ -350,12 +339,19 @@ class SiliconflowResult(Open):
     document: Absent[Annotated[str, Strict()] | dict[Annotated[str, Strict()], Annotated[str, Strict()]] | None] = Field(default=None, description='With `return_documents`: `{"text": ...}` (first in the reference\'s example; written last, as Jina writes it).', json_schema_extra=absent)
 
 
+class SiliconflowTokens(Closed):
+    """A SiliconFlow response's `tokens`: its usage."""
+
+    input_tokens: Absent[Annotated[int, Strict(), Field(ge=0, le=9007199254740992)] | None] = Field(default=None, description='Tokens read.', json_schema_extra=absent)
+    output_tokens: Absent[Annotated[int, Strict(), Field(ge=0, le=9007199254740992)] | None] = Field(default=None, description='Tokens produced (0 for a rerank).', json_schema_extra=absent)
+
+
 class SiliconflowResponse(Open):
     """A SiliconFlow rerank response."""
 
     id: Absent[Annotated[str, Strict()]] = Field(default=None, description="This request's id.", json_schema_extra=absent)
     results: list[SiliconflowResult] = Field(description='The ranked documents, by descending relevance score.')
-    tokens: Absent[dict[Annotated[str, Strict()], Annotated[Any, AfterValidator(finite)]] | None] = Field(default=None, description='`{input_tokens, output_tokens}`: the usage.', json_schema_extra=absent)
+    tokens: Absent[SiliconflowTokens | None] = Field(default=None, description='`{input_tokens, output_tokens}`: the usage.', json_schema_extra=absent)
 
 
 class SiliconflowError(Open):
@@ -426,7 +422,6 @@ class infinity(Namespace):
     """The models of the `infinity` format, by their wire Struct's name."""
 
     Body: TypeAlias = InfinityBody
-    Detail: TypeAlias = InfinityDetail
     Error: TypeAlias = InfinityError
     Request: TypeAlias = InfinityRequest
     Response: TypeAlias = InfinityResponse
@@ -453,6 +448,7 @@ class siliconflow(Namespace):
     Request: TypeAlias = SiliconflowRequest
     Response: TypeAlias = SiliconflowResponse
     Result: TypeAlias = SiliconflowResult
+    Tokens: TypeAlias = SiliconflowTokens
 
 
 class openai(Namespace):
