@@ -6,7 +6,10 @@ Reference: michaelfeil/infinity @ fcb951cb679d0de185bf254600d9b7d2cd3a263a:
 (@ 18bfb975: the `/rerank` route, `response_model=ReRankResult`, the Bearer check, the
 errors), `libs/infinity_emb/infinity_emb/fastapi_schemas/errors.py` (`OpenAIException`), and
 the generated client `libs/client_infinity/infinity_client` (`RerankInput`, `ReRankResult`:
-infinity-client 0.0.78 on PyPI). The route is `{url_prefix}/rerank`, with no prefix by default
+infinity-client 0.0.78 on PyPI); its server tests are the oracle of `top_n`
+(`libs/infinity_emb/tests/end_to_end/test_torch_reranker.py` @ 0a80dff8:
+`test_reranker_invalid_top_n` answers 422 to 0 and -1, `test_reranker_top_n` takes 8000 for
+two documents and returns both). The route is `{url_prefix}/rerank`, with no prefix by default
 (`--url-prefix /v1` serves `/v1/rerank`); the key is a Bearer token when the server has one.
 
 Request
