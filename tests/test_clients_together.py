@@ -34,6 +34,7 @@ from clients import (
 from helpers import RECORDED, load_json
 
 together = require_client("together")
+RerankCreateResponse = require_client("together.types.rerank_create_response").RerankCreateResponse
 
 SEEDS = list(PAIRS)  # the upstreams with recorded answers (tests/clients.py)
 MODEL = "Salesforce/Llama-Rank-v1"
@@ -84,6 +85,8 @@ def test_together_sdk(stacks: dict[str, Stack], upstream: str, return_documents:
         (tokens, 0, tokens) if tokens else None
     )
     [exchange] = stack.proxy.seen
+    # the SDK's own model, validating (the SDK itself constructs without validation)
+    RerankCreateResponse.model_validate_json(exchange.answer)
     assert json.loads(exchange.body) == {
         "documents": DOCS[upstream],
         "model": MODEL,
