@@ -148,6 +148,26 @@ CLIENTS = (
         "litellm's exceptions; reads `usage`, which must be an object or absent: serve it"
         ' with `usage="omit"` and `client_format="jina"`',
     ),
+    Client(
+        "infinity-client `rerank.sync_detailed`",
+        "infinity-client",
+        "infinity",
+        '`AuthenticatedClient(base_url="http://host:8000/infinity", token=...)`',
+        "`infinity` with every default spelled (`raw_scores: false`,"
+        ' `model: "default/not-specified"`); requires `model` and `usage`: serve it with'
+        ' `usage="zero"` in front of Cohere',
+        "`errors.UnexpectedStatus(status, content)` with `raise_on_unexpected_status=True`;"
+        " a 422 is returned parsed (`HTTPValidationError`), not raised",
+    ),
+    Client(
+        "together SDK `Together().rerank.create`",
+        "together",
+        "together",
+        '`base_url="http://host:8000/together-ai"`',
+        "`together`; object documents are echoed as JSON text",
+        "`together.AuthenticationError`, ... per status (a 422 answered as 400,"
+        " `BadRequestError`); retries 429 and 5xx",
+    ),
 )
 """Every real client the tests run against the proxy, for every seed upstream."""
 

@@ -42,7 +42,17 @@ __all__ = [
 M = TypeVar("M")
 
 FormatName = Literal[
-    "jina", "cohere_v1", "cohere_v2", "xinference", "tei", "llama_cpp", "vllm", "vllm_score"
+    "jina",
+    "cohere_v1",
+    "cohere_v2",
+    "xinference",
+    "tei",
+    "llama_cpp",
+    "vllm",
+    "vllm_score",
+    "infinity",
+    "together",
+    "siliconflow",
 ]
 """The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
 registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time). The one
@@ -163,12 +173,14 @@ FACE: tuple[str, ...] = (
 )
 """The names every request-and-response format module's `__all__` lists: its public face.
 
-Two functions are optional: `usage_from_headers(headers) -> Usage | None`, for usage in
+Three functions are optional: `usage_from_headers(headers) -> Usage | None`, for usage in
 response headers (TEI's `x-compute-tokens`), and `response_scale(request) -> ScoreScale`,
 for a format whose score scale depends on the request (TEI's `raw_scores`): it reads its
-own knob from `request.extensions.get(NAME)`, and answers `SCORE_SCALE` for `None`."""
+own knob from `request.extensions.get(NAME)`, and answers `SCORE_SCALE` for `None`; and
+`response_in_context(response, request) -> RerankResponse`, for documents that read
+differently in the context of the request (Together's JSON-text objects, `context.in_context`)."""
 
-OPTIONAL: tuple[str, ...] = ("usage_from_headers", "response_scale")
+OPTIONAL: tuple[str, ...] = ("usage_from_headers", "response_scale", "response_in_context")
 """The optional functions of a format module; when defined, each must be callable."""
 
 SCORE_SCALES: tuple[ScoreScale, ...] = ("probability", "logit", "unknown")

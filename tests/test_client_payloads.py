@@ -398,6 +398,9 @@ NOT_NULLABLE = {
     "vllm": {"top_n", "request_id", "priority"},
     # and ScoreRequest's inputs (`ScoreInputs`, no None)
     "vllm_score": {"request_id", "priority"} | {k for pair in vllm_score.PAIRS for k in pair},
+    # RerankInput: `bool = False`, `str = "default/not-specified"` (only top_n is Optional);
+    # pydantic answers 422 to their nulls
+    "infinity": {"model", "raw_scores", "return_documents"},
 }
 BODIES = {"vllm_score": {"model": "m", "text_1": "q", "text_2": ["a"]}}
 """A minimal request of each format, where it is not Jina's."""

@@ -101,6 +101,38 @@ DECODED = {
             )
         },
     ),
+    "infinity/error-400-model-not-deployed-infinity-552.json": rf.RerankError(
+        status=400,
+        message="ModelNotDeployedError: model=`mixedbread-ai/mxbai-rerank-large-v2` does not"
+        " support `rerank`. Reason: the loaded moded cannot fullyfill `rerank`. Options are"
+        " {'embed'}.",
+        extensions={
+            "infinity": rf.Extension(fields={"error": {"type": None, "param": None, "code": 400}})
+        },
+    ),
+    "together/error-401-invalid-api-key-lawgpt-4.json": rf.RerankError(
+        status=401,
+        message="Invalid API key provided. You can find your API key at"
+        " https://api.together.xyz/settings/api-keys.",
+        code="invalid_api_key",
+        extensions={
+            "together": rf.Extension(
+                fields={
+                    "error": {
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": "invalid_api_key",
+                    }
+                }
+            )
+        },
+    ),
+    "siliconflow/error-400-model-not-exist-docs.json": rf.RerankError(
+        status=400,
+        message="Model does not exist. Please check it carefully.",
+        code="20012",
+        extensions={"siliconflow": rf.Extension(fields={"data": None})},
+    ),
     "openai/error-new-api-437-convert-request-failed.json": rf.RerankError(
         status=500,
         message="not implemented (request id: 20240815175815741360656uYIfGCmK)",

@@ -239,6 +239,11 @@ JINA_RESPONSE_GAPS: dict[str, tuple[str, ...]] = {
     # TEI answers a bare array: no model (it serves one), and its usage is in the
     # `x-compute-tokens` header, which a body alone does not carry.
     "tei/openapi-rank-examples-response.json": ("model", "usage"),
+    # LiteLLM's Infinity mocks leave out the `model` every Infinity answer has; SiliconFlow
+    # answers with no model at all (its usage is `tokens`, read as usage).
+    "infinity/litellm-test-mock-response-with-document.json": ("model",),
+    "infinity/litellm-test-mock-response.json": ("model",),
+    "siliconflow/rerank-response-docs-placeholder.json": ("model",),
 }
 
 # (d) Requests without a model: Cohere v1 makes it optional (a self-hosted container takes

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, Field, RootModel, Strict
 
 from ._support import Absent, Closed, Ignoring, Namespace, Open, absent, finite, ruled, whole
 
-__all__ = ["ROOTS", "cohere_v1", "cohere_v2", "jina", "llama_cpp", "openai", "tei", "vllm", "vllm_score", "xinference"]
+__all__ = ["ROOTS", "cohere_v1", "cohere_v2", "infinity", "jina", "llama_cpp", "openai", "siliconflow", "tei", "together", "vllm", "vllm_score", "xinference"]
 
 
 class JinaRequest(Open):
@@ -447,6 +447,161 @@ class VllmScoreError(Open):
     whole_payload = whole('vllm_score', 'error')
 
 
+class InfinityRequest(Open):
+    """An Infinity rerank request (`RerankInput`)."""
+
+    query: Annotated[str, Strict()] = Field(description='The search query.')
+    documents: list[Annotated[str, Strict()]] = Field(description='The documents, as strings (1 to 2048).')
+    return_documents: Absent[Annotated[bool, Strict()]] = Field(default=None, description='Whether each result carries its document (default false).', json_schema_extra=absent)
+    raw_scores: Absent[Annotated[bool, Strict()]] = Field(default=None, description="Whether scores are the model's logits rather than their sigmoid.", json_schema_extra=absent)
+    model: Absent[Annotated[str, Strict()]] = Field(default=None, description='The served model to use (default `"default/not-specified"`: the only one).', json_schema_extra=absent)
+    top_n: Absent[Annotated[int, Strict()] | None] = Field(default=None, description='How many results to return: greater than 0, or null for all.', json_schema_extra=absent)
+
+
+class InfinityResult(Open):
+    """One result of an Infinity rerank response (`_ReRankObject`)."""
+
+    relevance_score: Annotated[float, Strict()] = Field(description='A probability, or a logit with `raw_scores`.')
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The document's position in the request's `documents`.")
+    document: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='The document with `return_documents`, else null.', json_schema_extra=absent)
+
+
+class InfinityUsage(Closed):
+    """Token usage, in Jina's shape."""
+
+    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='tokens processed.')
+    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='legacy Jina (and OpenAI-style gateways): tokens read.', json_schema_extra=absent)
+    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='OpenAI-style gateways (new-api): tokens produced, normally 0.', json_schema_extra=absent)
+
+
+class InfinityResponse(Open):
+    """An Infinity rerank response (`ReRankResult`)."""
+
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='Always `"rerank"`.', json_schema_extra=absent)
+    results: list[InfinityResult] = Field(description='The ranked documents, by descending relevance score, cut to `top_n`.')
+    model: Absent[Annotated[str, Strict()]] = Field(default=None, description="The served model's name.", json_schema_extra=absent)
+    usage: Absent[InfinityUsage | None] = Field(default=None, description='`{prompt_tokens, total_tokens}`, both the tokens read.', json_schema_extra=absent)
+    id: Absent[Annotated[str, Strict()]] = Field(default=None, description='`infinity-<uuid4>`.', json_schema_extra=absent)
+    created: Absent[Annotated[int, Strict()]] = Field(default=None, description='The Unix time of the answer.', json_schema_extra=absent)
+
+
+class InfinityBody(Ignoring):
+    """The `error` object."""
+
+    message: Annotated[str, Strict()] = Field(description='The message.')
+    type: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='The error type (`invalid_request_error`, `new_api_error`, ...).', json_schema_extra=absent)
+    param: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='The parameter at fault, if any.', json_schema_extra=absent)
+    code: Absent[Annotated[str, Strict()] | Annotated[int, Strict()] | None] = Field(default=None, description='A machine-readable code, or (LiteLLM) the HTTP status as a string.', json_schema_extra=absent)
+
+
+class InfinityError(Open):
+    """An Infinity server error (`OpenAIException.json()`)."""
+
+    error: InfinityBody = Field(description='`message`, `type` and `param` (null) and `code` (the HTTP status).')
+
+
+class TogetherRequest(Open):
+    """A Together rerank request (`RerankRequest`, closed to other keys)."""
+
+    model: Annotated[str, Strict()] = Field(description='The model, such as `Salesforce/Llama-Rank-v1`.')
+    query: Annotated[str, Strict()] = Field(description='The search query.')
+    documents: list[Annotated[str, Strict()] | dict[Annotated[str, Strict()], Annotated[str, Strict()]]] = Field(description='All strings, or all objects (ranked on `rank_fields`, default every key).')
+    top_n: Absent[Annotated[int, Strict()] | None] = Field(default=None, description='How many results to return.', json_schema_extra=absent)
+    return_documents: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Whether each result carries its document (default false).', json_schema_extra=absent)
+    rank_fields: Absent[list[Annotated[str, Strict()]] | None] = Field(default=None, description='For object documents: the keys to rank on.', json_schema_extra=absent)
+
+
+class TogetherResultDocument(Closed):
+    """A result's `document`."""
+
+    text: Absent[Annotated[str, Strict()] | None] = Field(default=None, description="The document's text (an object document as a JSON string); absent (`{}`) or null without `return_documents`.", json_schema_extra=absent)
+
+
+class TogetherResult(Open):
+    """One result of a Together rerank response."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The document's position in the request's `documents`.")
+    relevance_score: Annotated[float, Strict()] = Field(description='Higher is more relevant.')
+    document: Absent[TogetherResultDocument | None] = Field(default=None, description='`{"text": ...}` (required by the spec, `text` nullable).', json_schema_extra=absent)
+
+
+class TogetherUsage(Closed):
+    """Token usage, in Jina's shape."""
+
+    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='tokens processed.')
+    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='legacy Jina (and OpenAI-style gateways): tokens read.', json_schema_extra=absent)
+    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='OpenAI-style gateways (new-api): tokens produced, normally 0.', json_schema_extra=absent)
+
+
+class TogetherResponse(Open):
+    """A Together rerank response (`RerankResponse`)."""
+
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='Always `"rerank"`.', json_schema_extra=absent)
+    id: Absent[Annotated[str, Strict()] | None] = Field(default=None, description="The request's id.", json_schema_extra=absent)
+    model: Absent[Annotated[str, Strict()]] = Field(default=None, description='The model that ranked the documents.', json_schema_extra=absent)
+    results: list[TogetherResult] = Field(description='The ranked documents, by descending relevance score.')
+    usage: Absent[TogetherUsage | None] = Field(default=None, description='`{prompt_tokens, completion_tokens, total_tokens}` (`UsageData`, nullable).', json_schema_extra=absent)
+
+
+class TogetherBody(Ignoring):
+    """The `error` object."""
+
+    message: Annotated[str, Strict()] = Field(description='The message.')
+    type: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='The error type (`invalid_request_error`, `new_api_error`, ...).', json_schema_extra=absent)
+    param: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='The parameter at fault, if any.', json_schema_extra=absent)
+    code: Absent[Annotated[str, Strict()] | Annotated[int, Strict()] | None] = Field(default=None, description='A machine-readable code, or (LiteLLM) the HTTP status as a string.', json_schema_extra=absent)
+
+
+class TogetherError(Open):
+    """A Together error body (`ErrorData`)."""
+
+    error: TogetherBody = Field(description='`message` and `type` (required), `param` and `code` (strings or null).')
+
+
+class SiliconflowRequest(Open):
+    """A SiliconFlow rerank request."""
+
+    model: Annotated[str, Strict()] = Field(description='The model, such as `BAAI/bge-reranker-v2-m3`.')
+    query: Annotated[str, Strict()] = Field(description='The search query.')
+    documents: list[Annotated[str, Strict()]] = Field(description='The documents, as strings (at least one).')
+    instruction: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='Qwen3-Reranker only: the instruction to rank by.', json_schema_extra=absent)
+    top_n: Absent[Annotated[int, Strict()] | None] = Field(default=None, description='How many results to return (at least 1).', json_schema_extra=absent)
+    return_documents: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Whether each result carries its document text (default false).', json_schema_extra=absent)
+    max_chunks_per_doc: Absent[Annotated[int, Strict()] | None] = Field(default=None, description="bge-reranker-v2-m3 and bce-reranker: chunks per long document, its score the best chunk's (default 1024).", json_schema_extra=absent)
+    overlap_tokens: Absent[Annotated[int, Strict()] | None] = Field(default=None, description='The same models: tokens shared by adjacent chunks (0 to 80, default 80).', json_schema_extra=absent)
+
+
+class SiliconflowResult(Open):
+    """One result of a SiliconFlow rerank response."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The document's position in the request's `documents`.")
+    relevance_score: Annotated[float, Strict()] = Field(description='Higher is more relevant.')
+    document: Absent[Annotated[str, Strict()] | dict[Annotated[str, Strict()], Annotated[str, Strict()]] | None] = Field(default=None, description='With `return_documents`: `{"text": ...}` (first in the reference\'s example; written last, as Jina writes it).', json_schema_extra=absent)
+
+
+class SiliconflowTokens(Closed):
+    """A SiliconFlow response's `tokens`: its usage."""
+
+    input_tokens: Absent[Annotated[int, Strict(), Field(ge=0, le=9007199254740992)] | None] = Field(default=None, description='Tokens read.', json_schema_extra=absent)
+    output_tokens: Absent[Annotated[int, Strict(), Field(ge=0, le=9007199254740992)] | None] = Field(default=None, description='Tokens produced (0 for a rerank).', json_schema_extra=absent)
+
+
+class SiliconflowResponse(Open):
+    """A SiliconFlow rerank response."""
+
+    id: Absent[Annotated[str, Strict()]] = Field(default=None, description="This request's id.", json_schema_extra=absent)
+    results: list[SiliconflowResult] = Field(description='The ranked documents, by descending relevance score.')
+    tokens: Absent[SiliconflowTokens | None] = Field(default=None, description='`{input_tokens, output_tokens}`: the usage.', json_schema_extra=absent)
+
+
+class SiliconflowError(Open):
+    """A SiliconFlow error body."""
+
+    code: Annotated[int, Strict()] = Field(description='The business code, such as `20012` (the model does not exist).')
+    message: Annotated[str, Strict()] = Field(description='The message.')
+    data: Absent[Annotated[Any, AfterValidator(finite)]] = Field(default=None, description='`null` in every documented body.', json_schema_extra=absent)
+
+
 class OpenAIBody(Ignoring):
     """The `error` object."""
 
@@ -548,6 +703,39 @@ class vllm_score(Namespace):
     ScoreUsage: TypeAlias = VllmScoreScoreUsage
 
 
+class infinity(Namespace):
+    """The models of the `infinity` format, by their wire Struct's name."""
+
+    Body: TypeAlias = InfinityBody
+    Error: TypeAlias = InfinityError
+    Request: TypeAlias = InfinityRequest
+    Response: TypeAlias = InfinityResponse
+    Result: TypeAlias = InfinityResult
+    Usage: TypeAlias = InfinityUsage
+
+
+class together(Namespace):
+    """The models of the `together` format, by their wire Struct's name."""
+
+    Body: TypeAlias = TogetherBody
+    Error: TypeAlias = TogetherError
+    Request: TypeAlias = TogetherRequest
+    Response: TypeAlias = TogetherResponse
+    Result: TypeAlias = TogetherResult
+    ResultDocument: TypeAlias = TogetherResultDocument
+    Usage: TypeAlias = TogetherUsage
+
+
+class siliconflow(Namespace):
+    """The models of the `siliconflow` format, by their wire Struct's name."""
+
+    Error: TypeAlias = SiliconflowError
+    Request: TypeAlias = SiliconflowRequest
+    Response: TypeAlias = SiliconflowResponse
+    Result: TypeAlias = SiliconflowResult
+    Tokens: TypeAlias = SiliconflowTokens
+
+
 class openai(Namespace):
     """The models of the `openai` format, by their wire Struct's name."""
 
@@ -580,6 +768,15 @@ ROOTS: dict[tuple[str, str], type[BaseModel]] = {
     ("vllm_score", "request"): VllmScoreRequest,
     ("vllm_score", "response"): VllmScoreResponse,
     ("vllm_score", "error"): VllmScoreError,
+    ("infinity", "request"): InfinityRequest,
+    ("infinity", "response"): InfinityResponse,
+    ("infinity", "error"): InfinityError,
+    ("together", "request"): TogetherRequest,
+    ("together", "response"): TogetherResponse,
+    ("together", "error"): TogetherError,
+    ("siliconflow", "request"): SiliconflowRequest,
+    ("siliconflow", "response"): SiliconflowResponse,
+    ("siliconflow", "error"): SiliconflowError,
     ("openai", "error"): OpenAIError,
 }
 """The model of each (format, kind): what `model(format, kind)` returns."""
