@@ -254,8 +254,14 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
 
 
 def _usage(usage: Usage | UnsetType | None, own: bool) -> Usage | UnsetType | None:
-    if isinstance(usage, Usage) and usage.prompt_tokens is UNSET and not own:
-        # format_response_rerank writes both counts, equal
+    if (
+        isinstance(usage, Usage)
+        and usage.prompt_tokens is UNSET
+        and usage.completion_tokens in (UNSET, 0)
+        and not own
+    ):
+        # format_response_rerank writes both counts, equal (a rerank generates nothing); a
+        # usage that counts completion tokens keeps its own split
         return msgspec.structs.replace(usage, prompt_tokens=usage.total_tokens)
     return usage
 
