@@ -17,13 +17,19 @@ from .errors import DecodeError, EncodeError, excerpt
 from .formats._base import Payload, unknown_fields, with_fields
 from .formats._errors import status_class
 from .limits import DEFAULT_LIMITS, Limits, leaf_problem, scan, too_deep
-from .registry import ERROR_FORMATS, ErrorFormat, ErrorFormatName, get_error_format
+from .registry import ERROR_FORMATS, FORMATS, ErrorFormat, ErrorFormatName, get_error_format
 
 __all__ = ["convert_error", "decode_error", "encode_error", "map_status"]
 
 _ENCODER = msgspec.json.Encoder()
 
 _SNIPPET = 80
+
+
+_FALLBACKS = sorted(ERROR_FORMATS, key=lambda name: name in FORMATS)
+"""The order other error shapes are tried in: the error-only envelopes first (a gateway's
+`{"error": {...}}` is `openai`'s, although Infinity, Together and vLLM wrap their errors
+alike), then every format's, as registered."""
 
 
 def decode_error(
@@ -67,7 +73,7 @@ def decode_error(
     module = get_error_format(format)
     status = status if type(status) is int and 100 <= status <= 599 else None
     text, parsed = _parse_error_body(data, limits or DEFAULT_LIMITS)
-    candidates = [module, *(get_error_format(n) for n in ERROR_FORMATS if n != module.NAME)]
+    candidates = [module, *(get_error_format(n) for n in _FALLBACKS if n != module.NAME)]
     if isinstance(parsed, Mapping):
         for candidate in candidates:
             try:

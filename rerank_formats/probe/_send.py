@@ -4,6 +4,7 @@ came, and answers read within a size bound."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import httpx
 
@@ -33,7 +34,9 @@ def probe(
         url: the endpoint's full URL (`http://127.0.0.1:8080/rerank`).
         format: the format it claims to speak; when None, the probe first sends the basic
             request as each registered format writes it (each distinct body once) and
-            speaks the format that the first accepted answer fits best.
+            speaks the format that the first accepted answer fits best (of the formats
+            that would send the same basic request, the one its answers deviate least
+            from).
         headers: headers to send with every request, besides the ones the format needs
             (`request_headers`: its `ENDPOINT.headers` and the key).
         model: the model to name in the requests (some servers require one).
@@ -61,6 +64,7 @@ def probe(
     ) as client:
         sender = _Sender(client, url, headers or {}, model, api_key)
         answers: list[Answer] = []
+        claimed = format is not None
         if format is None:
             format = _find(sender, answers)
             if format is None:
@@ -71,7 +75,26 @@ def probe(
             answers += [sender.send(step, format) for step in SERIES[1:]]
             answers += batch_steps(lambda step: sender.send(step, format))
     fits = tuple(m.format for m in detect(basic.body, kind="response")) if basic.ok else ()
+    if not claimed and basic.ok:
+        return _best(url, format, fits, answers, sender.model)
     return report(url, format, fits, answers)
+
+
+def _best(
+    url: str, found: FormatName, fits: tuple[str, ...], answers: list[Answer], model: str | None
+) -> ProbeReport:
+    """The report in the format the answers deviate least from, among those that fit and
+    would have sent the same basic request (no request is sent again; a step a format has
+    no field for is not held against it): a server that answers Jina's requests with
+    llama.cpp's negative scores and no documents speaks llama.cpp's dialect, not Jina's."""
+    sent = request_for("basic", found, model)
+    same = [
+        name
+        for name in cast("tuple[FormatName, ...]", fits)
+        if name != found and request_for("basic", name, model) == sent
+    ]
+    reports = [report(url, name, fits, answers) for name in (found, *same)]
+    return min(reports, key=lambda r: len(r.deviations))
 
 
 def _find(sender: _Sender, answers: list[Answer]) -> FormatName | None:
