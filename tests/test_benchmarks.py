@@ -147,7 +147,9 @@ def test_each_baseline_is_its_format_module_found_by_name() -> None:
 
 
 def test_a_format_without_a_baseline_is_measured_against_the_floor(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, registered: dict[str, ModuleType]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    registered: dict[str, ModuleType],  # noqa: F811 (the fixture imported above)
 ) -> None:
     """The two formats of docs/adding-a-format.md, registered with no benchmark file: every
     pair with them is a cell, against the generic floor, with the library's bytes."""
