@@ -21,7 +21,7 @@ from .errors import DecodeError, clip, clip_path, excerpt
 from .formats._base import Codec, Leftovers, Payload, parse_json, to_utf8
 from .formats._checks import Report, Severity
 from .formats._walk import FoundError, Walker, type_info
-from .limits import DEFAULT_LIMITS, Limits, scan
+from .limits import DEFAULT_LIMITS, Limits, scan, shallow_text, within
 from .registry import (
     ERROR_FORMATS,
     FORMATS,
@@ -350,7 +350,10 @@ def _read(
         data = parse_json(raw)  # type: ignore[assignment]
     for counting in codecs:
         counting.count(data, limits)
-    found = scan(data, limits.max_depth, leaves=raw is None)
+    depth = limits.max_depth
+    if raw is not None and (shallow_text(raw, depth) or within(data, depth)):
+        return raw, data  # parsed by the library: only the depth to check, and it is within
+    found = scan(data, depth, leaves=raw is None)
     if found is not None:
         path, type, message = found
         raise DecodeError(message, path=path, type=type)

@@ -91,6 +91,7 @@ class Leftovers(NamedTuple):
 
 NO_LEFTOVERS = Leftovers({}, {})
 _RAW_FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_RAW_ITEMS = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
 
 _ENCODER = msgspec.json.Encoder()
 
@@ -361,7 +362,7 @@ class Codec(Generic[W]):
         path would; None for anything else, and for anything too deep, which the general path
         reads and reports."""
         if self.shape == "array":
-            return None  # no top-level keys to set aside
+            return self._with_unknown_result_keys(data, limits)
         try:
             wire = self._tolerant.decode(data)
             raw = _RAW_FIELDS.decode(data)
@@ -378,6 +379,48 @@ class Codec(Generic[W]):
         if self._counted:
             self._check_counted(wire, limits)
         return wire, Leftovers(fields, {})
+
+    @functools.cached_property
+    def _tolerant_results(self) -> msgspec.json.Decoder[Any] | None:
+        """A bare array's fast type, quiet about unknown keys in its results; None unless
+        its results are a plain Struct."""
+        args: tuple[Any, ...] = getattr(self._fast_type, "__args__", ())
+        result = args[0] if len(args) == 2 and args[1] is Ellipsis else None
+        if not (isinstance(result, type) and issubclass(result, msgspec.Struct)):
+            return None
+        tolerant = types.new_class("Tolerant", (result,), {"forbid_unknown_fields": False})
+        return msgspec.json.Decoder(tuple[tolerant, ...])  # type: ignore[valid-type]
+
+    def _with_unknown_result_keys(
+        self, data: bytes | bytearray | memoryview | str, limits: Limits
+    ) -> tuple[W, Leftovers] | None:
+        """A bare array whose only surprise is unknown keys in its results, decoded at C
+        speed with those keys set aside per position, as the general path would; None for
+        anything else, and for anything too deep."""
+        decoder = self._tolerant_results
+        if decoder is None:
+            return None
+        try:
+            wire = decoder.decode(data)
+            items = _RAW_ITEMS.decode(data)
+        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+            return None
+        self._check_count(len(items), limits)  # before any work per item
+        known = self.nested_fields
+        nested: dict[int, dict[str, object]] = {}
+        try:
+            for position, item in enumerate(items):
+                if not known.issuperset(item):
+                    nested[position] = {
+                        k: msgspec.json.decode(v) for k, v in item.items() if k not in known
+                    }
+        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+            return None
+        # the array and its results are two levels: what nests below them is `nested`'s
+        depth = limits.max_depth
+        if not shallow(nested, depth) and too_deep(nested, depth) is not None:
+            return None
+        return cast(W, wire), Leftovers({}, nested)
 
     def decode_read(
         self, raw: bytes | bytearray | memoryview | None, obj: object, limits: Limits
