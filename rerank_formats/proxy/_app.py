@@ -17,29 +17,39 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .. import __version__
+from .. import __version__, registry
 from ..canonical import FieldError, RerankError, RerankRequest
 from ..convert import convert_error, convert_response, decode_request, encode_error, encode_request
 from ..errors import DecodeError, LossyConversionError, RerankFormatError, excerpt
-from ..registry import FORMATS, FormatName, get_format
+from ..registry import FormatName, get_format
 from ._bounded import BadEncodingError, TooLargeError, forwarded_headers, read_capped, read_decoded
 from ._config import ProxyConfig
 
-NATIVE_PATHS: dict[FormatName, str] = {name: get_format(name).ENDPOINT.path for name in FORMATS}
+
+def _native_paths() -> dict[FormatName, str]:
+    return {name: get_format(name).ENDPOINT.path for name in registry.FORMATS}
+
+
+def _prefixes() -> dict[FormatName, str]:
+    return {
+        name: "/" + re.sub(r"[^a-z0-9]+", "-", get_format(name).PROVIDER.lower()).strip("-")
+        for name in registry.FORMATS
+    }
+
+
+NATIVE_PATHS: dict[FormatName, str] = _native_paths()
 """Each format's rerank path below its server's base URL (its module's `ENDPOINT`): where the
 upstream is called, and where the `client_format` is served at the root."""
 
-PREFIXES: dict[FormatName, str] = {
-    name: "/" + re.sub(r"[^a-z0-9]+", "-", get_format(name).PROVIDER.lower()).strip("-")
-    for name in FORMATS
-}
+PREFIXES: dict[FormatName, str] = _prefixes()
 """The prefix under which each client format is served (`/cohere/v2/rerank`), so that an
 SDK's base URL is `http://host:port/<prefix>`: its provider's name, in lower case."""
 
 CLIENT_PATHS: dict[FormatName, str] = {
     name: PREFIXES[name] + NATIVE_PATHS[name] for name in NATIVE_PATHS
 }
-"""Where each client format is served, always."""
+"""Where each client format is served, always (`create_app` reads the registry again when
+it is called, so a format registered since import is served too)."""
 
 # xinference_client's RESTfulClient.get_model() fetches the model's description first and
 # dispatches on `model_type` (xinference_client/client/restful/restful_client.py, 4.1.0).
@@ -97,17 +107,20 @@ def create_app(
         ['/xinference/v1/models/{model_uid:path}', '/v1/rerank']
     """
     proxy = _Proxy(config, transport)
+    native, prefixes = _native_paths(), _prefixes()
     routes: list[BaseRoute] = [
-        Route(path, proxy.endpoint(name), methods=[get_format(name).ENDPOINT.method])
-        for name, path in CLIENT_PATHS.items()
+        Route(
+            prefixes[name] + path, proxy.endpoint(name), methods=[get_format(name).ENDPOINT.method]
+        )
+        for name, path in native.items()
     ]
     routes += [
-        Route(PREFIXES[n] + p, _describe_model, methods=["GET"]) for n, p in _MODEL_PATHS.items()
+        Route(prefixes[n] + p, _describe_model, methods=["GET"]) for n, p in _MODEL_PATHS.items()
     ]
     root = config.client_format
     if root is not None:
         method = get_format(root).ENDPOINT.method
-        routes.append(Route(NATIVE_PATHS[root], proxy.endpoint(root), methods=[method]))
+        routes.append(Route(native[root], proxy.endpoint(root), methods=[method]))
         if root in _MODEL_PATHS:
             routes.append(Route(_MODEL_PATHS[root], _describe_model, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=proxy.lifespan)
@@ -144,8 +157,9 @@ class _Proxy:
     def __init__(self, config: ProxyConfig, transport: httpx.AsyncBaseTransport | None) -> None:
         self.config = config
         self.transport = transport
-        self.url = httpx.URL(config.upstream_url.rstrip("/") + NATIVE_PATHS[config.upstream_format])
-        self.method = get_format(config.upstream_format).ENDPOINT.method
+        upstream = get_format(config.upstream_format)
+        self.url = httpx.URL(config.upstream_url.rstrip("/") + upstream.ENDPOINT.path)
+        self.method = upstream.ENDPOINT.method
         self.headers = httpx.Headers(
             {
                 "content-type": JSON,
