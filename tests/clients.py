@@ -14,12 +14,14 @@ import importlib
 import json
 import os
 import socket
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+import httpx
 import msgspec
 import pytest
 from case_table import column
@@ -28,7 +30,8 @@ from msgspec import UNSET
 from servers import FakeUpstream, Recorder, Reply, fake_upstream, proxy_app, serve
 
 import rerank_formats as rf
-from rerank_formats.registry import get_codec, get_format
+from rerank_formats.error_bodies import map_status
+from rerank_formats.registry import get_codec, get_error_format, get_format
 
 UPSTREAMS = rf.FORMATS
 """Every format, each played by a fake upstream that answers as its module writes (below)."""
@@ -357,6 +360,84 @@ def assert_upstream_got(
     request = rf.decode_request(exchange.body, format=upstream)
     if "response_documents" in get_format(upstream).SUPPORTS:
         assert request.wants_documents is documents
+
+
+# -- the library as a client of every format --------------------------------------------------
+
+
+def client_path(client: str) -> str:
+    """Where the proxy serves client format `client` (as `create_app` derives it)."""
+    from rerank_formats.proxy import _app
+
+    return _app._prefixes()[client] + get_format(client).ENDPOINT.path  # type: ignore[index]
+
+
+def library_rerank(stack: Stack, client: str, upstream: str, top_n: int = 2) -> httpx.Response:
+    """The recorded query and documents, `top_n` and documents asked back, written in format
+    `client` by the library and posted to the proxy where it serves that format."""
+    request = rf.RerankRequest(
+        model="m",
+        query=QUERY[upstream],
+        documents=tuple(DOCS[upstream]),
+        top_n=top_n,
+        return_documents=True,
+    )
+    body = rf.encode_request(request, format=client, on_loss="ignore")
+    # what the upstream's format cannot say may only lose in reporting (the proxy's default,
+    # "raise_ranking", passes those on as warnings): Xinference's `return_len` elsewhere
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", rf.LossWarning)
+        answer = httpx.post(
+            stack.url + client_path(client),
+            content=body,
+            headers={"content-type": "application/json"},
+        )
+    kinds = {w.message.loss.kind for w in caught if isinstance(w.message, rf.LossWarning)}
+    assert kinds <= {"reporting"}
+    return answer
+
+
+def assert_library_ranking(stack: Stack, client: str, upstream: str, top_n: int = 2) -> None:
+    """A library client of format `client` gets `upstream`'s ranking, cut to `top_n`, with
+    the documents where its format echoes them and its request asked; or, where the upstream
+    requires a field the client's format cannot send, the proxy's 400 naming it."""
+    answer = library_rerank(stack, client, upstream, top_n)
+    [posted] = stack.posted()
+    missing = sorted(get_format(upstream).REQUIRES - get_format(client).SUPPORTS)
+    if missing:
+        error = rf.decode_error(answer.content, format=client, status=answer.status_code)
+        assert (answer.status_code, error.message) == (
+            400,
+            f"the upstream ({upstream}) cannot take this request as it is",
+        )
+        assert stack.upstream.seen == []
+        return
+    assert answer.status_code == 200, answer.content
+    response = rf.decode_response(answer.content, format=client)
+    echoed = "response_documents" in get_format(client).SUPPORTS and (
+        rf.decode_request(posted, format=client).wants_documents
+    )
+    got = [
+        (r.index, r.relevance_score, None if r.document in (UNSET, None) else _text(r.document))
+        for r in response.results
+    ]
+    assert got == [
+        (i, s, DOCS[upstream][i] if echoed else None) for i, s in RANKED[upstream][:top_n]
+    ]
+
+
+def assert_library_error(stack: Stack, client: str, upstream: str, status: int) -> None:
+    """A library client of format `client` reads `upstream`'s error `status` with the
+    message `message` says (a recorded body's canonical message, also where a real client of
+    its own format reads it raw: `SAME_FORMAT_MESSAGES`), at the status its format's server
+    answers (`map_status`)."""
+    answer = library_rerank(stack, client, upstream)
+    error = rf.decode_error(answer.content, format=client, status=answer.status_code)
+    [exchange] = stack.upstream.seen
+    expected = map_status(exchange.status, get_error_format(client))
+    recorded = RECORDED_ERRORS.get((upstream, status))
+    said = recorded[1] if recorded else message(upstream, status, client)
+    assert (answer.status_code, error.message) == (expected, said)
 
 
 # -- llama-index postprocessors ----------------------------------------------------------------

@@ -30,6 +30,8 @@ from clients import (
     STATUSES,
     UPSTREAMS,
     Stack,
+    assert_library_error,
+    assert_library_ranking,
     assert_lossless,
     assert_upstream_got,
     error_reply,
@@ -68,6 +70,28 @@ COHERE_ERRORS: dict[int, type[ApiError]] = {
     429: TooManyRequestsError,
     500: InternalServerError,
 }
+
+
+# -- the library as a client of every format, before every upstream ---------------------------
+
+
+@pytest.mark.parametrize("upstream", UPSTREAMS)
+@pytest.mark.parametrize("client", rf.FORMATS)
+def test_every_format_fronts_every_upstream(
+    stacks: dict[str, Stack], client: str, upstream: str
+) -> None:
+    stack = stacks[upstream].answer(recorded_answer(upstream))
+    assert_library_ranking(stack, client, upstream)
+
+
+@pytest.mark.parametrize("upstream", UPSTREAMS)
+@pytest.mark.parametrize("client", rf.FORMATS)
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_format_reads_every_upstreams_errors(
+    stacks: dict[str, Stack], client: str, upstream: str, status: int
+) -> None:
+    stack = stacks[upstream].answer(error_reply(upstream, status))
+    assert_library_error(stack, client, upstream, status)
 
 
 # -- Cohere's official SDK, v2 and v1 -----------------------------------------------------------
