@@ -397,20 +397,30 @@ def library_rerank(stack: Stack, client: str, upstream: str, top_n: int = 2) -> 
     return answer
 
 
+def _refused(stack: Stack, answer: httpx.Response, client: str, upstream: str) -> bool:
+    """Whether the upstream requires a field the client's format cannot send; then the
+    proxy answered 400 naming it, and the upstream saw nothing."""
+    missing = sorted(get_format(upstream).REQUIRES - get_format(client).SUPPORTS)
+    if not missing:
+        return False
+    error = rf.decode_error(answer.content, format=client, status=answer.status_code)
+    said = f"the upstream ({upstream}) cannot take this request as it is"
+    why = tuple(f"$.{f}: {upstream} requires `{f}`; the request has none" for f in missing)
+    details = tuple(f"{d.field}: {d.message}" for d in error.details)
+    # in field details, or folded into the message by a format without them
+    assert answer.status_code == 400
+    assert (error.message, details) in ((said, why), (f"{said} ({'; '.join(why)})", ()))
+    assert stack.upstream.seen == []
+    return True
+
+
 def assert_library_ranking(stack: Stack, client: str, upstream: str, top_n: int = 2) -> None:
     """A library client of format `client` gets `upstream`'s ranking, cut to `top_n`, with
     the documents where its format echoes them and its request asked; or, where the upstream
     requires a field the client's format cannot send, the proxy's 400 naming it."""
     answer = library_rerank(stack, client, upstream, top_n)
     [posted] = stack.posted()
-    missing = sorted(get_format(upstream).REQUIRES - get_format(client).SUPPORTS)
-    if missing:
-        error = rf.decode_error(answer.content, format=client, status=answer.status_code)
-        assert (answer.status_code, error.message) == (
-            400,
-            f"the upstream ({upstream}) cannot take this request as it is",
-        )
-        assert stack.upstream.seen == []
+    if _refused(stack, answer, client, upstream):
         return
     assert answer.status_code == 200, answer.content
     response = rf.decode_response(answer.content, format=client)
@@ -432,6 +442,8 @@ def assert_library_error(stack: Stack, client: str, upstream: str, status: int) 
     its own format reads it raw: `SAME_FORMAT_MESSAGES`), at the status its format's server
     answers (`map_status`)."""
     answer = library_rerank(stack, client, upstream)
+    if _refused(stack, answer, client, upstream):
+        return
     error = rf.decode_error(answer.content, format=client, status=answer.status_code)
     [exchange] = stack.upstream.seen
     expected = map_status(exchange.status, get_error_format(client))
