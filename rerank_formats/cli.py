@@ -442,17 +442,28 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+_WIDTH = 80
+"""The terminal width `formats` fits: as many format columns per table as fit, then the next."""
+
+
 def _formats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rows = support_matrix()
     width = max(len(description) for description, _ in rows)
-    columns = [len(name) for name in FORMATS]
-    out.write(" ".join([f"{'feature':<{width}}", *FORMATS]) + "\n")
-    for description, cells in rows:
-        marks = [
-            f"{'yes' if cells[name] else '-':<{size}}"
-            for name, size in zip(FORMATS, columns, strict=True)
-        ]
-        out.write(" ".join([f"{description:<{width}}", *marks]).rstrip() + "\n")
+    groups: list[list[str]] = [[]]
+    used = width
+    for name in FORMATS:
+        if groups[-1] and used + 1 + len(name) > _WIDTH:
+            groups.append([])
+            used = width
+        groups[-1].append(name)
+        used += 1 + len(name)
+    for number, group in enumerate(groups):
+        if number:
+            out.write("\n")
+        out.write(" ".join([f"{'feature':<{width}}", *group]) + "\n")
+        for description, cells in rows:
+            marks = [f"{'yes' if cells[name] else '-':<{len(name)}}" for name in group]
+            out.write(" ".join([f"{description:<{width}}", *marks]).rstrip() + "\n")
     out.write(f"\nerror bodies: {', '.join(ERROR_FORMATS)}\n")
     return 0
 

@@ -257,7 +257,8 @@ _MODULES: dict[str, Format] = {name: _load(name) for name in get_args(FormatName
 
 # The Literals are written out for type checkers; a test keeps them equal to these tuples.
 FORMATS: tuple[FormatName, ...] = cast("tuple[FormatName, ...]", tuple(_MODULES))
-"""The registered format names: `("jina", "cohere_v1", "cohere_v2", "xinference")`."""
+"""The registered format names, in the order of `FormatName` (the seed formats first:
+`"jina"`, `"cohere_v1"`, `"cohere_v2"`, `"xinference"`)."""
 
 
 _ERROR_ONLY: dict[str, ErrorFormat] = {

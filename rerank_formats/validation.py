@@ -268,7 +268,7 @@ def detect(
     Matches are ranked by how many of the payload's top-level keys the format knows, then by
     how few it does not, then by how few warnings it has. Matches that rank alike are all
     marked `ambiguous`: `{"model": "m", "query": "q", "documents": ["a"]}` is a valid request
-    in all four formats, and nothing in it tells them apart.
+    in every format that reads those keys, and nothing in it tells them apart.
 
     Args:
         data: the payload.

@@ -144,7 +144,8 @@ def proxy_app(
 
 
 def fake_upstream(upstream_format: str) -> FakeUpstream:
-    """A fake upstream at `upstream_format`'s native path (`/v2/rerank` for Cohere v2)."""
-    from rerank_formats.proxy import NATIVE_PATHS
+    """A fake upstream at `upstream_format`'s native path (`/v2/rerank` for Cohere v2: its
+    module's `ENDPOINT`)."""
+    from rerank_formats.registry import get_format
 
-    return FakeUpstream(NATIVE_PATHS[upstream_format])  # type: ignore[index]
+    return FakeUpstream(get_format(upstream_format).ENDPOINT.path)

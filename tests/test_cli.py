@@ -528,7 +528,42 @@ def test_formats_fits_an_80_column_terminal() -> None:
 
     assert max(len(description) for description in FEATURES.values()) <= 38
     lines = run("formats").stdout.decode().splitlines()
-    assert max(len(line) for line in lines) == 73
+    assert max(len(line) for line in lines[:-1]) <= 80
+    # as many format columns per table as fit, each table headed by `feature`
+    headers = [line.split()[1:] for line in lines if line.startswith("feature ")]
+    assert [name for header in headers for name in header] == list(rf.FORMATS)
+    assert all(37 + sum(1 + len(name) for name in header) <= 80 for header in headers)
+    assert (
+        len(headers) == 1 or 37 + sum(1 + len(n) for n in headers[0]) + 1 + len(headers[1][0]) > 80
+    )
+
+
+def test_formats_starts_a_new_table_when_the_next_format_does_not_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from rerank_formats import cli
+    from rerank_formats.registry import support_matrix
+
+    names = ("jina", "cohere_v1", "cohere_v2", "xinference", "a_long_name", "b")
+    matrix = [(d, {**cells, "a_long_name": True, "b": False}) for d, cells in support_matrix()]
+    monkeypatch.setattr(cli, "FORMATS", names)
+    monkeypatch.setattr(cli, "support_matrix", lambda: matrix)
+    out = io.StringIO()
+    assert cli._formats(None, out, io.StringIO()) == 0  # type: ignore[arg-type]
+    lines = out.getvalue().splitlines()
+    # 37 + 35 columns for the seed formats; a_long_name (12) would make 84
+    assert [line.split()[1:] for line in lines if line.startswith("feature ")] == [
+        ["jina", "cohere_v1", "cohere_v2", "xinference"],
+        ["a_long_name", "b"],
+    ]
+    second = lines[len(matrix) + 2 :]
+    assert second[:2] == [
+        f"{'feature':<37} a_long_name b",
+        f"{'`model` in requests':<37} yes         -",
+    ]
+    assert max(len(line) for line in lines) <= 80
 
 
 def test_convert_raises_only_for_ranking_losses_under_raise_ranking() -> None:

@@ -90,3 +90,12 @@ def test_a_missing_client_skips_unless_its_environment_requires_it(
     monkeypatch.setenv("RERANK_FORMATS_REQUIRE_CLIENTS", "1")
     with pytest.raises(ModuleNotFoundError):
         require_client("rerank_formats_no_such_client")
+
+
+def test_the_proxy_tests_group_holds_what_the_proxy_extra_requires() -> None:
+    """`proxy-tests` repeats the `proxy` extra's requirements (a dependency group cannot name
+    the project's own extras): each one, with the same bounds, so that a client environment
+    runs the proxy the extra installs."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extra = project["optional-dependencies"]["proxy"]
+    assert sorted(set(extra) - set(GROUPS["proxy-tests"])) == []

@@ -25,14 +25,16 @@ import pytest
 from clients import (
     DOCS,
     ERROR_IDS,
-    ERRORS,
     QUERY,
     RANKED,
     STATUSES,
     UPSTREAMS,
     Stack,
+    assert_library_error,
+    assert_library_ranking,
     assert_lossless,
     assert_upstream_got,
+    error_reply,
     llama_index_rerank,
     loopback_only,
     message,
@@ -68,6 +70,28 @@ COHERE_ERRORS: dict[int, type[ApiError]] = {
     429: TooManyRequestsError,
     500: InternalServerError,
 }
+
+
+# -- the library as a client of every format, before every upstream ---------------------------
+
+
+@pytest.mark.parametrize("upstream", UPSTREAMS)
+@pytest.mark.parametrize("client", rf.FORMATS)
+def test_every_format_fronts_every_upstream(
+    stacks: dict[str, Stack], client: str, upstream: str
+) -> None:
+    stack = stacks[upstream].answer(recorded_answer(upstream))
+    assert_library_ranking(stack, client, upstream)
+
+
+@pytest.mark.parametrize("upstream", UPSTREAMS)
+@pytest.mark.parametrize("client", rf.FORMATS)
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_format_reads_every_upstreams_errors(
+    stacks: dict[str, Stack], client: str, upstream: str, status: int
+) -> None:
+    stack = stacks[upstream].answer(error_reply(upstream, status))
+    assert_library_error(stack, client, upstream, status)
 
 
 # -- Cohere's official SDK, v2 and v1 -----------------------------------------------------------
@@ -129,7 +153,7 @@ def test_cohere_v1_sdk(stacks: dict[str, Stack], upstream: str, return_documents
 @pytest.mark.parametrize("upstream", UPSTREAMS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_cohere_sdk_errors(stacks: dict[str, Stack], upstream: str, status: int) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
     base_url = f"{stack.url}/cohere"
     exception = COHERE_ERRORS[status]
 
@@ -226,7 +250,7 @@ def test_cohere_haystack_ranker(stacks: dict[str, Stack], upstream: str) -> None
 def test_cohere_haystack_ranker_errors(
     stacks: dict[str, Stack], upstream: str, status: int
 ) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
     exception = COHERE_ERRORS[status]
 
     with cohere_ranker(stack) as ranker, pytest.raises(exception) as error:
@@ -314,7 +338,7 @@ def test_xinference_client_return_len_is_no_reason_to_refuse(stacks: dict[str, S
 @pytest.mark.parametrize("upstream", UPSTREAMS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_xinference_client_errors(stacks: dict[str, Stack], upstream: str, status: int) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     with xinference_model(stack) as model, pytest.raises(RuntimeError) as error:
         model.rerank(["a", "b"], "q")
@@ -356,7 +380,7 @@ def test_llama_index_xinference_rerank(stacks: dict[str, Stack], upstream: str) 
 def test_llama_index_xinference_rerank_errors(
     stacks: dict[str, Stack], upstream: str, status: int
 ) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     with pytest.raises(Exception) as error:
         llama_index_rerank(xinference_rerank(stack), upstream)
@@ -435,7 +459,7 @@ def test_jina_haystack_ranker(stacks: dict[str, Stack], upstream: str) -> None:
 @pytest.mark.parametrize("upstream", UPSTREAMS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_jina_clients_errors(stacks: dict[str, Stack], upstream: str, status: int) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     with pytest.raises(RuntimeError) as llama_error:
         llama_index_rerank(jina_rerank(stack), upstream)
@@ -491,7 +515,7 @@ def test_rerankers_api_ranker(stacks: dict[str, Stack], upstream: str, provider:
 def test_rerankers_api_ranker_errors(
     stacks: dict[str, Stack], upstream: str, status: int, provider: str
 ) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     with pytest.raises(KeyError) as error:
         rerankers_ranker(stack, provider).rank("q", ["a", "b"])

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from clients import (
     DOCS,
-    ERRORS,
     QUERY,
     RANKED,
     STATUSES,
@@ -27,6 +26,7 @@ from clients import (
     Stack,
     assert_lossless,
     assert_upstream_got,
+    error_reply,
     loopback_only,
     message,
     open_stacks,
@@ -123,7 +123,7 @@ def test_litellm_rerank(stacks: dict[str, Stack], upstream: str, provider: str) 
 def test_litellm_rerank_errors(
     stacks: dict[str, Stack], upstream: str, status: int, provider: str
 ) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
     client_format = PROVIDERS[provider][0]
 
     exception = LITELLM_ERRORS[status]

@@ -18,7 +18,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .. import __version__
+from .. import __version__, registry
 from ..batching import merge_responses, split_request
 from ..canonical import FieldError, RerankError, RerankRequest, RerankResponse
 from ..convert import (
@@ -32,27 +32,36 @@ from ..convert import (
 )
 from ..endpoints import api_key_from, request_headers
 from ..errors import DecodeError, LossyConversionError, RerankFormatError, excerpt
-from ..registry import FORMATS, FormatName, get_format
+from ..registry import FormatName, get_format
 from ._bounded import BadEncodingError, TooLargeError, forwarded_headers, read_capped, read_decoded
 from ._config import ProxyConfig
 
-NATIVE_PATHS: dict[FormatName, str] = {name: get_format(name).ENDPOINT.path for name in FORMATS}
-"""Each format's rerank path below its server's base URL (its module's `ENDPOINT`): where the
-upstream is called, and where the `client_format` is served at the root."""
+
+def _native_paths() -> dict[FormatName, str]:
+    return {name: get_format(name).ENDPOINT.path for name in registry.FORMATS}
 
 
 def _prefix(provider: str) -> str:
     return "/" + re.sub(r"[^a-z0-9]+", "-", provider.lower()).strip("-")
 
 
-PREFIXES: dict[FormatName, str] = {name: _prefix(get_format(name).PROVIDER) for name in FORMATS}
+def _prefixes() -> dict[FormatName, str]:
+    return {name: _prefix(get_format(name).PROVIDER) for name in registry.FORMATS}
+
+
+NATIVE_PATHS: dict[FormatName, str] = _native_paths()
+"""Each format's rerank path below its server's base URL (its module's `ENDPOINT`): where the
+upstream is called, and where the `client_format` is served at the root."""
+
+PREFIXES: dict[FormatName, str] = _prefixes()
 """The prefix under which each client format is served (`/cohere/v2/rerank`), so that an
 SDK's base URL is `http://host:port/<prefix>`: its provider's name, in lower case."""
 
 CLIENT_PATHS: dict[FormatName, str] = {
     name: PREFIXES[name] + NATIVE_PATHS[name] for name in NATIVE_PATHS
 }
-"""Where each client format is served, always."""
+"""Where each client format is served, always (`create_app` reads the registry again when
+it is called, so a format registered since import is served too)."""
 
 
 def client_routes(names: Iterable[str]) -> dict[str, FormatName]:
@@ -85,7 +94,7 @@ def client_routes(names: Iterable[str]) -> dict[str, FormatName]:
     return routes
 
 
-CLIENT_ROUTES: dict[str, FormatName] = client_routes(FORMATS)
+CLIENT_ROUTES: dict[str, FormatName] = client_routes(registry.FORMATS)
 """Every path a client format is served at (`CLIENT_PATHS` and each format's `aliases`
 under its prefix), and its format (see `client_routes`)."""
 
@@ -146,12 +155,13 @@ def create_app(
         ['/xinference/v1/models/{model_uid:path}', '/v1/rerank']
     """
     proxy = _Proxy(config, transport)
+    prefixes = _prefixes()
     routes: list[BaseRoute] = [
         Route(path, proxy.endpoint(name), methods=[get_format(name).ENDPOINT.method])
-        for path, name in CLIENT_ROUTES.items()
+        for path, name in client_routes(registry.FORMATS).items()
     ]
     routes += [
-        Route(PREFIXES[n] + p, _describe_model, methods=["GET"]) for n, p in _MODEL_PATHS.items()
+        Route(prefixes[n] + p, _describe_model, methods=["GET"]) for n, p in _MODEL_PATHS.items()
     ]
     root = config.client_format
     if root is not None:
