@@ -40,7 +40,9 @@ __all__ = [
 
 M = TypeVar("M")
 
-FormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference"]
+FormatName = Literal[
+    "jina", "cohere_v1", "cohere_v2", "xinference", "dashscope", "pinecone", "bedrock"
+]
 """The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
 registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time). The one
 list of formats: each name is the module `rerank_formats.formats.<name>`."""
@@ -159,7 +161,8 @@ FACE: tuple[str, ...] = (
     "response_from_canonical",
 )
 """The names every request-and-response format module's `__all__` lists: its public face
-(`usage_from_headers(headers) -> Usage | None` is optional, for usage in response headers)."""
+(`usage_from_headers(headers) -> Usage | None` is optional, for usage in response headers,
+and so is `error_code_from_headers(headers) -> str | None`, for an error named in them)."""
 
 SCORE_SCALES: tuple[ScoreScale, ...] = ("probability", "logit", "unknown")
 _REQUIRABLE = frozenset(RerankRequest.__struct_fields__) - {"query", "documents", "extensions"}

@@ -260,7 +260,9 @@ class Codec(Generic[W]):
             operator.attrgetter(".".join(self.results_path)) if self.results_path else _itself
         )
         # what `Limits.max_documents` bounds: a request's documents, a response's results
-        self._count_path = self.results_path if kind == "response" else (self.key("documents"),)
+        self._count_path = (
+            self.results_path if kind == "response" else tuple(self.key("documents").split("."))
+        )
         self._count_at = "$" + "".join(f".{key}" for key in self._count_path)
         self._count_of: Callable[[Any], Sequence[Any]] = (
             operator.attrgetter(".".join(self._count_path)) if self._count_path else _itself
