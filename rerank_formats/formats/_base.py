@@ -809,14 +809,15 @@ def reused(
     return results
 
 
-def embedding_losses(results: Sequence[RerankResult], sink: Sink) -> None:
-    """Report every result's embedding, for a format that returns none."""
+def embedding_losses(results: Sequence[RerankResult], sink: Sink, at: str = "$.results") -> None:
+    """Report every result's embedding, for a format that returns none (`at`: the path of
+    its results, `Codec.results_at`)."""
     if field_types(results, "embedding") <= {UnsetType, type(None)}:
         return  # none to report, found without a Python loop
     for position, result in enumerate(results):
         if result.embedding is not UNSET and result.embedding is not None:
             sink(
-                f"$.results[{position}].embedding",
+                f"{at}[{position}].embedding",
                 f"{sink.format} does not return embeddings",
                 "reporting",
             )

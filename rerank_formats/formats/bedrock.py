@@ -427,7 +427,7 @@ def response_from_canonical(
     response: RerankResponse, sink: Sink, request: RerankRequest | None
 ) -> Response:
     own = own_extension(response.extensions, NAME)
-    embedding_losses(response.results, sink)
+    embedding_losses(response.results, sink, RESPONSE.results_at)
     if isinstance(response.usage, Usage):
         sink("$.usage", "bedrock reports no usage", "reporting")
     results = []

@@ -93,7 +93,7 @@ from ._base import (
     to_document,
     write_flag,
 )
-from ._errors import fold
+from ._errors import fold, status_class
 from ._helpers import unsupported
 
 __all__ = [
@@ -335,7 +335,7 @@ def response_from_canonical(
     response: RerankResponse, sink: Sink, request: RerankRequest | None
 ) -> Response:
     own = own_extension(response.extensions, NAME)
-    embedding_losses(response.results, sink)
+    embedding_losses(response.results, sink, RESPONSE.results_at)
     usage = kept(own, "usage")
     if isinstance(response.usage, Usage):
         sink("$.usage", "pinecone reports rerank units, not tokens", "reporting")
@@ -390,7 +390,7 @@ class Error(Wire, frozen=True, kw_only=True):
 
 ERROR: Final = Codec[Error](format=NAME, kind="error", fast=Error, general=Error, struct=Error)
 STATUSES: Final = frozenset({400, 401, 403, 404, 429, 500, 503})
-STATUS_MAP: Final[Mapping[int, int]] = {}
+STATUS_MAP: Final[Mapping[int, int]] = {402: 403}
 UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
     "request": "warning",
     "response": "warning",
@@ -409,6 +409,17 @@ _STATUS_CODE: Final = {
 }
 
 
+# `ErrorResponse.error.code`'s values (2025-10): another provider's code is not written.
+_CODES: Final = frozenset(
+    {
+        "OK", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "QUOTA_EXCEEDED",
+        "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "UNAUTHENTICATED",
+        "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+        "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "FORBIDDEN",
+    }
+)  # fmt: skip
+
+
 def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
     fields = kept_fields(left, details=wire.error.details)
     if status is None:
@@ -422,11 +433,13 @@ def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> Rera
 
 
 def error_from_canonical(error: RerankError) -> Error:
-    status = error.status if error.status in STATUSES else (400 if error.status < 500 else 500)
+    status = error.status  # the body's status is the one answered (as `map_status` maps it)
+    if status not in STATUSES:
+        status = STATUS_MAP.get(status) or status_class(status)
     own = own_extension(error.extensions, NAME)
     return Error(
         error=ErrorDetail(
-            code=error.code if error.code is not UNSET else _STATUS_CODE[status],
+            code=error.code if error.code in _CODES else _STATUS_CODE[status],
             message=fold(error.message, error.details),
             details=kept(own, "details"),
         ),
