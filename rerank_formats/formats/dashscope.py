@@ -27,7 +27,7 @@ Request
 | `parameters.top_n`             | `top_n`                    | absent means all                   |
 | `parameters.return_documents`  | `return_documents`         | default **false**: absent reads as `False` |
 | `parameters.instruct`          | `extensions["dashscope"]`  | qwen3 only; a ranking loss elsewhere |
-| `parameters` (absent or `{}`)  | `extensions["dashscope"]`  | how it was spelled, for writing back |
+| `parameters` (absent, nulls)   | `extensions["dashscope"]`  | as spelled, for writing back       |
 | —                              | `truncation`, `max_doc_length`, `return_embeddings` | losses when set |
 
 Written from other formats: `parameters` always (as the SDK sends it), `return_documents`
@@ -64,6 +64,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Final, cast
 
+import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import RerankError, RerankRequest, RerankResponse, RerankResult, Usage
@@ -83,7 +84,6 @@ from ._base import (
     kept_fields,
     kept_results,
     own_extension,
-    read_flag,
     to_document,
     write_flag,
 )
@@ -269,38 +269,24 @@ def field_loss(
     kind: str, key: str, value: object, target: str, supports: frozenset[str]
 ) -> tuple[str, LossKind] | None:
     """Why `target` loses this DashScope field, or None when nothing of meaning is lost."""
-    if key == "instruct":
+    if key == "parameters" and isinstance(value, dict) and value.get("instruct") is not None:
         return f"dashscope's instruct steers the ranking; {target} has no instruction", "ranking"
-    return None  # parameters' spelling, the request_id and the usage's key
-
-
-def _false_when_null(value: object) -> bool:
-    return bool(value)
+    return None  # the nulls of `parameters`, the request_id and the usage's key
 
 
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     options = Parameters() if wire.parameters is UNSET else wire.parameters
-    fields = kept_fields(
-        left,
-        # nulls kept as spelled (read as absent), and `instruct`, which only this format has
-        instruct=options.instruct,
-        top_n=None if options.top_n is None else UNSET,
-    )
-    defaulted: set[str] = set()
-    return_documents = read_flag(
-        options.return_documents,
-        "return_documents",
-        default=False,
-        coerce=_false_when_null,
-        fields=fields,
-        defaulted=defaulted,
-    )
+    fields = dict(left.fields)
+    if options.instruct is not UNSET or None in (options.top_n, options.return_documents):
+        # `parameters` as spelled: `instruct`, which only this format has, and nulls
+        fields["parameters"] = msgspec.to_builtins(options)
+    defaulted = {"return_documents"} if options.return_documents is UNSET else set()
     return RerankRequest(
         model=wire.model,
         query=wire.input.query,
         documents=wire.input.documents,
         top_n=options.top_n,
-        return_documents=return_documents,
+        return_documents=options.return_documents is True,  # absent or null: false
         extensions=extension_map(
             NAME, fields, defaulted, absent=("parameters",) if wire.parameters is UNSET else ()
         ),
@@ -311,16 +297,17 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     query, documents = strings_only(request, sink)
     unsupported(request, sink, "truncation", "max_doc_length", "return_embeddings")
     own = own_extension(request.extensions, NAME)
+    spelled = kept(own, "parameters")
+    spelled = spelled if isinstance(spelled, dict) else {}
+    return_documents = write_flag(
+        request.return_documents, "return_documents", default=False, coerce=bool, own=own
+    )
+    if return_documents is False and spelled.get("return_documents", False) is None:
+        return_documents = None  # a null, read as false, written back as it was
     parameters = Parameters(
-        return_documents=write_flag(
-            request.return_documents,
-            "return_documents",
-            default=False,
-            coerce=_false_when_null,
-            own=own,
-        ),
-        top_n=kept(own, "top_n") if request.top_n is None else request.top_n,
-        instruct=kept(own, "instruct"),
+        return_documents=return_documents,
+        top_n=spelled.get("top_n", UNSET) if request.top_n is None else request.top_n,
+        instruct=spelled.get("instruct", UNSET),
     )
     # the SDK always sends `parameters`; a payload without it is written back without it
     absent = own is not None and "parameters" in own.absent and parameters == Parameters()
