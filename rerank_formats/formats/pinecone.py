@@ -59,6 +59,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Final, cast
 
+import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import (
@@ -303,7 +304,8 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
 
 
 def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
-    fields = kept_fields(left, usage=wire.usage)
+    usage = UNSET if wire.usage is UNSET else msgspec.to_builtins(wire.usage)
+    fields = kept_fields(left, usage=usage)
     return RerankResponse(
         results=tuple(
             [
@@ -324,7 +326,7 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
 
 def _echo(document: Document | UnsetType | None, path: str, sink: Sink) -> Any:
     if document is UNSET or document is None:
-        return document
+        return UNSET  # a null says no document; `RankedDocument.document` is an object
     if isinstance(document, ImageDocument):
         sink(path, "pinecone cannot echo an image document", "reporting")
         return UNSET
@@ -336,7 +338,8 @@ def response_from_canonical(
 ) -> Response:
     own = own_extension(response.extensions, NAME)
     embedding_losses(response.results, sink, RESPONSE.results_at)
-    usage = kept(own, "usage")
+    kept_usage = kept(own, "usage")
+    usage = UNSET if kept_usage is UNSET else msgspec.convert(kept_usage, RerankUsage)
     if isinstance(response.usage, Usage):
         sink("$.usage", "pinecone reports rerank units, not tokens", "reporting")
     if usage is UNSET and request is not None:
@@ -460,14 +463,12 @@ def check(kind: str, body: Any, report: _checks.Report) -> None:
         _checks.check_top_n(body, report, REQUEST, below_one="error")  # the SDK: top_n >= 1
         rank_fields = body.get("rank_fields", ["text"])
         for i, document in enumerate(_checks.documents(body, REQUEST)):
-            if not isinstance(document, Mapping):
-                report(
-                    f"$.documents[{i}]",
-                    "wrong_type",
-                    "Pinecone takes document objects, not strings",
-                    "error",
-                )
-            elif isinstance(rank_fields, list) and not any(f in document for f in rank_fields):
+            # a string is the decoder's `wrong_type` already
+            if (
+                isinstance(document, Mapping)
+                and isinstance(rank_fields, list)
+                and not any(f in document for f in rank_fields)
+            ):
                 report(
                     f"$.documents[{i}]",
                     "missing_field",
