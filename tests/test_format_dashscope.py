@@ -32,7 +32,7 @@ def test_the_endpoint_is_the_native_text_rerank_path_with_its_batch_limit() -> N
         path="/api/v1/services/rerank/text-rerank/text-rerank",
         max_documents=500,
     )
-    assert dashscope.ENDPOINT == expected
+    assert expected == dashscope.ENDPOINT
     assert (dashscope.ENDPOINT.auth_header, dashscope.ENDPOINT.auth_scheme) == (
         "Authorization",
         "Bearer",

@@ -36,7 +36,7 @@ def test_the_endpoint_sends_the_bare_key_in_api_key_and_the_version_header() -> 
         headers={"X-Pinecone-Api-Version": "2025-10"},
         max_documents=100,
     )
-    assert pinecone.ENDPOINT == expected
+    assert expected == pinecone.ENDPOINT
     parameters = SPEC.document["paths"]["/rerank"]["post"]["parameters"]
     assert parameters[0]["name"] == "X-Pinecone-Api-Version"
     assert parameters[0]["schema"]["default"] == pinecone.ENDPOINT.headers[parameters[0]["name"]]
