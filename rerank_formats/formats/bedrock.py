@@ -22,7 +22,7 @@ Request
 | `sources[].inlineDocumentSource` | `documents` | `TEXT`: `textDocument.text` (a string); `JSON`: `jsonDocument` (an `ObjectDocument`) |
 | `rerankingConfiguration.bedrockRerankingConfiguration.modelConfiguration.modelArn` | `model` | an ARN (`arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0`), or the model id |
 | `...bedrockRerankingConfiguration.numberOfResults` | `top_n` | 1 to 1000; absent means all |
-| `...modelConfiguration.additionalModelRequestFields` | `extensions["bedrock"]` | a ranking loss elsewhere |
+| `...modelConfiguration.additionalModelRequestFields` | `extensions["bedrock"]` | kept with its `rerankingConfiguration`; a ranking loss elsewhere |
 | `nextToken` | `extensions["bedrock"]` | the next page of a long answer; a ranking loss elsewhere |
 | — | `return_documents` | none: results are filled or stripped in the request's context |
 | — | `truncation`, `max_doc_length`, `return_embeddings` | losses when set |
@@ -58,10 +58,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, cast
 
+import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..canonical import (
     Document,
+    Extension,
     ImageDocument,
     ObjectDocument,
     RerankError,
@@ -298,7 +300,7 @@ def field_loss(
     """Why `target` loses this Bedrock field, or None when nothing of meaning is lost."""
     if kind == "request" and key == "nextToken":
         return f"bedrock's nextToken asks for the next page; {target} has no pages", "ranking"
-    if kind == "request" and key == "additionalModelRequestFields":
+    if kind == "request" and key == "rerankingConfiguration":  # its model request fields
         return f"bedrock's additionalModelRequestFields have no {target} equivalent", "ranking"
     return None  # a response's nextToken: the ranking is the results
 
@@ -323,11 +325,9 @@ def _document(document: RerankDocument, path: str, kind: str) -> Document:
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     bedrock = wire.rerankingConfiguration.bedrockRerankingConfiguration
     model = bedrock.modelConfiguration
-    fields = kept_fields(
-        left,
-        nextToken=wire.nextToken,
-        additionalModelRequestFields=model.additionalModelRequestFields,
-    )
+    fields = kept_fields(left, nextToken=wire.nextToken)
+    if model.additionalModelRequestFields is not UNSET:  # kept under its top-level key
+        fields["rerankingConfiguration"] = msgspec.to_builtins(wire.rerankingConfiguration)
     text = wire.queries[0].textQuery.text
     if text is UNSET:
         raise DecodeError(
@@ -366,6 +366,16 @@ def _document_out(document: Document, path: str, sink: Sink, kind: LossKind) -> 
     raise TypeError(type(document).__name__)
 
 
+def _additional(own: Extension | None) -> Any:
+    """The model request fields kept with the `rerankingConfiguration` they came in."""
+    kept_configuration = kept(own, "rerankingConfiguration")
+    if kept_configuration is UNSET:
+        return UNSET
+    configuration = msgspec.convert(kept_configuration, RerankingConfiguration)
+    model = configuration.bedrockRerankingConfiguration.modelConfiguration
+    return model.additionalModelRequestFields
+
+
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     own = own_extension(request.extensions, NAME)
     query = request.query
@@ -392,7 +402,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
             bedrockRerankingConfiguration=BedrockRerankingConfiguration(
                 modelConfiguration=ModelConfiguration(
                     modelArn=cast(str, request.model),  # UNSET is left out: a loss (REQUIRES)
-                    additionalModelRequestFields=kept(own, "additionalModelRequestFields"),
+                    additionalModelRequestFields=_additional(own),
                 ),
                 numberOfResults=UNSET if request.top_n is None else request.top_n,
             ),
