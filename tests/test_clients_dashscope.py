@@ -114,17 +114,17 @@ def test_dashscope_to_dashscope_keeps_the_request_id_and_the_usage(
     mock = RECORDED / "dashscope/text-rerank-response-sdk-test.json"
     stack = stacks["dashscope"].answer(lambda _: (200, mock.read_bytes()))
     dashscope.base_http_api_url = f"{stack.url}{PREFIX}/api/v1"
+    recorded = json.loads(mock.read_bytes())
 
     response = dashscope.TextReRank.call(
         model="qwen3-rerank",
-        query="哈尔滨在哪？",
-        documents=["黑龙江离俄罗斯很近", "哈尔滨是中国黑龙江省的省会，位于中国东北"],
+        query="哈尔滨在哪里",
+        documents=[r["document"]["text"] for r in recorded["output"]["results"][::-1]],
         return_documents=True,
         instruct="Given a question, retrieve passages that answer it.",
         api_key="sk-test",
     )
 
-    recorded = json.loads(mock.read_bytes())
     assert response.request_id == recorded["request_id"]
     assert response.output.results == [
         dashscope.api_entities.dashscope_response.ReRankResult(**r)
