@@ -1,4 +1,4 @@
-"""AWS Bedrock Agent Runtime `Rerank`, `POST /rerank` (bedrock-agent-runtime).
+"""AWS Bedrock Agent Runtime `Rerank`, `POST https://bedrock-agent-runtime.<region>.amazonaws.com/rerank`.
 
 Reference: the service model in botocore 1.44.8 (PyPI),
 `botocore/data/bedrock-agent-runtime/2023-07-26/service-2.json` (operation `Rerank`, shapes

@@ -1,4 +1,6 @@
-"""Alibaba DashScope text rerank, `POST /api/v1/services/rerank/text-rerank/text-rerank`.
+"""Alibaba DashScope text rerank, `POST https://dashscope.aliyuncs.com/api/v1/services/rerank/text-rerank/text-rerank`.
+
+Other regions have other hosts (`dashscope-intl.aliyuncs.com`; not checked).
 
 Reference: dashscope/dashscope-sdk-python 2.0.2 (PyPI; repository @ c0d7a0b7): the request
 is built by `dashscope/rerank/text_rerank.py` (`_build_rerank_request`: `input{query,
