@@ -51,6 +51,12 @@ Statuses (the error shapes' `httpStatusCode`): 400 (ValidationException,
 ServiceQuotaExceededException), 403, 404, 409, 424, 429, 500, 502. The error type is a header
 that an error body cannot carry: a Bedrock error written for a boto3 client has none, and
 boto3 then names it by its status (`ClientError` with `Code` `"429"`).
+
+Unverified: how many results Bedrock returns without `numberOfResults` (all, as read here),
+whether it echoes `document` unasked (results are filled or stripped in the request's
+context either way), a `jsonDocument` whose values are not strings (refused here: the
+canonical model holds objects of strings), and the real error bodies (the recorded one is
+rebuilt from boto3's message).
 """
 
 from __future__ import annotations

@@ -59,6 +59,10 @@ Errors
 
 Statuses: 400, 401, 403, 404, 429, 500 (unverified beyond 400, from ApeRAG #1071, and the
 SDK's handling of any non-200 status).
+
+Unverified: the statuses above but 400; the hosts of other regions; the score range; the
+response shape of the OpenAI-style `compatible-api/v1/reranks` endpoint, which this format
+does not serve; Alibaba's own example response (only the SDK's mock and types were read).
 """
 
 from __future__ import annotations

@@ -52,6 +52,12 @@ Errors
 | `error.message` | `message`  | field-level details are folded into it                     |
 | `error.details` | `extensions["pinecone"]` | kept for writing back                        |
 | `status`        | `status`   | when no HTTP status is known                               |
+
+Unverified: the batch limit is per model (`ModelInfo.max_batch_size`; 100 in the spec's
+example rerank model and for bge-reranker-v2-m3), and `ENDPOINT.max_documents` says 100;
+what a document value that is not a string does (2024-10 took strings only, 2025-10 says
+`additionalProperties: true`); the statuses beyond 400, 401 and 500 that the rerank path
+documents.
 """
 
 from __future__ import annotations
