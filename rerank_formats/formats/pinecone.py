@@ -8,8 +8,9 @@ https://docs.pinecone.io/reference/api/2025-10/inference/rerank, and the pinecon
 sent as `{"text": ...}`, `rank_fields` and `return_documents` always sent, `top_n` and
 `parameters` when given) and `pinecone/models/inference/rerank.py` (`RerankResult` requires
 `model`, `data` and `usage.rerank_units`; `RankedDocument.document` is an object or null).
-The SDK sends `X-Pinecone-Api-Version: 2026-07` (`pinecone/_internal/constants.py`); the
-proxy asks a Pinecone upstream for `2025-10`, the version this module was written against.
+The SDK sends `X-Pinecone-Api-Version: 2026-07` (`pinecone/_internal/constants.py`), whose
+rerank schemas are the same (`2026-07/inference_2026-07.oas.yaml` @ 70a7509d); the proxy
+asks a Pinecone upstream for `2025-10`, the version this module was written against.
 
 Request
 
