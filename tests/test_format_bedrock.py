@@ -196,7 +196,20 @@ def test_validate_checks_the_number_of_results() -> None:
     ] == [
         (
             "$.rerankingConfiguration.bedrockRerankingConfiguration.numberOfResults",
-            "numberOfResults is 0; expected 1 to 1000",
+            "numberOfResults is 0; expected 1 to 2",  # the two sources
             "error",
         )
+    ]
+
+
+def test_top_n_beyond_the_documents_is_written_as_it_is_and_flagged() -> None:
+    # Bedrock answers a ValidationException (langgenius/dify #12774) where Jina returns all
+    body = b'{"model":"m","query":"q","documents":["a","b"],"top_n":5}'
+    written = rf.convert_request(body, read="jina", write="bedrock", on_loss="raise")
+    assert json.loads(written)["rerankingConfiguration"]["bedrockRerankingConfiguration"] == {
+        "modelConfiguration": {"modelArn": "m"},
+        "numberOfResults": 5,
+    }
+    assert [p.message for p in rf.validate(written, format="bedrock", kind="request")] == [
+        "numberOfResults is 5; expected 1 to 2 (no more than the sources)"
     ]

@@ -21,7 +21,7 @@ Request
 | `queries[0].textQuery.text` | `query` | exactly one query, `type: "TEXT"` |
 | `sources[].inlineDocumentSource` | `documents` | `TEXT`: `textDocument.text` (a string); `JSON`: `jsonDocument` (an `ObjectDocument`) |
 | `rerankingConfiguration.bedrockRerankingConfiguration.modelConfiguration.modelArn` | `model` | an ARN (`arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0`), or the model id |
-| `...bedrockRerankingConfiguration.numberOfResults` | `top_n` | 1 to 1000; absent means all |
+| `...bedrockRerankingConfiguration.numberOfResults` | `top_n` | 1 to 1000, and no more than the sources: Bedrock refuses more (langgenius/dify #12774), where Jina returns them all; written as it is, and `validate` says so; absent means all |
 | `...modelConfiguration.additionalModelRequestFields` | `extensions["bedrock"]` | kept with its `rerankingConfiguration`; a ranking loss elsewhere |
 | `nextToken` | `extensions["bedrock"]` | the next page of a long answer; a ranking loss elsewhere |
 | — | `return_documents` | none: results are filled or stripped in the request's context |
@@ -410,6 +410,8 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
                     modelArn=cast(str, request.model),  # UNSET is left out: a loss (REQUIRES)
                     additionalModelRequestFields=_additional(own),
                 ),
+                # as it is, even beyond the sources, which Bedrock refuses (`check` says so):
+                # cutting it would change what the request says
                 numberOfResults=UNSET if request.top_n is None else request.top_n,
             ),
         ),
@@ -522,14 +524,15 @@ def check(kind: str, body: Any, report: _checks.Report) -> None:
     """Report what Bedrock would refuse (errors) or do surprisingly (warnings)."""
     if kind == "request":
         _checks.check_documents(body, report, REQUEST, empty="error")
-        config = _checks.at_key(
-            body, "rerankingConfiguration.bedrockRerankingConfiguration.numberOfResults"
-        )
-        if _checks.is_int(config) and not 1 <= config <= 1000:
+        key = "rerankingConfiguration.bedrockRerankingConfiguration.numberOfResults"
+        wanted = _checks.at_key(body, key)
+        sources = len(_checks.documents(body, REQUEST))
+        if _checks.is_int(wanted) and not 1 <= wanted <= min(1000, sources or 1000):
             report(
-                "$.rerankingConfiguration.bedrockRerankingConfiguration.numberOfResults",
+                f"$.{key}",
                 "out_of_range",
-                f"numberOfResults is {config}; expected 1 to 1000",
+                f"numberOfResults is {wanted}; expected 1 to {min(1000, sources or 1000)}"
+                + (" (no more than the sources)" if wanted > sources > 0 else ""),
                 "error",
             )
     elif kind == "response":
