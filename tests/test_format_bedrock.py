@@ -100,7 +100,12 @@ def test_echoed_documents_and_the_next_token_are_read_and_written_back() -> None
         "a",
     ]
     assert rf.encode_response(response, format="bedrock") == body
-    assert rf.convert_response(body, read="bedrock", write="jina") == (
+    with pytest.warns(rf.LossWarning) as warned:
+        written = rf.convert_response(body, read="bedrock", write="jina", on_loss="warn")
+    assert [str(w.message) for w in warned] == [
+        "$.nextToken: bedrock's nextToken says more results follow; jina has no pages (jina)"
+    ]
+    assert written == (
         b'{"results":[{"index":1,"relevance_score":0.8,"document":{"id":"x","text":"b"}},'
         b'{"index":0,"relevance_score":0.1,"document":"a"}]}'
     )

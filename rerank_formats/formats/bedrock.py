@@ -34,7 +34,7 @@ Response
 | `results[].index` | `results[].index` | the position in `sources` |
 | `results[].relevanceScore` | `results[].relevance_score` | |
 | `results[].document` | `results[].document` | a `RerankDocument`, like a source |
-| `nextToken` | `extensions["bedrock"]` | kept for writing back |
+| `nextToken` | `extensions["bedrock"]` | kept for writing back; a reporting loss elsewhere (more results follow) |
 
 There is no usage and no model: a Jina client reads `usage` as unknown (`null`), and a usage
 written to Bedrock is a reporting loss.
@@ -308,7 +308,9 @@ def field_loss(
         return f"bedrock's nextToken asks for the next page; {target} has no pages", "ranking"
     if kind == "request" and key == "rerankingConfiguration":  # its model request fields
         return f"bedrock's additionalModelRequestFields have no {target} equivalent", "ranking"
-    return None  # a response's nextToken: the ranking is the results
+    if key == "nextToken":  # a response's: more results follow, on another page
+        return f"bedrock's nextToken says more results follow; {target} has no pages", "reporting"
+    return None
 
 
 def _document(document: RerankDocument, path: str, kind: str) -> Document:
