@@ -54,7 +54,7 @@ Errors
 | wire field   | canonical    | notes                                                    |
 | ------------ | ------------ | -------------------------------------------------------- |
 | `code`       | `code`       | a string: `InvalidParameter`, `InvalidApiKey`, ...        |
-| `message`    | `message`    | field-level details are folded into it                   |
+| `message`    | `message`    | field-level details are folded into it; the SDK also reads a `msg`, which no recorded body has and which is not read here |
 | `request_id` | `request_id` |                                                          |
 
 Statuses: 400, 401, 403, 404, 429, 500 (unverified beyond 400, from ApeRAG #1071, and the
@@ -337,7 +337,11 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
     spelled = usage is not UNSET and (
         usage.input_tokens is not UNSET or usage.total_tokens is UNSET
     )
-    fields = kept_fields(left, request_id=wire.request_id, usage=usage if spelled else UNSET)
+    fields = kept_fields(
+        left,
+        request_id=wire.request_id,
+        usage=msgspec.to_builtins(usage) if spelled else UNSET,  # as spelled (input_tokens)
+    )
     return RerankResponse(
         results=tuple(
             [
@@ -379,7 +383,8 @@ def response_from_canonical(
             for position, r in enumerate(response.results)
         ]
     )
-    spelled = kept(own, "usage")
+    kept_usage = kept(own, "usage")
+    spelled = UNSET if kept_usage is UNSET else msgspec.convert(kept_usage, TokenUsage)
     total = single_count(response.usage, sink)
     if spelled is not UNSET and _usage(spelled) == (
         UNSET if total is None else Usage(total_tokens=total)
