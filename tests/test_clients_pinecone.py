@@ -19,6 +19,7 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
+from case_table import cases
 from clients import (
     DOCS,
     ERRORS,
@@ -33,6 +34,8 @@ from clients import (
     require_client,
 )
 from servers import Recorder, fake_upstream, proxy_app, serve
+
+import rerank_formats as rf
 
 __all__ = ["loopback_only"]  # the fixture, applied to every test here
 
@@ -140,3 +143,25 @@ def test_upstream_errors_raise_the_sdks_exceptions(stack: Stack, status: int) ->
     # Jina's codes are not Pinecone's: the code is the status's
     assert info.value.error_code == code
     assert [e.status for e in stack.proxy.seen] == [answered]
+
+
+# -- the SDK's own response type as the oracle --------------------------------------------------
+
+rerank_types = require_client("pinecone.models.inference.rerank")
+msgspec = require_client("msgspec")
+
+CONTEXT = rf.RerankRequest(model="bge-reranker-v2-m3", query="q", documents=tuple("abcdefghij"))
+"""A client's request with documents enough for every case's indices."""
+
+
+@pytest.mark.parametrize("case", cases("response"), ids=lambda case: case.key)
+def test_every_answer_decodes_as_the_sdks_rerank_result(case: Any) -> None:
+    """What the proxy writes for a Pinecone client, whatever the upstream said, is a
+    `RerankResult` the SDK decodes (model and usage required), with the ranking unchanged."""
+    body = rf.encode_response(case.native(), format="pinecone", request=CONTEXT, on_loss="ignore")
+    result = msgspec.json.decode(body, type=rerank_types.RerankResult)
+    ranked = sorted(case.native().results, key=lambda r: r.relevance_score, reverse=True)
+    assert [(d.index, d.score) for d in result.data] == [
+        (r.index, r.relevance_score) for r in ranked
+    ]
+    assert result.model == (case.native().model or CONTEXT.model)
