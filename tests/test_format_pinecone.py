@@ -216,3 +216,29 @@ def test_the_published_examples_follow_the_schema_and_decode() -> None:
         assert SPEC.errors("/components/schemas/ErrorResponse", example["value"]) == []
         error = rf.decode_error(example["value"], format="pinecone")
         assert (error.status, error.code) == (int(status), example["value"]["error"]["code"])
+
+
+def test_an_object_without_text_is_flattened_unless_rank_fields_name_its_fields() -> None:
+    # Pinecone ranks on `rank_fields`, `["text"]` by default: an object without a `text`
+    # would be refused, so it is flattened (a loss), as for Cohere v1
+    bedrock = (
+        b'{"queries":[{"type":"TEXT","textQuery":{"text":"q"}}],'
+        b'"sources":[{"type":"INLINE","inlineDocumentSource":'
+        b'{"type":"JSON","jsonDocument":{"title":"T","year":"1999"}}}],'
+        b'"rerankingConfiguration":{"type":"BEDROCK_RERANKING_MODEL",'
+        b'"bedrockRerankingConfiguration":{"modelConfiguration":{"modelArn":"m"}}}}'
+    )
+    with pytest.raises(rf.LossyConversionError) as info:
+        rf.convert_request(bedrock, read="bedrock", write="pinecone", on_loss="raise")
+    assert [str(x) for x in info.value.losses] == [
+        "$.documents[0]: pinecone needs a `text` (or rank_fields) in a document object with"
+        " fields `title`, `year` (pinecone)"
+    ]
+    assert rf.convert_request(bedrock, read="bedrock", write="pinecone", on_loss="ignore") == (
+        b'{"model":"m","query":"q","documents":[{"text":"title: T\\nyear: 1999"}],'
+        b'"return_documents":true}'
+    )
+    # its own rank_fields name the fields: written whole
+    own = b'{"model":"m","query":"q","documents":[{"title":"T"}],"rank_fields":["title"]}'
+    request = rf.decode_request(own, format="pinecone")
+    assert rf.encode_request(request, format="pinecone", on_loss="raise") == own

@@ -96,6 +96,7 @@ from ._base import (
     kept_fields,
     kept_results,
     own_extension,
+    text_of,
 )
 from ._errors import fold
 from ._helpers import unsupported
@@ -386,13 +387,9 @@ def _additional(own: Extension | None) -> Any:
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     own = own_extension(request.extensions, NAME)
-    query = request.query
-    if not isinstance(query, str):
-        if isinstance(query, TextDocument):
-            query = query.text
-        else:
-            sink("$.queries[0]", f"bedrock takes a text query, not {document_for_loss(query)}")
-            query = query.image if isinstance(query, ImageDocument) else str(dict(query.fields))
+    query, lossy = text_of(request.query)
+    if lossy:
+        sink("$.queries[0]", f"bedrock takes a text query, not {document_for_loss(request.query)}")
     unsupported(request, sink, "truncation", "max_doc_length", "return_embeddings")
     return Request(
         queries=(Query(type="TEXT", textQuery=TextDocumentBody(text=query)),),

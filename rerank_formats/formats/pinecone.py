@@ -27,7 +27,8 @@ Request
 
 Written from other formats: a string document as `{"text": s}` (ranked on the default
 `rank_fields`, `["text"]`), `return_documents` explicit. An image is a loss (sent as
-`{"text": url}`). A document value that is not a string is refused: the canonical model
+`{"text": url}`), as is an object without a `text` when there are no `rank_fields`
+(flattened to `key: value` lines, as for Cohere v1). A document value that is not a string is refused: the canonical model
 holds objects of strings.
 
 Response
@@ -98,6 +99,7 @@ from ._base import (
     kept_results,
     own_extension,
     read_flag,
+    text_of,
     to_document,
     write_flag,
 )
@@ -272,13 +274,19 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     )
 
 
-def _document_out(document: Document, path: str, sink: Sink) -> WireDocument:
+def _document_out(
+    document: Document, path: str, sink: Sink, rank_fields: object = UNSET
+) -> WireDocument:
     if type(document) is str:
         return {"text": document}
     if isinstance(document, TextDocument):
         return {"text": document.text}
     if isinstance(document, ObjectDocument):
-        return dict(document.fields)
+        if "text" in document.fields or isinstance(rank_fields, list):
+            return dict(document.fields)
+        # ranked on `text` (the default rank_fields), which it has not: flattened, as Cohere v1
+        sink(path, f"pinecone needs a `text` (or rank_fields) in {document_for_loss(document)}")
+        return {"text": text_of(document)[0]}
     if isinstance(document, ImageDocument):
         sink(path, f"pinecone takes text documents, not {document_for_loss(document)}")
         return {"text": document.image}
@@ -287,25 +295,25 @@ def _document_out(document: Document, path: str, sink: Sink) -> WireDocument:
 
 def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     own = own_extension(request.extensions, NAME)
-    query = request.query
-    if not isinstance(query, str):
-        if isinstance(query, TextDocument):
-            query = query.text
-        else:
-            sink("$.query", f"pinecone takes a text query, not {document_for_loss(query)}")
-            query = query.image if isinstance(query, ImageDocument) else str(dict(query.fields))
+    query, lossy = text_of(request.query)
+    if lossy:
+        sink("$.query", f"pinecone takes a text query, not {document_for_loss(request.query)}")
     unsupported(request, sink, "truncation", "max_doc_length", "return_embeddings")
+    rank_fields = kept(own, "rank_fields")
     return Request(
         model=cast(str, request.model),  # UNSET is left out: a loss (REQUIRES)
         query=query,
         documents=tuple(
-            [_document_out(d, f"$.documents[{i}]", sink) for i, d in enumerate(request.documents)]
+            [
+                _document_out(d, f"$.documents[{i}]", sink, rank_fields)
+                for i, d in enumerate(request.documents)
+            ]
         ),
         top_n=UNSET if request.top_n is None else request.top_n,
         return_documents=write_flag(
             request.return_documents, "return_documents", default=True, coerce=bool, own=own
         ),
-        rank_fields=kept(own, "rank_fields"),
+        rank_fields=rank_fields,
         parameters=kept(own, "parameters"),
     )
 
@@ -337,6 +345,8 @@ def _echo(document: Document | UnsetType | None, path: str, sink: Sink) -> Any:
     if isinstance(document, ImageDocument):
         sink(path, "pinecone cannot echo an image document", "reporting")
         return UNSET
+    if isinstance(document, ObjectDocument):
+        return dict(document.fields)  # echoed whole, whatever it was ranked on
     return _document_out(document, path, sink)
 
 
