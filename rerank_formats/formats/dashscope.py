@@ -35,7 +35,8 @@ Request
 Written from other formats: `parameters` always (as the SDK sends it), `return_documents`
 explicit (Jina's default is true), an object's `text` for it (an image, or an object
 without `text`, is a loss). An unknown key inside `parameters` is refused: the library
-cannot carry it.
+cannot carry it (the SDK puts any other keyword argument of `TextReRank.call` there; none is
+documented).
 
 Response
 
