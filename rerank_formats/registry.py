@@ -40,7 +40,7 @@ __all__ = [
 
 M = TypeVar("M")
 
-FormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference"]
+FormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference", "voyage", "mixedbread", "nim"]
 """The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
 registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time). The one
 list of formats: each name is the module `rerank_formats.formats.<name>`."""

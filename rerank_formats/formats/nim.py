@@ -1,0 +1,426 @@
+"""NVIDIA NIM (NeMo Retriever) reranking, `POST http://<host>:8000/v1/ranking`: raw logits.
+
+Reference: the NIM docs, https://docs.nvidia.com/nim/nemo-retriever/text-reranking/latest/
+using-reranking.html and reference.html (the `/v1/ranking` request and response), and the
+NVIDIA-maintained client `langchain-nvidia-ai-endpoints` 1.5.0 (langchain-ai/langchain-nvidia
+@ 648e3fb16c73e5e79986ef2e48802db101d583ee): `libs/ai-endpoints/langchain_nvidia_ai_endpoints/
+reranking.py` (`NVIDIARerank._prepare_payload` sends `model`, `query: {text}`,
+`passages: [{text, image?}]` and `truncate` only when set; `_process_response` reads
+`rankings[].index` and `.logit`, cuts them to its own `top_n` and stores the logit as
+`relevance_score`) and `_common.py` (`_try_raise`, `_format_error`: an error body's
+`title`, else `message`, else `error`, is the headline and `detail` the text).
+
+Request
+
+| wire field     | canonical    | notes                                                    |
+| -------------- | ------------ | -------------------------------------------------------- |
+| `model`        | `model`      | required                                                 |
+| `query.text`   | `query`      | a string                                                 |
+| `passages[]`   | `documents`  | `{text}`; `{image}` (a base64 data URL, VLM rerankers); both |
+| `truncate`     | `truncation` | `"END"` is true, `"NONE"` false; the default is model-dependent |
+| —              | `top_n`      | NIM returns every passage: cut in the request's context (a reporting loss) |
+| —              | `return_documents` | NIM never echoes: documents are filled from the request |
+| —              | `max_doc_length`, `return_embeddings` | losses when set                 |
+
+A request read from NIM asks no documents back (`return_documents` false, NIM's own
+behaviour). Strings are sent as `{text}`; an object without a `text` or `image` is flattened
+to its text (a loss).
+
+Response
+
+| wire field          | canonical                   | notes                               |
+| ------------------- | --------------------------- | ----------------------------------- |
+| `rankings[].index`  | `results[].index`           |                                     |
+| `rankings[].logit`  | `results[].relevance_score` | a raw logit (`SCORE_SCALE`)          |
+| `usage`             | `usage`                     | `prompt_tokens`, `total_tokens` (newer releases) |
+| —                   | `model`                     | filled from the request              |
+
+Echoed documents have no place (a reporting loss without a request; a NIM client has its
+passages), nor has a completion token count.
+
+Errors
+
+The NIM container answers `{"object": "error", "message": "...", ...}` (langchain-nvidia
+commit 2ca9609019a0cfa3afbd4e5a0c76ecde74dc2100, "NIM containers return error details in a
+'message' field (e.g. {"object":"error","message":"Input length 12007 exceeds maximum
+allowed token size 8192",...})", with 400 or 422); NVIDIA's hosted endpoints answer problem
+details (`title`, `detail`, `status`, `requestId`, which `_format_error` reads).
+
+| wire field            | canonical    | notes                                          |
+| --------------------- | ------------ | ---------------------------------------------- |
+| `message`             | `message`    | else `title`, else `detail`                    |
+| `object`              | —            | `"error"`, always written                      |
+| `type`                | `code`       |                                                |
+| `requestId`           | `request_id` | hosted endpoints                               |
+| anything else         | `extensions["nim"]` | kept for writing back (`title`, `detail`, `code`, `param`, ...) |
+
+Statuses: 400, 401, 403, 404, 422, 429, 500, 503.
+
+Unverified: the keys of the container's error body beyond `object` and `message` (elided in
+the source), the hosted endpoints' per-model URLs
+(`https://ai.api.nvidia.com/v1/retrieval/nvidia/<model>/reranking`), a batch limit for text
+rerankers (the 2.4 docs give 512 passages for VLM rerankers; langchain sends 32 per call),
+and whether every release reports `usage`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, cast
+
+from msgspec import UNSET, Meta, UnsetType
+
+from ..canonical import (
+    Document,
+    ImageDocument,
+    ObjectDocument,
+    RerankError,
+    RerankRequest,
+    RerankResponse,
+    RerankResult,
+    TextDocument,
+    Usage,
+)
+from ..errors import LossKind
+from . import _checks
+from ._base import (
+    Codec,
+    Endpoint,
+    Leftovers,
+    ScoreScale,
+    Sink,
+    Wire,
+    check_unset,
+    document_for_loss,
+    embedding_losses,
+    extension_map,
+    keeps_unknown,
+    kept,
+    kept_fields,
+    kept_results,
+    own_extension,
+    text_of,
+)
+from ._errors import fold
+from ._helpers import unsupported
+
+__all__ = [
+    "DEFAULTS",
+    "ENDPOINT",
+    "ERROR",
+    "KEEPS_UNKNOWN",
+    "NAME",
+    "PROVIDER",
+    "REQUEST",
+    "REQUIRES",
+    "RESPONSE",
+    "SCORE_SCALE",
+    "STATUSES",
+    "STATUS_MAP",
+    "SUPPORTS",
+    "UNKNOWN_FIELDS",
+    "Error",
+    "Passage",
+    "Query",
+    "Ranking",
+    "Request",
+    "Response",
+    "check",
+    "error_from_canonical",
+    "error_from_text",
+    "error_to_canonical",
+    "field_loss",
+    "request_from_canonical",
+    "request_to_canonical",
+    "response_from_canonical",
+    "response_to_canonical",
+]
+
+NAME: Final = "nim"
+PROVIDER: Final = "NVIDIA NIM"
+
+SUPPORTS: Final = frozenset({"model", "truncation", "image_documents", "token_usage"})
+
+REQUIRES: Final = frozenset({"model"})  # the request schema requires `model`
+"""The canonical request fields this format cannot do without (a loss when absent)."""
+
+ENDPOINT: Final = Endpoint(method="POST", path="/v1/ranking")
+
+SCORE_SCALE: Final[ScoreScale] = "logit"  # `logit`: the model's raw output, often negative
+
+# `truncate` has no default to declare: the docs say "NONE", langchain-nvidia "model dependent"
+DEFAULTS: Final[Mapping[str, object]] = {}
+
+Truncate = Literal["NONE", "END"]
+
+
+class Query(Wire, frozen=True, kw_only=True):
+    """A NIM query.
+
+    Attributes:
+        text: The query's text.
+    """
+
+    text: str
+
+
+class Passage(Wire, frozen=True, kw_only=True):
+    """A NIM passage: a text, an image (VLM rerankers), or both.
+
+    Attributes:
+        text: The passage's text (left out for an image-only passage).
+        image: A base64 data URL of a PNG or JPEG image.
+    """
+
+    text: str | UnsetType = UNSET
+    image: str | UnsetType = UNSET
+
+
+class Request(Wire, frozen=True, kw_only=True):
+    """A NIM ranking request.
+
+    Attributes:
+        model: The reranker, such as `nvidia/llama-nemotron-rerank-1b-v2`.
+        query: The query, `{"text": ...}`.
+        passages: The passages to rank.
+        truncate: `"END"` truncates over-long inputs, `"NONE"` refuses them.
+    """
+
+    model: str
+    query: Query
+    passages: tuple[Passage, ...]
+    truncate: Truncate | UnsetType | None = UNSET
+
+
+class Ranking(Wire, frozen=True, kw_only=True):
+    """One ranking of a NIM response.
+
+    Attributes:
+        index: The passage's position in the request's `passages`.
+        logit: The model's raw score: higher is more relevant.
+    """
+
+    index: Annotated[int, Meta(ge=0)]
+    logit: float
+
+
+class Response(Wire, frozen=True, kw_only=True):
+    """A NIM ranking response.
+
+    Attributes:
+        rankings: Every passage, by descending logit.
+        usage: The tokens used (newer releases): `prompt_tokens`, `total_tokens`.
+    """
+
+    rankings: tuple[Ranking, ...]
+    usage: Usage | UnsetType | None = UNSET
+
+
+REQUEST: Final = Codec[Request](
+    format=NAME,
+    kind="request",
+    fast=Request,
+    general=Request,
+    struct=Request,
+    keys={"documents": "passages"},
+)
+RESPONSE: Final = Codec[Response](
+    format=NAME,
+    kind="response",
+    fast=Response,
+    general=Response,
+    struct=Response,
+    nested=("rankings", Ranking),
+    keys={"relevance_score": "logit"},
+)
+KEEPS_UNKNOWN: Final = keeps_unknown(REQUEST, RESPONSE)
+
+
+def field_loss(
+    kind: str, key: str, value: object, target: str, supports: frozenset[str]
+) -> tuple[str, LossKind] | None:
+    """Every NIM field is canonical: none of them lives in an extension."""
+    return None
+
+
+def _document(passage: Passage) -> Document:
+    if passage.image is UNSET and passage.text is not UNSET:
+        return passage.text
+    if passage.text is UNSET and passage.image is not UNSET:
+        return ImageDocument(image=passage.image)
+    present = {"text": passage.text, "image": passage.image}
+    return ObjectDocument(fields={k: v for k, v in present.items() if v is not UNSET})
+
+
+def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
+    fields = kept_fields(left, truncate=None if wire.truncate is None else UNSET)
+    truncate = wire.truncate
+    return RerankRequest(
+        model=wire.model,
+        query=wire.query.text,
+        documents=tuple([_document(p) for p in wire.passages]),
+        return_documents=False,  # NIM never echoes: recorded as its default
+        truncation=UNSET if truncate is UNSET or truncate is None else truncate == "END",
+        extensions=extension_map(NAME, fields, {"return_documents"}),
+    )
+
+
+def _passage(document: Document, path: str, sink: Sink) -> Passage:
+    if type(document) is str:
+        return Passage(text=document)
+    if isinstance(document, TextDocument):
+        return Passage(text=document.text)
+    if isinstance(document, ImageDocument):
+        return Passage(image=document.image)  # image-only: no `text` (the 2.4 docs)
+    fields = cast(ObjectDocument, document).fields
+    if set(fields) <= {"text", "image"}:
+        return Passage(text=fields.get("text", UNSET), image=fields.get("image", UNSET))
+    text, _ = text_of(document)
+    sink(path, f"nim takes a text and an image, not {document_for_loss(document)}")
+    return Passage(text=text)
+
+
+def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
+    query, lossy = text_of(request.query)
+    if lossy:
+        sink("$.query", f"nim takes a text query, not {document_for_loss(request.query)}")
+    unsupported(request, sink, "max_doc_length", "return_embeddings")
+    # NIM returns every passage, best first: the request's context cuts them
+    check_unset(
+        sink, request, "top_n", "nim returns every passage (cut in the request's context)",
+        "reporting",
+    )  # fmt: skip
+    own = own_extension(request.extensions, NAME)
+    truncation = request.truncation
+    return Request(
+        model=cast(str, request.model),  # UNSET is left out: a loss (REQUIRES)
+        query=Query(text=query),
+        passages=tuple(
+            [_passage(d, f"$.passages[{i}]", sink) for i, d in enumerate(request.documents)]
+        ),
+        truncate=kept(own, "truncate")
+        if truncation is None or truncation is UNSET
+        else ("END" if truncation else "NONE"),
+    )
+
+
+def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
+    return RerankResponse(
+        results=tuple(
+            [RerankResult(index=r.index, relevance_score=r.logit) for r in wire.rankings]
+        ),
+        usage=wire.usage,
+        extensions=extension_map(
+            NAME, dict(left.fields), results=kept_results(left, wire.rankings)
+        ),
+    )
+
+
+def _usage(usage: Usage | UnsetType | None, sink: Sink) -> Usage | UnsetType | None:
+    if isinstance(usage, Usage) and usage.completion_tokens not in (UNSET, 0):
+        sink("$.usage", "nim reports no completion tokens", "reporting")
+        return Usage(total_tokens=usage.total_tokens, prompt_tokens=usage.prompt_tokens)
+    return usage
+
+
+def response_from_canonical(
+    response: RerankResponse, sink: Sink, request: RerankRequest | None = None
+) -> Response:
+    embedding_losses(response.results, sink)
+    rankings = []
+    for position, r in enumerate(response.results):
+        if r.document is not UNSET and r.document is not None:
+            sink(f"$.rankings[{position}].document", "nim never echoes documents", "reporting")
+        rankings.append(Ranking(index=r.index, logit=r.relevance_score))
+    return Response(rankings=tuple(rankings), usage=_usage(response.usage, sink))
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+class Error(Wire, frozen=True, kw_only=True):
+    """A NIM error body: the container's `{object, message, ...}` or a hosted endpoint's
+    problem details (`title`, `detail`, `requestId`, kept as they are).
+
+    Attributes:
+        object: `"error"`.
+        message: What went wrong.
+        type: What kind of error, when given.
+        requestId: The hosted endpoint's id of the failed request.
+    """
+
+    object: str | UnsetType = UNSET
+    message: str | UnsetType = UNSET
+    type: str | UnsetType = UNSET
+    requestId: str | UnsetType = UNSET  # noqa: N815 - the wire key
+
+
+ERROR: Final = Codec[Error](format=NAME, kind="error", fast=Error, general=Error, struct=Error)
+STATUSES: Final = frozenset({400, 401, 403, 404, 422, 429, 500, 503})
+STATUS_MAP: Final[Mapping[int, int]] = {}
+
+
+def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
+    fields = dict(left.fields)
+    absent = [key for key in ("object", "message") if getattr(wire, key) is UNSET]
+    message = wire.message
+    if message is UNSET:  # a hosted endpoint's problem details
+        title, detail = fields.get("title"), fields.get("detail")
+        message = next((v for v in (title, detail) if isinstance(v, str)), "")
+    return RerankError(
+        status=500 if status is None else status,
+        message=message,
+        code=wire.type,
+        request_id=wire.requestId,
+        extensions=extension_map(NAME, fields, absent=absent),
+    )
+
+
+def error_from_canonical(error: RerankError) -> Error:
+    own = own_extension(error.extensions, NAME)
+    absent = own.absent if own is not None else frozenset()
+    return Error(
+        object=UNSET if "object" in absent else "error",
+        message=UNSET if "message" in absent else fold(error.message, error.details),
+        type=error.code,
+        requestId=error.request_id,
+    )
+
+
+def error_from_text(text: str, status: int | None) -> RerankError | None:
+    """A NIM error is JSON (the proxy in front of it may answer plain text, not read here)."""
+    return None
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
+    # the hosted API answers 400 "top_k: unknown field, expected one of model, query,
+    # passages, truncate" (BerriAI/litellm #34165)
+    "request": "error",
+    "response": "warning",
+    "error": "warning",
+}
+
+
+def check(kind: str, body: Mapping[str, Any], report: _checks.Report) -> None:
+    """Report what NIM would refuse (errors) or do surprisingly (warnings) with `body`."""
+    if kind == "request":
+        _checks.check_documents(body, report, REQUEST, empty="error")
+        for i, passage in enumerate(_checks.documents(body, REQUEST)):
+            if isinstance(passage, Mapping) and passage.get("text") == "" and "image" in passage:
+                report(
+                    f"$.passages[{i}].text",
+                    "invalid_value",
+                    "an image-only passage leaves `text` out (an empty text is refused)",
+                    "warning",
+                )
+    elif kind == "response":
+        _checks.check_results(body, report, RESPONSE)
+
+
+if TYPE_CHECKING:  # mypy checks this module against the face the registry expects
+    from ..registry import Format
+    from . import nim as _this
+
+    _face: Format = _this
