@@ -265,16 +265,27 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     )
 
 
+def _image(image: str, path: str, sink: Sink) -> str:
+    if not image.startswith("data:"):  # the 2.4 docs: base64 data URLs only
+        sink(path, "nim takes images as base64 data URLs (data:image/...), not links")
+    return image
+
+
 def _passage(document: Document, path: str, sink: Sink) -> Passage:
     if type(document) is str:
         return Passage(text=document)
     if isinstance(document, TextDocument):
         return Passage(text=document.text)
     if isinstance(document, ImageDocument):
-        return Passage(image=document.image)  # image-only: no `text` (the 2.4 docs)
+        # image-only: no `text` (the 2.4 docs)
+        return Passage(image=_image(document.image, path, sink))
     fields = cast(ObjectDocument, document).fields
-    if set(fields) <= {"text", "image"}:
-        return Passage(text=fields.get("text", UNSET), image=fields.get("image", UNSET))
+    if "text" in fields or set(fields) == {"image"}:  # an object's `text` stands for it
+        image = fields.get("image", UNSET)
+        return Passage(
+            text=fields.get("text", UNSET),
+            image=image if image is UNSET else _image(image, path, sink),
+        )
     text, _ = text_of(document)
     sink(path, f"nim takes a text and an image, not {document_for_loss(document)}")
     return Passage(text=text)
