@@ -45,22 +45,20 @@ The current SDK does not model error bodies: `_base_client.py`
 `_make_status_error_from_response` puts the whole JSON body into the exception's message
 (`Error code: 401 - {...}`) and `_client.py` `_make_status_error` picks the exception by
 status (`AuthenticationError`, `UnprocessableEntityError`, `RateLimitError`,
-`InternalServerError` for 5xx, ...). The body read and written is the one the legacy SDK
-modelled, mixedbread-ai/python-sdk (Fern, 2024) `mixedbread_ai/types/mxbai_api_error.py` @
-04f7b7623f9e055ce59c2b7c322c8a28d395af3c: `{type, url, message, details}`, every key
-optional; `message` is the canonical `message`, `type` its `code`.
-
-| wire field | canonical | notes                                            |
-| ---------- | --------- | ------------------------------------------------ |
-| `message`  | `message` | `type` stands for it when absent                  |
-| `type`     | `code`    | `"bad_request_error"`, ...                        |
-| `url`, `details` | `extensions["mixedbread"]` | kept for writing back      |
+`InternalServerError` for 5xx, ...). The body read and written is FastAPI's
+`{"detail": "..."}`, as Elastic's tests of its Mixedbread integration mock a 401
+(elastic/elasticsearch `x-pack/plugin/inference/src/test/java/org/elasticsearch/xpack/
+inference/services/mixedbread/MixedbreadServiceTests.java` @
+8baf047780d292c28624d02ff44c0f9dae2c7973); field-level details are folded into it. The
+legacy SDK modelled `{type, url, message, details}` (mixedbread-ai/python-sdk, Fern, 2024,
+`mixedbread_ai/types/mxbai_api_error.py` @ 04f7b7623f9e055ce59c2b7c322c8a28d395af3c): such
+a body is read through the shared `{message}` shape (Cohere's), `type` kept.
 
 Statuses (the API reference's status codes page): 400, 401, 402, 403, 404, 409, 422, 429,
 500, 503, 504.
 
-Unverified: the current API's error body (no SDK of today models it, and no payload was
-recorded); how the server echoes `top_k` when the request left it out (written `-1`, the
+Unverified: the current API's error body (no SDK of today models it, and the one recorded is
+another project's mock); how the server echoes `top_k` when the request left it out (written `-1`, the
 documented default); document objects with values that are not strings (the canonical model
 holds objects of strings, so such a request is refused as a `DecodeError`).
 """
@@ -110,8 +108,7 @@ from ._base import (
     to_document,
     write_flag,
 )
-from ._errors import fold
-from ._helpers import unsupported
+from ._helpers import DetailError, detail_from_canonical, detail_to_canonical, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -428,20 +425,12 @@ def response_from_canonical(
 # -- errors: the legacy `{type, url, message, details}` ---------------------------------------
 
 
-class Error(Wire, frozen=True, kw_only=True):
-    """A Mixedbread error body (the legacy SDK's `MxbaiApiError`; every key optional).
+class Error(DetailError, frozen=True, kw_only=True):
+    """A Mixedbread error body, `{"detail": "..."}` (FastAPI's, as Elastic's tests mock it).
 
     Attributes:
-        type: What kind of error, such as `"bad_request_error"`.
-        url: A link to the documentation of the error.
-        message: What went wrong.
-        details: More about it (an object whose shape depends on the error).
+        detail: The message.
     """
-
-    type: str | UnsetType = UNSET
-    url: str | UnsetType = UNSET
-    message: str | UnsetType = UNSET
-    details: object = UNSET
 
 
 ERROR: Final = Codec[Error](format=NAME, kind="error", fast=Error, general=Error, struct=Error)
@@ -450,25 +439,11 @@ STATUS_MAP: Final[Mapping[int, int]] = {}
 
 
 def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
-    fields = kept_fields(left, url=wire.url, details=wire.details)
-    message = wire.message
-    return RerankError(
-        status=500 if status is None else status,
-        message=(wire.type or "") if message is UNSET else message,
-        code=wire.type,
-        extensions=extension_map(NAME, fields, absent=("message",) if message is UNSET else ()),
-    )
+    return detail_to_canonical(NAME, wire, left, status)
 
 
 def error_from_canonical(error: RerankError) -> Error:
-    own = own_extension(error.extensions, NAME)
-    without = own is not None and "message" in own.absent and error.message == (error.code or "")
-    return Error(
-        type=error.code,
-        url=kept(own, "url"),
-        message=UNSET if without else fold(error.message, error.details),
-        details=kept(own, "details"),
-    )
+    return Error(detail=detail_from_canonical(error).detail)
 
 
 def error_from_text(text: str, status: int | None) -> RerankError | None:

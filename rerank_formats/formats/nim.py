@@ -35,24 +35,26 @@ Response
 | `usage`             | `usage`                     | `prompt_tokens`, `total_tokens` (newer releases) |
 | —                   | `model`                     | filled from the request              |
 
-Echoed documents have no place (a reporting loss without a request; a NIM client has its
-passages), nor has a completion token count.
+Echoed documents have no place (a NIM client has its passages; a client of another format
+gets them from its request), and a completion token count is a reporting loss.
 
 Errors
 
 The NIM container answers `{"object": "error", "message": "...", ...}` (langchain-nvidia
 commit 2ca9609019a0cfa3afbd4e5a0c76ecde74dc2100, "NIM containers return error details in a
 'message' field (e.g. {"object":"error","message":"Input length 12007 exceeds maximum
-allowed token size 8192",...})", with 400 or 422); NVIDIA's hosted endpoints answer problem
-details (`title`, `detail`, `status`, `requestId`, which `_format_error` reads).
+allowed token size 8192",...})", with 400 or 422).
 
-| wire field            | canonical    | notes                                          |
-| --------------------- | ------------ | ---------------------------------------------- |
-| `message`             | `message`    | else `title`, else `detail`                    |
-| `object`              | —            | `"error"`, always written                      |
-| `type`                | `code`       |                                                |
-| `requestId`           | `request_id` | hosted endpoints                               |
-| anything else         | `extensions["nim"]` | kept for writing back (`title`, `detail`, `code`, `param`, ...) |
+| wire field    | canonical | notes                                                  |
+| ------------- | --------- | ------------------------------------------------------ |
+| `message`     | `message` | required                                               |
+| `object`      | —         | `"error"`, always written                              |
+| `type`        | `code`    |                                                        |
+| anything else | `extensions["nim"]` | kept for writing back                        |
+
+NVIDIA's hosted endpoints answer problem details instead (`title`, `detail`, `status`,
+`requestId`, which langchain-nvidia's `_format_error` reads): such a body has no `message`
+and is read as the shared `{detail}` shape (Jina's), its `requestId` kept there.
 
 Statuses: 400, 401, 403, 404, 422, 429, 500, 503.
 
@@ -66,7 +68,7 @@ and whether every release reports `usage`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, Final, cast
 
 from msgspec import UNSET, Meta, UnsetType
 
@@ -122,9 +124,9 @@ __all__ = [
     "Error",
     "Passage",
     "Query",
-    "Ranking",
     "Request",
     "Response",
+    "Result",
     "check",
     "error_from_canonical",
     "error_from_text",
@@ -151,7 +153,7 @@ SCORE_SCALE: Final[ScoreScale] = "logit"  # `logit`: the model's raw output, oft
 # `truncate` has no default to declare: the docs say "NONE", langchain-nvidia "model dependent"
 DEFAULTS: Final[Mapping[str, object]] = {}
 
-Truncate = Literal["NONE", "END"]
+_TRUNCATE: Final = {"END": True, "NONE": False}
 
 
 class Query(Wire, frozen=True, kw_only=True):
@@ -189,10 +191,10 @@ class Request(Wire, frozen=True, kw_only=True):
     model: str
     query: Query
     passages: tuple[Passage, ...]
-    truncate: Truncate | UnsetType | None = UNSET
+    truncate: str | UnsetType | None = UNSET
 
 
-class Ranking(Wire, frozen=True, kw_only=True):
+class Result(Wire, frozen=True, kw_only=True):
     """One ranking of a NIM response.
 
     Attributes:
@@ -212,7 +214,7 @@ class Response(Wire, frozen=True, kw_only=True):
         usage: The tokens used (newer releases): `prompt_tokens`, `total_tokens`.
     """
 
-    rankings: tuple[Ranking, ...]
+    rankings: tuple[Result, ...]
     usage: Usage | UnsetType | None = UNSET
 
 
@@ -230,7 +232,7 @@ RESPONSE: Final = Codec[Response](
     fast=Response,
     general=Response,
     struct=Response,
-    nested=("rankings", Ranking),
+    nested=("rankings", Result),
     keys={"relevance_score": "logit"},
 )
 KEEPS_UNKNOWN: Final = keeps_unknown(REQUEST, RESPONSE)
@@ -253,22 +255,19 @@ def _document(passage: Passage) -> Document:
 
 
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
-    fields = kept_fields(left, truncate=None if wire.truncate is None else UNSET)
     truncate = wire.truncate
+    # null, and a value NIM does not document, are kept as spelled (`check` reports the latter)
+    fields = kept_fields(left, truncate=UNSET if truncate in _TRUNCATE else truncate)
     return RerankRequest(
         model=wire.model,
         query=wire.query.text,
         documents=tuple([_document(p) for p in wire.passages]),
         return_documents=False,  # NIM never echoes: recorded as its default
-        truncation=UNSET if truncate is UNSET or truncate is None else truncate == "END",
+        truncation=_TRUNCATE[truncate]
+        if isinstance(truncate, str) and truncate in _TRUNCATE
+        else UNSET,
         extensions=extension_map(NAME, fields, {"return_documents"}),
     )
-
-
-def _image(image: str, path: str, sink: Sink) -> str:
-    if not image.startswith("data:"):  # the 2.4 docs: base64 data URLs only
-        sink(path, "nim takes images as base64 data URLs (data:image/...), not links")
-    return image
 
 
 def _passage(document: Document, path: str, sink: Sink) -> Passage:
@@ -278,14 +277,10 @@ def _passage(document: Document, path: str, sink: Sink) -> Passage:
         return Passage(text=document.text)
     if isinstance(document, ImageDocument):
         # image-only: no `text` (the 2.4 docs)
-        return Passage(image=_image(document.image, path, sink))
+        return Passage(image=document.image)
     fields = cast(ObjectDocument, document).fields
     if "text" in fields or set(fields) == {"image"}:  # an object's `text` stands for it
-        image = fields.get("image", UNSET)
-        return Passage(
-            text=fields.get("text", UNSET),
-            image=image if image is UNSET else _image(image, path, sink),
-        )
+        return Passage(text=fields.get("text", UNSET), image=fields.get("image", UNSET))
     text, _ = text_of(document)
     sink(path, f"nim takes a text and an image, not {document_for_loss(document)}")
     return Passage(text=text)
@@ -338,32 +333,26 @@ def response_from_canonical(
     response: RerankResponse, sink: Sink, request: RerankRequest | None = None
 ) -> Response:
     embedding_losses(response.results, sink)
-    rankings = []
-    for position, r in enumerate(response.results):
-        if r.document is not UNSET and r.document is not None:
-            sink(f"$.rankings[{position}].document", "nim never echoes documents", "reporting")
-        rankings.append(Ranking(index=r.index, logit=r.relevance_score))
-    return Response(rankings=tuple(rankings), usage=_usage(response.usage, sink))
+    # no echoed documents: a NIM client has its passages (the response path restores them)
+    rankings = tuple([Result(index=r.index, logit=r.relevance_score) for r in response.results])
+    return Response(rankings=rankings, usage=_usage(response.usage, sink))
 
 
 # -- errors --------------------------------------------------------------------------------------
 
 
 class Error(Wire, frozen=True, kw_only=True):
-    """A NIM error body: the container's `{object, message, ...}` or a hosted endpoint's
-    problem details (`title`, `detail`, `requestId`, kept as they are).
+    """A NIM container's error body, `{"object": "error", "message": ...}`.
 
     Attributes:
         object: `"error"`.
         message: What went wrong.
         type: What kind of error, when given.
-        requestId: The hosted endpoint's id of the failed request.
     """
 
     object: str | UnsetType = UNSET
-    message: str | UnsetType = UNSET
+    message: str
     type: str | UnsetType = UNSET
-    requestId: str | UnsetType = UNSET  # noqa: N815 - the wire key
 
 
 ERROR: Final = Codec[Error](format=NAME, kind="error", fast=Error, general=Error, struct=Error)
@@ -372,18 +361,13 @@ STATUS_MAP: Final[Mapping[int, int]] = {}
 
 
 def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
-    fields = dict(left.fields)
-    absent = [key for key in ("object", "message") if getattr(wire, key) is UNSET]
-    message = wire.message
-    if message is UNSET:  # a hosted endpoint's problem details
-        title, detail = fields.get("title"), fields.get("detail")
-        message = next((v for v in (title, detail) if isinstance(v, str)), "")
     return RerankError(
         status=500 if status is None else status,
-        message=message,
+        message=wire.message,
         code=wire.type,
-        request_id=wire.requestId,
-        extensions=extension_map(NAME, fields, absent=absent),
+        extensions=extension_map(
+            NAME, dict(left.fields), absent=("object",) if wire.object is UNSET else ()
+        ),
     )
 
 
@@ -392,9 +376,8 @@ def error_from_canonical(error: RerankError) -> Error:
     absent = own.absent if own is not None else frozenset()
     return Error(
         object=UNSET if "object" in absent else "error",
-        message=UNSET if "message" in absent else fold(error.message, error.details),
+        message=fold(error.message, error.details),
         type=error.code,
-        requestId=error.request_id,
     )
 
 
@@ -418,13 +401,26 @@ def check(kind: str, body: Mapping[str, Any], report: _checks.Report) -> None:
     """Report what NIM would refuse (errors) or do surprisingly (warnings) with `body`."""
     if kind == "request":
         _checks.check_documents(body, report, REQUEST, empty="error")
+        truncate = body.get("truncate")
+        if truncate is not None and truncate not in _TRUNCATE:
+            report("$.truncate", "invalid_value", 'truncate is "END" or "NONE"', "error")
         for i, passage in enumerate(_checks.documents(body, REQUEST)):
-            if isinstance(passage, Mapping) and passage.get("text") == "" and "image" in passage:
+            if not isinstance(passage, Mapping) or "image" not in passage:
+                continue
+            if passage.get("text") == "":
                 report(
                     f"$.passages[{i}].text",
                     "invalid_value",
                     "an image-only passage leaves `text` out (an empty text is refused)",
                     "warning",
+                )
+            image = passage["image"]
+            if isinstance(image, str) and not image.startswith("data:"):
+                report(
+                    f"$.passages[{i}].image",
+                    "invalid_value",
+                    "NIM takes images as base64 data URLs (data:image/...), not links",
+                    "error",
                 )
     elif kind == "response":
         _checks.check_results(body, report, RESPONSE)

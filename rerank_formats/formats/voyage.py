@@ -83,7 +83,6 @@ from ._base import (
 )
 from ._helpers import (
     DetailError,
-    detail_codec,
     detail_from_canonical,
     detail_to_canonical,
     echo_text,
@@ -321,11 +320,22 @@ def response_from_canonical(
 
 # -- errors: `{"detail": "..."}` (api_requestor.py reads `resp["detail"]`) ------------------------
 
-Error = DetailError
-ERROR: Final = detail_codec(NAME)
+
+class Error(DetailError, frozen=True, kw_only=True):
+    """A Voyage AI error body, `{"detail": "..."}` (the shared FastAPI-style body).
+
+    Attributes:
+        detail: The message.
+    """
+
+
+ERROR: Final = Codec[Error](format=NAME, kind="error", fast=Error, general=Error, struct=Error)
 STATUSES: Final = frozenset({400, 401, 403, 422, 429, 500, 502, 503, 504})
 STATUS_MAP: Final[Mapping[int, int]] = {}
-error_from_canonical = detail_from_canonical
+
+
+def error_from_canonical(error: RerankError) -> Error:
+    return Error(detail=detail_from_canonical(error).detail)
 
 
 def error_to_canonical(wire: Error, left: Leftovers, status: int | None) -> RerankError:
