@@ -33,7 +33,7 @@ Response
 | `object`         | `object`             | `"list"`                                           |
 | `data[].index`   | `results[].index`    |                                                    |
 | `data[].score`   | `results[].relevance_score` | no range promised                           |
-| `data[].input`   | `results[].document` | the raw item (string or object), with `return_input` |
+| `data[].input`   | `results[].document` | the raw item (string or object), with `return_input`; written from the request it answers |
 | `data[].object`  | —                    | always `"rank_result"`: written on every result    |
 | `model`          | `model`              |                                                    |
 | `usage`          | `usage`              | `prompt_tokens`, `total_tokens`, `completion_tokens` |
@@ -400,12 +400,24 @@ def response_from_canonical(
     own = own_extension(response.extensions, NAME)
     embedding_losses(response.results, sink)
     marked = UNSET if own is not None and _NO_RESULT_OBJECT in own.absent else _RESULT_OBJECT
+    # Mixedbread echoes the raw item it was sent: the request's, where it is known (a Jina
+    # upstream echoes a string as `{text}`)
+    sent = request.documents if request is not None else None
     data = tuple(
         [
             Result(
                 index=r.index,
                 score=r.relevance_score,
-                input=_echo(r.document, position, sink),
+                input=_echo(
+                    r.document
+                    if sent is None
+                    or r.document is UNSET
+                    or r.document is None
+                    or not 0 <= r.index < len(sent)
+                    else sent[r.index],
+                    position,
+                    sink,
+                ),
                 object=marked,
             )
             for position, r in enumerate(response.results)
