@@ -130,6 +130,7 @@ __all__ = [
     "Request",
     "Response",
     "Result",
+    "TokenUsage",
     "check",
     "error_from_canonical",
     "error_from_text",
@@ -218,6 +219,20 @@ class Result(Wire, Generic[D], frozen=True, kw_only=True):
     object: str | UnsetType = UNSET
 
 
+class TokenUsage(Wire, frozen=True, kw_only=True):
+    """A Mixedbread response's `usage` (`types/shared/usage.py`), in its wire order.
+
+    Attributes:
+        prompt_tokens: The tokens read.
+        total_tokens: The tokens used.
+        completion_tokens: The tokens produced (0 for a reranker).
+    """
+
+    prompt_tokens: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    total_tokens: Annotated[int, Meta(ge=0)]
+    completion_tokens: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+
+
 class Response(Wire, Generic[D], frozen=True, kw_only=True):
     """A Mixedbread rerank response.
 
@@ -230,7 +245,7 @@ class Response(Wire, Generic[D], frozen=True, kw_only=True):
         return_input: The request's `return_input`, echoed.
     """
 
-    usage: Usage | UnsetType | None = UNSET
+    usage: TokenUsage | UnsetType | None = UNSET
     model: str | UnsetType = UNSET
     data: tuple[Result[D], ...]
     object: str | UnsetType = UNSET
@@ -365,8 +380,28 @@ def response_to_canonical(wire: Response[WireDocument], left: Leftovers) -> Rera
         results=results,
         model=wire.model,
         object=wire.object,
-        usage=wire.usage,
+        usage=_usage_in(wire.usage),
         extensions=extension_map(NAME, fields, results=kept_results(left, data), absent=absent),
+    )
+
+
+def _usage_in(usage: TokenUsage | UnsetType | None) -> Usage | UnsetType | None:
+    if not isinstance(usage, TokenUsage):
+        return usage
+    return Usage(
+        total_tokens=usage.total_tokens,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+    )
+
+
+def _usage_out(usage: Usage | UnsetType | None) -> TokenUsage | UnsetType | None:
+    if not isinstance(usage, Usage):
+        return usage
+    return TokenUsage(
+        prompt_tokens=usage.prompt_tokens,
+        total_tokens=usage.total_tokens,
+        completion_tokens=usage.completion_tokens,
     )
 
 
@@ -425,7 +460,7 @@ def response_from_canonical(
     )
     top_k, return_input = _echoed(own, request, len(data))
     return Response(
-        usage=response.usage,
+        usage=_usage_out(response.usage),
         model=response.model,
         data=data,
         object=response.object,

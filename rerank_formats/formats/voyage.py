@@ -18,7 +18,7 @@ Request
 | `model`            | `model`            | required (`rerank-2.5`, `rerank-2.5-lite`, ...) |
 | `query`            | `query`            | a string                                       |
 | `documents[]`      | `documents`        | strings only, at most 1,000                    |
-| `top_k`            | `top_n`            | `null` (what the SDK sends when unset) or absent: all |
+| `top_k`            | `top_n`            | `null` (what the SDK sends when unset) or absent: all; another format's `null` is written absent |
 | `return_documents` | `return_documents` | default **false**: absent reads as `False`     |
 | `truncation`       | `truncation`       | default true (what the SDK sends): no loss for other formats |
 | anything else      | `extensions["voyage"]` | kept for writing back                      |
@@ -75,6 +75,8 @@ from ._base import (
     embedding_losses,
     extension_map,
     keeps_unknown,
+    kept,
+    kept_fields,
     kept_results,
     own_extension,
     read_flag,
@@ -229,7 +231,10 @@ def field_loss(
 
 
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
-    fields, defaulted = dict(left.fields), set[str]()
+    # a null `top_k` (what the SDK sends when unset) is kept as spelled: the published schema
+    # says integer, so other formats' nulls are written as absent
+    fields = kept_fields(left, top_k=None if wire.top_k is None else UNSET)
+    defaulted = set[str]()
     return_documents = read_flag(
         wire.return_documents,
         "return_documents",
@@ -263,7 +268,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
         model=cast(str, request.model),  # UNSET is left out: a loss (REQUIRES)
         query=query,
         documents=documents,
-        top_k=request.top_n,
+        top_k=kept(own, "top_k") if request.top_n is None else request.top_n,
         return_documents=write_flag(
             request.return_documents,
             "return_documents",

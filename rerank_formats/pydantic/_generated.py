@@ -261,12 +261,12 @@ class MixedbreadRequest(Open):
     rewrite_query: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Whether the query is rewritten before ranking (default false).', json_schema_extra=absent)
 
 
-class MixedbreadUsage(Closed):
-    """Token usage, in Jina's shape."""
+class MixedbreadTokenUsage(Closed):
+    """A Mixedbread response's `usage` (`types/shared/usage.py`), in its wire order."""
 
-    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='tokens processed.')
-    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='legacy Jina (and OpenAI-style gateways): tokens read.', json_schema_extra=absent)
-    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='OpenAI-style gateways (new-api): tokens produced, normally 0.', json_schema_extra=absent)
+    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='The tokens read.', json_schema_extra=absent)
+    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='The tokens used.')
+    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='The tokens produced (0 for a reranker).', json_schema_extra=absent)
 
 
 class MixedbreadResult(Open):
@@ -281,7 +281,7 @@ class MixedbreadResult(Open):
 class MixedbreadResponse(Open):
     """A Mixedbread rerank response."""
 
-    usage: Absent[MixedbreadUsage | None] = Field(default=None, description='The tokens used.', json_schema_extra=absent)
+    usage: Absent[MixedbreadTokenUsage | None] = Field(default=None, description='The tokens used.', json_schema_extra=absent)
     model: Absent[Annotated[str, Strict()]] = Field(default=None, description='The reranker that ranked them.', json_schema_extra=absent)
     data: list[MixedbreadResult] = Field(description='The ranked inputs, by descending score.')
     object: Absent[Annotated[str, Strict()]] = Field(default=None, description='Always `"list"`.', json_schema_extra=absent)
@@ -420,7 +420,7 @@ class mixedbread(Namespace):
     Request: TypeAlias = MixedbreadRequest
     Response: TypeAlias = MixedbreadResponse
     Result: TypeAlias = MixedbreadResult
-    Usage: TypeAlias = MixedbreadUsage
+    TokenUsage: TypeAlias = MixedbreadTokenUsage
 
 
 class nim(Namespace):
