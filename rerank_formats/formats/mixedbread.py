@@ -58,8 +58,8 @@ Statuses (the API reference's status codes page): 400, 401, 402, 403, 404, 409, 
 500, 503, 504.
 
 Unverified: the current API's error body (no SDK of today models it, and the one recorded is
-another project's mock); how the server echoes `top_k` when the request left it out (written `-1`, the
-documented default); document objects with values that are not strings (the canonical model
+another project's mock); how the server echoes `top_k` when the request left it out
+(written `-1`, the documented default); document objects with values that are not strings (the canonical model
 holds objects of strings, so such a request is refused as a `DecodeError`).
 """
 

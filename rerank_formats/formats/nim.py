@@ -40,17 +40,17 @@ gets them from its request), and a completion token count is a reporting loss.
 
 Errors
 
-The NIM container answers `{"object": "error", "message": "...", ...}` (langchain-nvidia
-commit 2ca9609019a0cfa3afbd4e5a0c76ecde74dc2100, "NIM containers return error details in a
-'message' field (e.g. {"object":"error","message":"Input length 12007 exceeds maximum
-allowed token size 8192",...})", with 400 or 422).
-
 | wire field    | canonical | notes                                                  |
 | ------------- | --------- | ------------------------------------------------------ |
 | `message`     | `message` | required                                               |
 | `object`      | —         | `"error"`, always written                              |
 | `type`        | `code`    |                                                        |
 | anything else | `extensions["nim"]` | kept for writing back                        |
+
+The NIM container answers `{"object": "error", "message": "...", ...}` (langchain-nvidia
+commit 2ca9609019a0cfa3afbd4e5a0c76ecde74dc2100, "NIM containers return error details in a
+'message' field (e.g. {"object":"error","message":"Input length 12007 exceeds maximum
+allowed token size 8192",...})", with 400 or 422).
 
 NVIDIA's hosted endpoints answer problem details instead (`title`, `detail`, `status`,
 `requestId`, which langchain-nvidia's `_format_error` reads): such a body has no `message`
