@@ -122,6 +122,41 @@ def test_voyage_sdk_sends_a_null_top_k_for_all(stacks: dict[str, Stack]) -> None
     jina_upstream_got(stack, "rerank-2.5", top_n=None, return_documents=False, truncation=True)
 
 
+@pytest.mark.parametrize("usage", ["null", "omit", "zero"])
+def test_voyage_sdk_needs_a_usage_when_the_upstream_reports_none(usage: str) -> None:
+    """A Cohere upstream bills search units, not tokens: the usage is unknown. The SDK reads
+    `response.usage.total_tokens` (object/reranking.py), so only `usage="zero"` suits it."""
+    with ExitStack() as servers:
+        fake = fake_upstream("cohere_v2")
+        upstream_url = servers.enter_context(serve(fake.recorder))
+        proxy = Recorder(proxy_app(upstream_url, "cohere_v2", usage=usage))
+        stack = Stack(fake, proxy, servers.enter_context(serve(proxy))).answer(
+            recorded_answer("cohere_v2")
+        )
+        client = voyage_client(stack)
+        docs, query = DOCS["cohere_v2"], QUERY["cohere_v2"]
+        if usage == "zero":
+            result = client.rerank(query, docs, model="rerank-v3.5", top_k=2)
+            assert [(r.index, r.relevance_score) for r in result.results] == RANKED["cohere_v2"][:2]
+            assert result.total_tokens == 0
+        else:
+            with pytest.raises(AttributeError) as info:
+                client.rerank(query, docs, model="rerank-v3.5", top_k=2)
+            assert (
+                str(info.value)
+                == {
+                    "null": "'NoneType' object has no attribute 'total_tokens'",
+                    "omit": "usage",  # VoyageResponse.__getattr__
+                }[usage]
+            )
+        answer = answered(stack)
+        assert ("usage" in answer, answer.get("usage")) == {
+            "null": (True, None),
+            "omit": (False, None),
+            "zero": (True, {"total_tokens": 0}),
+        }[usage]
+
+
 # voyageai/api_resources/api_requestor.py: an exception per status, the body's `detail` as its
 # message; a 500 has a fixed message and keeps the body
 VOYAGE_ERRORS = {

@@ -39,7 +39,8 @@ Response
 | `usage.total_tokens`     | `usage`              | one count: a split usage is a reporting loss |
 
 Every Voyage response reports `usage` and the SDK reads `usage.total_tokens`, so an unknown
-usage follows the `usage=` choice of a Jina client (`"zero"` is the one the SDK reads).
+usage (a Cohere upstream's) follows the `usage=` choice of a Jina client: `"zero"` is the
+one the SDK reads; with `"null"` or `"omit"` it fails with an `AttributeError`.
 An image or an object without a `text` cannot be echoed (a reporting loss).
 
 Errors
