@@ -2,7 +2,7 @@
 
 Reference: the API reference https://www.mixedbread.com/api-reference/endpoints/reranking/
 rerank-documents (defaults) and the official `mixedbread` SDK 0.54.0 (Stainless-generated,
-mixedbread-ai/mixedbread-python; the same files at e126f997a7782238ed2f29d855e8ade1e69fa6c7):
+mixedbread-ai/mixedbread-python, as published on PyPI; a survey read them at e126f997):
 `src/mixedbread/_client.py` `rerank(model, query, input, rank_fields, top_k, return_input,
 rewrite_query)` posts to `/v1/reranking` and sends only the arguments given;
 `types/client_rerank_params.py` (the request), `types/rerank_response.py` (the response:

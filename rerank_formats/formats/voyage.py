@@ -2,9 +2,9 @@
 
 Reference: the Voyage OpenAPI spec (voyage-ai/typescript-sdk `.mock/openapi/openapi.yml` @
 07343737664927e388f1cba6ed4ceb3b2f6c3162, `/rerank`) and docs.voyageai.com/reference/
-reranker-api; the client is the `voyageai` SDK 0.5.0 (voyage-ai/voyageai-python; the same
-files at 452bbac081ac622d9c4d771ab6914a789d90256a): `client.py` `rerank(query, documents,
-model, top_k=None, truncation=True)` sends `top_k` and `truncation` always (a `null`
+reranker-api; the client is the `voyageai` SDK 0.5.0 as published on PyPI
+(voyage-ai/voyageai-python; a survey read the same files at 452bbac0): `client.py`
+`rerank(query, documents, model, top_k=None, truncation=True)` sends `top_k` and `truncation` always (a `null`
 `top_k` when unset) and never `return_documents`; `object/reranking.py` reads `data[]`
 (`index`, `relevance_score`) and `usage.total_tokens`, and takes each document from its own
 request by `index`; `api_resources/api_requestor.py` reads an error's `detail`. MongoDB
