@@ -170,3 +170,28 @@ def test_the_published_examples_read_and_fit() -> None:
         ("voyage/rerank-response-openapi-example.json", response_pointer("/rerank")),
     ]:
         assert VOYAGE.errors(pointer, json.loads((RECORDED / name).read_bytes())) == []
+
+
+def test_an_unknown_key_is_not_sent() -> None:
+    """Voyage answers 400 "Argument 'top_n' is not supported by our API" (OmniRoute #7809)."""
+    body = b'{"model":"m","query":"q","documents":["a"],"top_n":2}'
+    with pytest.raises(rf.LossyConversionError) as info:
+        rf.convert_request(body, read="voyage", write="voyage")
+    assert [(x.path, x.reason, x.kind) for x in info.value.losses] == [
+        ("$.top_n", "voyage rejects unknown fields, so `top_n` is not sent", "ranking")
+    ]
+    assert rf.convert_request(body, read="voyage", write="voyage", on_loss="ignore") == (
+        b'{"model":"m","query":"q","documents":["a"]}'
+    )
+    problems = rf.validate(body, format="voyage", kind="request")
+    assert [(p.path, p.type, p.severity) for p in problems] == [
+        ("$.top_n", "unknown_field", "error")
+    ]
+
+
+def test_an_empty_document_is_refused() -> None:
+    body = b'{"model":"m","query":"q","documents":["doc ok",""]}'
+    problems = rf.validate(body, format="voyage", kind="request")
+    assert [(p.path, p.message, p.severity) for p in problems] == [
+        ("$.documents[1]", "Voyage refuses an empty document", "error")
+    ]

@@ -21,7 +21,7 @@ Request
 | `top_k`            | `top_n`            | `null` (what the SDK sends when unset) or absent: all; another format's `null` is written absent |
 | `return_documents` | `return_documents` | default **false**: absent reads as `False`     |
 | `truncation`       | `truncation`       | default true (what the SDK sends): no loss for other formats |
-| anything else      | `extensions["voyage"]` | kept for writing back                      |
+| anything else      | —                  | not sent: Voyage answers 400 to an unknown key |
 | —                  | `max_doc_length`, `return_embeddings` | losses when set              |
 
 Image documents and queries are losses (their URL is sent), as is an object without a
@@ -52,8 +52,13 @@ raises its own exception per status: 400 `InvalidRequestError`, 401 `Authenticat
 (the body is kept in the exception's `http_body`). Statuses: 400, 401, 403, 422, 429, 500,
 502, 503, 504.
 
-Unverified: whether Voyage's server refuses unknown keys (the SDK sends none), and the exact
-document limit per model (1,000 documents, with per-model token caps, in the reference).
+Voyage refuses an unknown key (`400 {"detail": "... Argument 'top_n' is not supported by our
+API"}`) and an empty document (`"Input cannot contain empty strings or empty lists"`), both
+seen live (diegosouzapw/OmniRoute #7809, 2026-07-19): an unknown key is not sent (a loss),
+and `check` reports both.
+
+Unverified: the exact document limit per model (1,000 documents, with per-model token caps,
+in the reference).
 """
 
 from __future__ import annotations
@@ -212,6 +217,9 @@ REQUEST: Final = Codec[Request](
     general=Request,
     struct=Request,
     keys={"top_n": "top_k"},
+    # Voyage answers 400 "Argument 'top_n' is not supported by our API" to an unknown key
+    # (diegosouzapw/OmniRoute #7809, a live call of 2026-07-19)
+    keep_unknown=False,
 )
 RESPONSE: Final = Codec[Response](
     format=NAME,
@@ -356,7 +364,7 @@ def error_from_text(text: str, status: int | None) -> RerankError | None:
 # -- validation (what Voyage's API does with a payload) ----------------------------------------
 
 UNKNOWN_FIELDS: Final[Mapping[str, _checks.Severity]] = {
-    "request": "warning",
+    "request": "error",  # OmniRoute #7809
     "response": "warning",
     "error": "warning",
 }
@@ -367,7 +375,16 @@ def check(kind: str, body: Mapping[str, Any], report: _checks.Report) -> None:
     if kind == "request":
         _checks.check_documents(body, report, REQUEST, empty="error")
         _checks.check_top_n(body, report, REQUEST, below_one="error")
-        count = len(_checks.documents(body, REQUEST))
+        documents = _checks.documents(body, REQUEST)
+        for i, document in enumerate(documents):
+            if document == "":  # "Input cannot contain empty strings" (OmniRoute #7809)
+                report(
+                    f"$.documents[{i}]",
+                    "invalid_value",
+                    "Voyage refuses an empty document",
+                    "error",
+                )
+        count = len(documents)
         if count > MAX_DOCUMENTS:
             report(
                 "$.documents",
