@@ -36,7 +36,7 @@ Response
 | —                   | `model`                     | filled from the request              |
 
 Echoed documents have no place (a NIM client has its passages; a client of another format
-gets them from its request), and a completion token count is a reporting loss.
+gets them from its request).
 
 Errors
 
@@ -127,6 +127,7 @@ __all__ = [
     "Request",
     "Response",
     "Result",
+    "TokenUsage",
     "check",
     "error_from_canonical",
     "error_from_text",
@@ -141,7 +142,9 @@ __all__ = [
 NAME: Final = "nim"
 PROVIDER: Final = "NVIDIA NIM"
 
-SUPPORTS: Final = frozenset({"model", "truncation", "image_documents", "token_usage"})
+SUPPORTS: Final = frozenset(
+    {"model", "truncation", "image_documents", "token_usage", "usage_split"}
+)
 
 REQUIRES: Final = frozenset({"model"})  # the request schema requires `model`
 """The canonical request fields this format cannot do without (a loss when absent)."""
@@ -206,6 +209,21 @@ class Result(Wire, frozen=True, kw_only=True):
     logit: float
 
 
+class TokenUsage(Wire, frozen=True, kw_only=True):
+    """A NIM response's `usage` (newer releases), in its wire order.
+
+    Attributes:
+        prompt_tokens: The tokens read.
+        total_tokens: The tokens used.
+        completion_tokens: Not documented for NIM; read and written where present (an
+            OpenAI-style `usage` of a gateway in front of it).
+    """
+
+    prompt_tokens: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    total_tokens: Annotated[int, Meta(ge=0)]
+    completion_tokens: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+
+
 class Response(Wire, frozen=True, kw_only=True):
     """A NIM ranking response.
 
@@ -215,7 +233,7 @@ class Response(Wire, frozen=True, kw_only=True):
     """
 
     rankings: tuple[Result, ...]
-    usage: Usage | UnsetType | None = UNSET
+    usage: TokenUsage | UnsetType | None = UNSET
 
 
 REQUEST: Final = Codec[Request](
@@ -315,18 +333,27 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
         results=tuple(
             [RerankResult(index=r.index, relevance_score=r.logit) for r in wire.rankings]
         ),
-        usage=wire.usage,
+        usage=wire.usage
+        if not isinstance(wire.usage, TokenUsage)
+        else Usage(
+            total_tokens=wire.usage.total_tokens,
+            prompt_tokens=wire.usage.prompt_tokens,
+            completion_tokens=wire.usage.completion_tokens,
+        ),
         extensions=extension_map(
             NAME, dict(left.fields), results=kept_results(left, wire.rankings)
         ),
     )
 
 
-def _usage(usage: Usage | UnsetType | None, sink: Sink) -> Usage | UnsetType | None:
-    if isinstance(usage, Usage) and usage.completion_tokens not in (UNSET, 0):
-        sink("$.usage", "nim reports no completion tokens", "reporting")
-        return Usage(total_tokens=usage.total_tokens, prompt_tokens=usage.prompt_tokens)
-    return usage
+def _usage(usage: Usage | UnsetType | None) -> TokenUsage | UnsetType | None:
+    if not isinstance(usage, Usage):
+        return usage
+    return TokenUsage(
+        prompt_tokens=usage.prompt_tokens,
+        total_tokens=usage.total_tokens,
+        completion_tokens=usage.completion_tokens,
+    )
 
 
 def response_from_canonical(
@@ -335,7 +362,7 @@ def response_from_canonical(
     embedding_losses(response.results, sink)
     # no echoed documents: a NIM client has its passages (the response path restores them)
     rankings = tuple([Result(index=r.index, logit=r.relevance_score) for r in response.results])
-    return Response(rankings=rankings, usage=_usage(response.usage, sink))
+    return Response(rankings=rankings, usage=_usage(response.usage))
 
 
 # -- errors --------------------------------------------------------------------------------------

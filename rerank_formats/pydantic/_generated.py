@@ -324,19 +324,19 @@ class NimResult(Open):
     logit: Annotated[float, Strict()] = Field(description="The model's raw score: higher is more relevant.")
 
 
-class NimUsage(Closed):
-    """Token usage, in Jina's shape."""
+class NimTokenUsage(Closed):
+    """A NIM response's `usage` (newer releases), in its wire order."""
 
-    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='tokens processed.')
-    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='legacy Jina (and OpenAI-style gateways): tokens read.', json_schema_extra=absent)
-    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='OpenAI-style gateways (new-api): tokens produced, normally 0.', json_schema_extra=absent)
+    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='The tokens read.', json_schema_extra=absent)
+    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='The tokens used.')
+    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='Not documented for NIM; read and written where present (an OpenAI-style `usage` of a gateway in front of it).', json_schema_extra=absent)
 
 
 class NimResponse(Open):
     """A NIM ranking response."""
 
     rankings: list[NimResult] = Field(description='Every passage, by descending logit.')
-    usage: Absent[NimUsage | None] = Field(default=None, description='The tokens used (newer releases): `prompt_tokens`, `total_tokens`.', json_schema_extra=absent)
+    usage: Absent[NimTokenUsage | None] = Field(default=None, description='The tokens used (newer releases): `prompt_tokens`, `total_tokens`.', json_schema_extra=absent)
 
 
 class NimError(Open):
@@ -432,7 +432,7 @@ class nim(Namespace):
     Request: TypeAlias = NimRequest
     Response: TypeAlias = NimResponse
     Result: TypeAlias = NimResult
-    Usage: TypeAlias = NimUsage
+    TokenUsage: TypeAlias = NimTokenUsage
 
 
 class openai(Namespace):
