@@ -135,3 +135,18 @@ def test_hosted_problem_details_are_read_as_detail_bodies() -> None:
 def test_the_endpoint_and_scale() -> None:
     assert rf.registry.Endpoint(method="POST", path="/v1/ranking") == nim.ENDPOINT
     assert (nim.SCORE_SCALE, nim.DEFAULTS) == ("logit", {})
+
+
+def test_an_unknown_key_is_not_sent() -> None:
+    """NIM answers 400 "top_k: unknown field, expected one of model, query, passages,
+    truncate" (BerriAI/litellm #34165)."""
+    body = b'{"model":"m","query":{"text":"q"},"passages":[{"text":"a"}],"top_k":1}'
+    with pytest.raises(rf.LossyConversionError) as info:
+        rf.convert_request(body, read="nim", write="nim")
+    assert [(x.path, x.reason) for x in info.value.losses] == [
+        ("$.top_k", "nim rejects unknown fields, so `top_k` is not sent")
+    ]
+    problems = rf.validate(body, format="nim", kind="request")
+    assert [(p.path, p.type, p.severity) for p in problems] == [
+        ("$.top_k", "unknown_field", "error")
+    ]

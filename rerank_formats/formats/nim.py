@@ -21,6 +21,7 @@ Request
 | —              | `top_n`      | NIM returns every passage: cut in the request's context (a reporting loss) |
 | —              | `return_documents` | NIM never echoes: documents are filled from the request |
 | —              | `max_doc_length`, `return_embeddings` | losses when set                 |
+| anything else  | —            | not sent: NIM answers 400 to an unknown key (BerriAI/litellm #34165) |
 
 A request read from NIM asks no documents back (`return_documents` false, NIM's own
 behaviour). Strings are sent as `{text}`; an object without a `text` or `image` is flattened
@@ -243,6 +244,9 @@ REQUEST: Final = Codec[Request](
     general=Request,
     struct=Request,
     keys={"documents": "passages"},
+    # 400 "top_k: unknown field, expected one of model, query, passages, truncate"
+    # (BerriAI/litellm #34165): an unknown key is not sent
+    keep_unknown=False,
 )
 RESPONSE: Final = Codec[Response](
     format=NAME,
