@@ -106,6 +106,31 @@ CLIENTS = (
         "`KeyError('results')`",
     ),
     Client(
+        "voyageai SDK `Client.rerank`",
+        "voyageai",
+        "dev",
+        '`base_url="http://host:8000/voyage-ai/v1"`',
+        "`voyage` with `top_k` (null when unset) and `truncation: true` always",
+        "`voyageai.error.*` per status with the `detail` (`AuthenticationError`, ...);"
+        " a 500 is `ServerError` with a fixed message",
+    ),
+    Client(
+        "mixedbread SDK `Mixedbread.rerank`",
+        "mixedbread",
+        "dev",
+        '`base_url="http://host:8000/mixedbread"`',
+        "`mixedbread`, only the arguments given",
+        "`mixedbread.*Error` per status, `Error code: N - <body>`; retries 429 and 5xx",
+    ),
+    Client(
+        "langchain-nvidia `NVIDIARerank`",
+        "langchain-nvidia-ai-endpoints",
+        "dev",
+        '`base_url="http://host:8000/nvidia-nim/v1"`',
+        "`nim` without `top_n` (it cuts the rankings itself)",
+        '`Exception("[N] <message>\\n<body>")`',
+    ),
+    Client(
         "langchain-cohere `CohereRerank`",
         "langchain-cohere",
         "cohere5",
@@ -177,7 +202,8 @@ CLIENTS = (
         " the proxy does not write); retries 429 and 5xx",
     ),
 )
-"""Every real client the tests run against the proxy, for every seed upstream."""
+"""Every real client the tests run against the proxy, for every seed upstream (the voyageai,
+mixedbread and NVIDIARerank clients against a Jina upstream: tests/test_clients_voyage_mixedbread_nim.py)."""
 
 NOT_POINTABLE = (
     (

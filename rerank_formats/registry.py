@@ -42,7 +42,16 @@ __all__ = [
 M = TypeVar("M")
 
 FormatName = Literal[
-    "jina", "cohere_v1", "cohere_v2", "xinference", "dashscope", "pinecone", "bedrock"
+    "jina",
+    "cohere_v1",
+    "cohere_v2",
+    "xinference",
+    "dashscope",
+    "pinecone",
+    "bedrock",
+    "voyage",
+    "mixedbread",
+    "nim",
 ]
 """The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
 registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time). The one

@@ -101,6 +101,20 @@ DECODED = {
             )
         },
     ),
+    # Elastic's mock of a Mixedbread 401 (the current body is unverified)
+    "mixedbread/error-401-elastic-test-mock.json": rf.RerankError(
+        status=401, message="Unauthorized"
+    ),
+    "nim/error-422-langchain-nvidia-299.json": rf.RerankError(
+        status=422, message="Input length 12007 exceeds maximum allowed token size 8192"
+    ),
+    # no status recorded: 500, as for any body without one
+    "voyage/error-chunkhound-154-converted.json": rf.RerankError(
+        status=500,
+        message="The request body is not valid JSON, or some arguments were not specified"
+        " properly. In particular, Value 'None' supplied for argument 'model' is not a valid"
+        " string",
+    ),
     "openai/error-new-api-437-convert-request-failed.json": rf.RerankError(
         status=500,
         message="not implemented (request id: 20240815175815741360656uYIfGCmK)",

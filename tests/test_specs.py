@@ -234,6 +234,9 @@ JINA_RESPONSE_GAPS: dict[str, tuple[str, ...]] = {
     "jina/new-api-test-usage-18.json": ("model",),
     "jina/new-api-test-usage-zero.json": ("model",),
     "jina/openapi-legacy-rankingoutput-response-example.json": ("model",),
+    # NIM names no model, and older releases report no usage.
+    "nim/ranking-response-docs.json": ("model", "usage"),
+    "nim/ranking-response-with-usage-docs.json": ("model",),
 }
 
 # (d) Requests without a model: Cohere v1 makes it optional (a self-hosted container takes
@@ -604,6 +607,10 @@ NOT_LEGACY_REQUESTS: dict[str, list[Error]] = {
     ],
     # (d) again: no model to write.
     "cohere_v1/private-deployment-request.json": missing("model"),
+    # NIM's `truncate: "END"` is Jina's `truncation`, which the legacy API did not have.
+    "nim/ranking-request-docs.json": [
+        ("$", "Additional properties are not allowed ('truncation' was unexpected)")
+    ],
 }
 
 # Legacy `RankingOutput.results[].document` is an object: the late-2025 bare string is a

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, Field, RootModel, Strict
 
 from ._support import Absent, Closed, Ignoring, Namespace, Open, absent, finite, ruled
 
-__all__ = ["ROOTS", "bedrock", "cohere_v1", "cohere_v2", "dashscope", "jina", "openai", "pinecone", "xinference"]
+__all__ = ["ROOTS", "bedrock", "cohere_v1", "cohere_v2", "dashscope", "jina", "mixedbread", "nim", "openai", "pinecone", "voyage", "xinference"]
 
 
 class JinaRequest(Open):
@@ -403,6 +403,146 @@ class BedrockError(Open):
     resourceName: Absent[Annotated[str, Strict()]] = Field(default=None, description='`DependencyFailedException`, `BadGatewayException`: the dependency.', json_schema_extra=absent)
 
 
+class VoyageRequest(Open):
+    """A Voyage AI rerank request."""
+
+    model: Annotated[str, Strict()] = Field(description='The reranker, such as `rerank-2.5`.')
+    query: Annotated[str, Strict()] = Field(description='The search query.')
+    documents: list[Annotated[str, Strict()]] = Field(description='The documents to rank: strings, at most 1,000.')
+    top_k: Absent[Annotated[int, Strict()] | None] = Field(default=None, description='How many results to return; null or absent means all.', json_schema_extra=absent)
+    return_documents: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Whether each result carries its document (default false).', json_schema_extra=absent)
+    truncation: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Whether over-long inputs are truncated (default true) or refused.', json_schema_extra=absent)
+
+
+class VoyageResult(Open):
+    """One result of a Voyage AI rerank response."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The document's position in the request's `documents`.")
+    relevance_score: Annotated[float, Strict()] = Field(description='Higher is more relevant.')
+    document: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='The document, a bare string, when `return_documents` was true.', json_schema_extra=absent)
+
+
+class VoyageUsage(Closed):
+    """Token usage, in Jina's shape."""
+
+    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='tokens processed.')
+    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='legacy Jina (and OpenAI-style gateways): tokens read.', json_schema_extra=absent)
+    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='OpenAI-style gateways (new-api): tokens produced, normally 0.', json_schema_extra=absent)
+
+
+class VoyageResponse(Open):
+    """A Voyage AI rerank response."""
+
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='Always `"list"`.', json_schema_extra=absent)
+    data: list[VoyageResult] = Field(description='The ranked documents, by descending relevance score.')
+    model: Absent[Annotated[str, Strict()]] = Field(default=None, description='The reranker that ranked them.', json_schema_extra=absent)
+    usage: Absent[VoyageUsage | None] = Field(default=None, description='The tokens used (the SDK reads `usage.total_tokens`).', json_schema_extra=absent)
+
+
+class VoyageError(Open):
+    """A Voyage AI error body, `{"detail": "..."}` (the shared FastAPI-style body)."""
+
+    detail: Annotated[str, Strict()] = Field(description='The message.')
+
+
+class MixedbreadRequest(Open):
+    """A Mixedbread rerank request."""
+
+    model: Absent[Annotated[str, Strict()]] = Field(default=None, description='The reranker (default `mixedbread-ai/mxbai-rerank-large-v2`).', json_schema_extra=absent)
+    query: Annotated[str, Strict()] = Field(description='The search query.')
+    input: list[Annotated[str, Strict()] | dict[Annotated[str, Strict()], Annotated[str, Strict()]]] = Field(description='The documents to rank, 1 to 1,000: strings or objects.')
+    rank_fields: Absent[list[Annotated[str, Strict()]] | None] = Field(default=None, description='For object inputs: the fields to rank on.', json_schema_extra=absent)
+    top_k: Absent[Annotated[int, Strict()] | None] = Field(default=None, description='How many results to return; -1 (the default) means all.', json_schema_extra=absent)
+    return_input: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Whether each result carries its input (default false).', json_schema_extra=absent)
+    rewrite_query: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Whether the query is rewritten before ranking (default false).', json_schema_extra=absent)
+
+
+class MixedbreadTokenUsage(Closed):
+    """A Mixedbread response's `usage` (`types/shared/usage.py`), in its wire order."""
+
+    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='The tokens read.', json_schema_extra=absent)
+    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='The tokens used.')
+    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='The tokens produced (0 for a reranker).', json_schema_extra=absent)
+
+
+class MixedbreadResult(Open):
+    """One result of a Mixedbread rerank response."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The input's position in the request's `input`.")
+    score: Annotated[float, Strict()] = Field(description='Higher is more relevant.')
+    input: Absent[Annotated[str, Strict()] | dict[Annotated[str, Strict()], Annotated[str, Strict()]] | None] = Field(default=None, description='The input as it was sent (string or object), with `return_input`.', json_schema_extra=absent)
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='Always `"rank_result"`.', json_schema_extra=absent)
+
+
+class MixedbreadResponse(Open):
+    """A Mixedbread rerank response."""
+
+    usage: Absent[MixedbreadTokenUsage | None] = Field(default=None, description='The tokens used.', json_schema_extra=absent)
+    model: Absent[Annotated[str, Strict()]] = Field(default=None, description='The reranker that ranked them.', json_schema_extra=absent)
+    data: list[MixedbreadResult] = Field(description='The ranked inputs, by descending score.')
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='Always `"list"`.', json_schema_extra=absent)
+    top_k: Absent[Annotated[int, Strict()] | None] = Field(default=None, description="The request's `top_k`, echoed.", json_schema_extra=absent)
+    return_input: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description="The request's `return_input`, echoed.", json_schema_extra=absent)
+
+
+class MixedbreadError(Open):
+    """A Mixedbread error body, `{"detail": "..."}` (FastAPI's, as Elastic's tests mock it)."""
+
+    detail: Annotated[str, Strict()] = Field(description='The message.')
+
+
+class NimQuery(Closed):
+    """A NIM query."""
+
+    text: Annotated[str, Strict()] = Field(description="The query's text.")
+
+
+class NimPassage(Closed):
+    """A NIM passage: a text, an image (VLM rerankers), or both."""
+
+    text: Absent[Annotated[str, Strict()]] = Field(default=None, description="The passage's text (left out for an image-only passage).", json_schema_extra=absent)
+    image: Absent[Annotated[str, Strict()]] = Field(default=None, description='A base64 data URL of a PNG or JPEG image.', json_schema_extra=absent)
+
+
+class NimRequest(Open):
+    """A NIM ranking request."""
+
+    model: Annotated[str, Strict()] = Field(description='The reranker, such as `nvidia/llama-nemotron-rerank-1b-v2`.')
+    query: NimQuery = Field(description='The query, `{"text": ...}`.')
+    passages: list[NimPassage] = Field(description='The passages to rank.')
+    truncate: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='`"END"` truncates over-long inputs, `"NONE"` refuses them.', json_schema_extra=absent)
+
+
+class NimResult(Open):
+    """One ranking of a NIM response."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The passage's position in the request's `passages`.")
+    logit: Annotated[float, Strict()] = Field(description="The model's raw score: higher is more relevant.")
+
+
+class NimTokenUsage(Closed):
+    """A NIM response's `usage` (newer releases), in its wire order."""
+
+    prompt_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='The tokens read.', json_schema_extra=absent)
+    total_tokens: Annotated[int, Strict(), Field(ge=0)] = Field(description='The tokens used.')
+    completion_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description='Not documented for NIM; read and written where present (an OpenAI-style `usage` of a gateway in front of it).', json_schema_extra=absent)
+
+
+class NimResponse(Open):
+    """A NIM ranking response."""
+
+    rankings: list[NimResult] = Field(description='Every passage, by descending logit.')
+    usage: Absent[NimTokenUsage | None] = Field(default=None, description='The tokens used (newer releases): `prompt_tokens`, `total_tokens`.', json_schema_extra=absent)
+
+
+class NimError(Open):
+    """A NIM container's error body, `{"object": "error", "message": ...}`."""
+
+    object: Absent[Annotated[str, Strict()]] = Field(default=None, description='`"error"`.', json_schema_extra=absent)
+    message: Annotated[str, Strict()] = Field(description='What went wrong.')
+    type: Absent[Annotated[str, Strict()]] = Field(default=None, description='What kind of error, when given.', json_schema_extra=absent)
+
+
 class OpenAIBody(Ignoring):
     """The `error` object."""
 
@@ -500,6 +640,38 @@ class bedrock(Namespace):
     TextDocumentBody: TypeAlias = BedrockTextDocumentBody
 
 
+class voyage(Namespace):
+    """The models of the `voyage` format, by their wire Struct's name."""
+
+    Error: TypeAlias = VoyageError
+    Request: TypeAlias = VoyageRequest
+    Response: TypeAlias = VoyageResponse
+    Result: TypeAlias = VoyageResult
+    Usage: TypeAlias = VoyageUsage
+
+
+class mixedbread(Namespace):
+    """The models of the `mixedbread` format, by their wire Struct's name."""
+
+    Error: TypeAlias = MixedbreadError
+    Request: TypeAlias = MixedbreadRequest
+    Response: TypeAlias = MixedbreadResponse
+    Result: TypeAlias = MixedbreadResult
+    TokenUsage: TypeAlias = MixedbreadTokenUsage
+
+
+class nim(Namespace):
+    """The models of the `nim` format, by their wire Struct's name."""
+
+    Error: TypeAlias = NimError
+    Passage: TypeAlias = NimPassage
+    Query: TypeAlias = NimQuery
+    Request: TypeAlias = NimRequest
+    Response: TypeAlias = NimResponse
+    Result: TypeAlias = NimResult
+    TokenUsage: TypeAlias = NimTokenUsage
+
+
 class openai(Namespace):
     """The models of the `openai` format, by their wire Struct's name."""
 
@@ -529,6 +701,15 @@ ROOTS: dict[tuple[str, str], type[BaseModel]] = {
     ("bedrock", "request"): BedrockRequest,
     ("bedrock", "response"): BedrockResponse,
     ("bedrock", "error"): BedrockError,
+    ("voyage", "request"): VoyageRequest,
+    ("voyage", "response"): VoyageResponse,
+    ("voyage", "error"): VoyageError,
+    ("mixedbread", "request"): MixedbreadRequest,
+    ("mixedbread", "response"): MixedbreadResponse,
+    ("mixedbread", "error"): MixedbreadError,
+    ("nim", "request"): NimRequest,
+    ("nim", "response"): NimResponse,
+    ("nim", "error"): NimError,
     ("openai", "error"): OpenAIError,
 }
 """The model of each (format, kind): what `model(format, kind)` returns."""
