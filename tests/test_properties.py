@@ -53,9 +53,17 @@ def test_conversions_compose(first: str, second: str, kind: str, data: st.DataOb
     # read back as an Xinference client's request, a format without token usage cannot answer
     # it: a reporting loss, and the only one (#9).
     asks = kind == "request" and first == "xinference" and "reports_tokens" not in common
+    # Scores read from a format of logits (NIM) and written where a format promises
+    # probabilities are a ranking loss unless the caller asks a sigmoid (scale.rescaled);
+    # derived from each format's SCORE_SCALE.
+    rescales = (
+        kind == "response"
+        and bool(original.results)  # type: ignore[union-attr]
+        and (rf.score_scale(first), rf.score_scale(second)) == ("logit", "probability")
+    )
     assert [(loss.path, loss.kind) for loss in losses] == (
         [("$.return_len", "reporting")] if asks else []
-    )
+    ) + ([("$.results[*].relevance_score", "ranking")] if rescales else [])
     assert meaning(decode(kind, body, second), common) == meaning(original, common)
 
 
