@@ -221,7 +221,9 @@ def test_a_faithful_server_of_every_format(fmt: str) -> None:
     assert claimed.top_n is (True if "top_n" in module.SUPPORTS else None)
     echoes = "response_documents" in module.SUPPORTS
     assert claimed.echo_when_asked is echoes
-    assert claimed.echo_when_refused is False
+    # a format with no way to refuse documents (Bedrock has no return_documents) echoes them
+    # whether or not the probe's request would refuse them
+    assert claimed.echo_when_refused is (echoes and "return_documents" not in module.SUPPORTS)
     assert claimed.usage == ("body" if "token_usage" in module.SUPPORTS else "none")
     # the limit found is the server's own: one more document is refused (Cohere v1's
     # documents x max_chunks_per_doc < 10,000 makes it 999)
