@@ -53,6 +53,12 @@ FormatName = Literal[
     "infinity",
     "together",
     "siliconflow",
+    "dashscope",
+    "pinecone",
+    "bedrock",
+    "voyage",
+    "mixedbread",
+    "nim",
 ]
 """The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
 registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time). The one
@@ -173,14 +179,21 @@ FACE: tuple[str, ...] = (
 )
 """The names every request-and-response format module's `__all__` lists: its public face.
 
-Three functions are optional: `usage_from_headers(headers) -> Usage | None`, for usage in
-response headers (TEI's `x-compute-tokens`), and `response_scale(request) -> ScoreScale`,
-for a format whose score scale depends on the request (TEI's `raw_scores`): it reads its
-own knob from `request.extensions.get(NAME)`, and answers `SCORE_SCALE` for `None`; and
-`response_in_context(response, request) -> RerankResponse`, for documents that read
-differently in the context of the request (Together's JSON-text objects, `context.in_context`)."""
+Four functions are optional: `usage_from_headers(headers) -> Usage | None`, for usage in
+response headers (TEI's `x-compute-tokens`); `error_code_from_headers(headers) -> str | None`,
+for an error named in response headers (Bedrock's `x-amzn-ErrorType`);
+`response_scale(request) -> ScoreScale`, for a format whose score scale depends on the request
+(TEI's `raw_scores`): it reads its own knob from `request.extensions.get(NAME)`, and answers
+`SCORE_SCALE` for `None`; and `response_in_context(response, request) -> RerankResponse`, for
+documents that read differently in the context of the request (Together's JSON-text objects,
+`context.in_context`)."""
 
-OPTIONAL: tuple[str, ...] = ("usage_from_headers", "response_scale", "response_in_context")
+OPTIONAL: tuple[str, ...] = (
+    "usage_from_headers",
+    "error_code_from_headers",
+    "response_scale",
+    "response_in_context",
+)
 """The optional functions of a format module; when defined, each must be callable."""
 
 SCORE_SCALES: tuple[ScoreScale, ...] = ("probability", "logit", "unknown")

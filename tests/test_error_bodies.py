@@ -64,182 +64,21 @@ def test_recorded_error_bodies_round_trip_and_convert(name: str, entry: dict[str
         assert rf.decode_error(body, format=other, status=status).message == error.message
 
 
-# Each recorded body of the seed formats (and of `openai`), decoded: the canonical error,
-# exactly. A format added later states its own in tests/test_format_<name>.py; every
-# recorded body round-trips and converts above.
-SEED_ERROR_FORMATS = ("jina", "cohere_v1", "cohere_v2", "xinference", "openai")
-DECODED = {
-    "cohere_v1/error-401-invalid-api-token-converted.json": rf.RerankError(
-        status=401, message="invalid api token"
-    ),
-    "cohere_v1/error-empty-documents-langchain4j-770.json": rf.RerankError(
-        status=400, message="invalid request: list of documents must not be empty"
-    ),
-    "cohere_v2/error-422-unknown-field-lightrag-1813.json": rf.RerankError(
-        status=422,
-        message="unknown field: parameter 'top_k' is not a valid field. For proper usage, please refer to https://docs.cohere.com/reference/rerank",
-        request_id="44558cc5-318a-42ac-bf42-9b9f3c6afabd",
-    ),
-    "jina/openapi-2026-errorresponse-field-examples.json": rf.RerankError(
-        status=401,
-        message="Invalid API key. Verify your API key at https://jina.ai/api-dashboard/key-manager or generate a new one.",
-        code="AUTH_INVALID_API_KEY",
-        request_id="03f58cd9da22fabf",
-    ),
-    "xinference/error-inference-4679.json": rf.RerankError(
-        status=500,
-        message="'results'",
-        extensions={
-            "xinference": rf.Extension(
-                fields={"detail": "[address=10.16.13.11:53707, pid=1964] 'results'"}
-            )
-        },
-    ),
-    "openai/error-litellm-proxy-29156.json": rf.RerankError(
-        status=500,
-        message="'list' object has no attribute 'get'",
-        extensions={
-            "openai": rf.Extension(
-                fields={"error": {"type": "None", "param": "None", "code": "500"}}
-            )
-        },
-    ),
-    "infinity/error-400-model-not-deployed-infinity-552.json": rf.RerankError(
-        status=400,
-        message="ModelNotDeployedError: model=`mixedbread-ai/mxbai-rerank-large-v2` does not"
-        " support `rerank`. Reason: the loaded moded cannot fullyfill `rerank`. Options are"
-        " {'embed'}.",
-        extensions={
-            "infinity": rf.Extension(fields={"error": {"type": None, "param": None, "code": 400}})
-        },
-    ),
-    "together/error-401-invalid-api-key-lawgpt-4.json": rf.RerankError(
-        status=401,
-        message="Invalid API key provided. You can find your API key at"
-        " https://api.together.xyz/settings/api-keys.",
-        code="invalid_api_key",
-        extensions={
-            "together": rf.Extension(
-                fields={
-                    "error": {
-                        "type": "invalid_request_error",
-                        "param": None,
-                        "code": "invalid_api_key",
-                    }
-                }
-            )
-        },
-    ),
-    "siliconflow/error-400-model-not-exist-docs.json": rf.RerankError(
-        status=400,
-        message="Model does not exist. Please check it carefully.",
-        code="20012",
-        extensions={"siliconflow": rf.Extension(fields={"data": None})},
-    ),
-    "openai/error-new-api-437-convert-request-failed.json": rf.RerankError(
-        status=500,
-        message="not implemented (request id: 20240815175815741360656uYIfGCmK)",
-        code="convert_request_failed",
-        extensions={
-            "openai": rf.Extension(
-                fields={
-                    "error": {
-                        "type": "new_api_error",
-                        "param": "",
-                        "code": "convert_request_failed",
-                    }
-                }
-            )
-        },
-    ),
-    # TEI's code is its `error_type` as sent: the OpenAPI examples' lower case is kept (and
-    # written back), the server's PascalCase too.
-    "tei/error-400-empty-openapi-example.json": rf.RerankError(
-        status=400, message="Batch is empty", code="empty"
-    ),
-    "tei/error-424-backend-openapi-example.json": rf.RerankError(
-        status=424, message="Inference failed", code="backend"
-    ),
-    "tei/error-429-overloaded-openapi-example.json": rf.RerankError(
-        status=429, message="Model is overloaded", code="overloaded"
-    ),
-    "tei/error-400-empty-texts-assembled.json": rf.RerankError(
-        status=400, message="`texts` cannot be empty", code="Empty"
-    ),
-    "tei/error-422-batch-size-assembled.json": rf.RerankError(
-        status=422, message="batch size 33 > maximum allowed batch size 32", code="Validation"
-    ),
-    "tei/error-424-not-a-reranker-assembled.json": rf.RerankError(
-        status=424, message="Backend error: model is not a re-ranker model", code="Backend"
-    ),
-    "llama_cpp/error-400-empty-documents-assembled.json": rf.RerankError(
-        status=400,
-        message='"documents" must be a non-empty string array',
-        code="invalid_request_error",
-        extensions={
-            "llama_cpp": rf.Extension(
-                fields={"error": {"code": 400, "type": "invalid_request_error"}}
-            )
-        },
-    ),
-    "llama_cpp/error-501-no-reranking-assembled.json": rf.RerankError(
-        status=501,
-        message="This server does not support reranking. Start it with `--reranking`",
-        code="not_supported_error",
-        extensions={
-            "llama_cpp": rf.Extension(
-                fields={"error": {"code": 501, "type": "not_supported_error"}}
-            )
-        },
-    ),
-    # vLLM's flat envelope of older releases: `type` is the code, `code` the status
-    **{
-        name: rf.RerankError(
-            status=400,
-            message=message,
-            code="BadRequestError",
-            extensions={
-                name.split("/")[0]: rf.Extension(
-                    fields={
-                        "object": "error",
-                        "type": "BadRequestError",
-                        "param": None,
-                        "code": 400,
-                    }
-                )
-            },
-        )
-        for name, message in [
-            (
-                "vllm/error-flat-missing-model-milvus-42551.json",
-                "[{'type': 'missing', 'loc': ('body', 'model'), 'msg': 'Field required', 'input':"
-                " {'documents': ['The latest progress in deep learning technology', 'Analysis of"
-                " artificial intelligence trends in 2023', 'Artificial intelligence helps medical"
-                " breakthroughs.', 'Artificial intelligence ethical disputes continue to"
-                " ferment'], 'query': 'AI Research Progress'}}]",
-            ),
-            (
-                "vllm/error-flat-not-supported-qwen3-embedding-93.json",
-                "The model does not support Rerank (Score) API",
-            ),
-            (
-                "vllm_score/error-flat-not-supported-qwen3-embedding-93.json",
-                "The model does not support Rerank (Score) API",
-            ),
-        ]
-    },
-}
-
-
-@pytest.mark.parametrize("name", sorted(DECODED))
-def test_recorded_error_bodies_decode_exactly(name: str) -> None:
+# Each recorded body, decoded: the canonical error, exactly. The expected value is stored
+# with the fixture (its manifest entry's `decoded`), so a new recorded error brings its own;
+# a body recorded without a status decodes to 500, as any body without one.
+@pytest.mark.parametrize(("name", "entry"), RECORDED_ERRORS, ids=[n for n, _ in RECORDED_ERRORS])
+def test_recorded_error_bodies_decode_exactly(name: str, entry: dict[str, Any]) -> None:
     fmt = name.split("/")[0]
-    status = MANIFEST[name]["status"]
-    assert (
-        rf.decode_error((RECORDED / name).read_bytes(), format=fmt, status=status) == DECODED[name]
-    )
-    seed = {n for n, _ in RECORDED_ERRORS if n.split("/")[0] in SEED_ERROR_FORMATS}
-    assert set(DECODED) == seed
+    expected = msgspec.convert(entry["decoded"], rf.RerankError)
+    data = (RECORDED / name).read_bytes()
+    assert rf.decode_error(data, format=fmt, status=entry["status"]) == expected
+
+
+def test_every_recorded_error_states_its_decode() -> None:
+    assert RECORDED_ERRORS
+    assert [n for n, entry in RECORDED_ERRORS if "decoded" not in entry] == []
+    assert {n for n, e in MANIFEST.items() if "decoded" in e} == {n for n, _ in RECORDED_ERRORS}
 
 
 def test_the_xinference_actor_address_is_not_sent_to_other_formats() -> None:

@@ -221,7 +221,8 @@ def test_a_faithful_server_of_every_format(fmt: str) -> None:
     assert claimed.top_n is (True if "top_n" in module.SUPPORTS else None)
     echoes = "response_documents" in module.SUPPORTS
     assert claimed.echo_when_asked is echoes
-    # a format without return_documents that echoes (vLLM) always does
+    # a format that echoes without return_documents (vLLM, Bedrock) echoes them even where
+    # the probe's request would refuse them
     assert claimed.echo_when_refused is (echoes and "return_documents" not in module.SUPPORTS)
     assert claimed.usage == ("body" if "token_usage" in module.SUPPORTS else "none")
     # the limit found is the server's own: one more document is refused (Cohere v1's

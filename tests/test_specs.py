@@ -201,50 +201,24 @@ def written_errors(target: str, kind: str, body: Any) -> list[Error]:
 
 # -- expected failures: where the published schema and the library's documented choice differ --
 
+
 # (b) Jina's `RerankingResponse` requires `model` and `usage`. The library never invents
 # either: `usage` only comes from reported token counts, `model` only from the response or
 # from the request it answers (given here in test_recorded_responses_written_for_their_request).
-JINA_RESPONSE_GAPS: dict[str, tuple[str, ...]] = {
-    # Cohere names no model, and bills rerank in `meta.billed_units.search_units`, a billing
-    # unit that is not a token count (or sends no `meta` at all: the private deployment).
-    "cohere_v1/litellm-test-mock-response.json": ("model", "usage"),
-    # the vLLM docs' /score example shows `usage: {}`, which says nothing
-    "vllm_score/score-response-batch-docs.json": ("usage",),
-    "cohere_v1/openapi-x-fern-example-response.json": ("model", "usage"),
-    "cohere_v1/private-deployment-rerank-english-response.json": ("model", "usage"),
-    "cohere_v1/private-deployment-rerank-multilingual-response.json": ("model", "usage"),
-    "cohere_v2/new-api-docs-basic-response.json": ("model", "usage"),
-    "cohere_v2/new-api-docs-structured-response.json": ("model", "usage"),
-    "cohere_v2/openapi-2024-10-experimental-response.json": ("model", "usage"),
-    "cohere_v2/openapi-x-fern-example-response.json": ("model", "usage"),
-    # LiteLLM's mock puts an OpenAI-style `usage` where Cohere has none; it is kept as an
-    # unknown Cohere field, not read as token usage.
-    "cohere_v2/litellm-test-v2-client-mock-response.json": ("model", "usage"),
-    # Xinference names no model either, and reports tokens only when asked (`return_len`):
-    # no `meta` (stale docs) or `meta.tokens: null`.
-    "xinference/docs-quickstart-output-stale.json": ("model", "usage"),
-    "xinference/inference-1909-response-no-documents.json": ("model", "usage"),
-    "xinference/note-gen-477-response.json": ("model", "usage"),
-    "xinference/pr-1657-example-output-converted.json": ("model",),
-    "xinference/ragflow-1527-response.json": ("model",),
-    # Jina-format bodies that lack them already: an abbreviated issue example, Elastic's test
-    # fixture, new-api's normalised responses (no model), and Jina's own legacy example.
-    "jina/chroma-go-282-document-as-string.json": ("model", "usage"),
-    "jina/elasticsearch-136751-legacy-object-document-response.json": ("model",),
-    "jina/new-api-docs-jinaai-response.json": ("model",),
-    "jina/new-api-rerank-md-response.json": ("model",),
-    "jina/new-api-test-usage-18.json": ("model",),
-    "jina/new-api-test-usage-zero.json": ("model",),
-    "jina/openapi-legacy-rankingoutput-response-example.json": ("model",),
-    # TEI answers a bare array: no model (it serves one), and its usage is in the
-    # `x-compute-tokens` header, which a body alone does not carry.
-    "tei/openapi-rank-examples-response.json": ("model", "usage"),
-    # LiteLLM's Infinity mocks leave out the `model` every Infinity answer has; SiliconFlow
-    # answers with no model at all (its usage is `tokens`, read as usage).
-    "infinity/litellm-test-mock-response-with-document.json": ("model",),
-    "infinity/litellm-test-mock-response.json": ("model",),
-    "siliconflow/rerank-response-docs-placeholder.json": ("model",),
-}
+# Which recorded responses lack them, and why, is stored in fixtures/recorded/manifest.json.
+def _jina_response_gaps() -> dict[str, tuple[str, ...]]:
+    """The fields Jina's response schema requires that each recorded response cannot have,
+    stored with the fixture (its manifest entry's `jina_gaps`, the reason in `jina_gaps_why`),
+    so a new recorded response brings its own expectation."""
+    manifest = load_json(RECORDED / "manifest.json")
+    gaps = {
+        name: tuple(entry["jina_gaps"]) for name, entry in manifest.items() if "jina_gaps" in entry
+    }
+    assert all(manifest[name]["jina_gaps_why"] for name in gaps)
+    return gaps
+
+
+JINA_RESPONSE_GAPS = _jina_response_gaps()
 
 # (d) Requests without a model: Cohere v1 makes it optional (a self-hosted container takes
 # none), while Jina and Cohere v2 require it. The library omits it and reports the loss.
@@ -633,6 +607,8 @@ NOT_LEGACY_REQUESTS: dict[str, list[Error]] = {
         ("$", "Additional properties are not allowed ('max_doc_length' was unexpected)")
     ],
     "vllm_score/test-online-score-truncate-request.json": [
+    # NIM's `truncate: "END"` is Jina's `truncation`, which the legacy API did not have.
+    "nim/ranking-request-docs.json": [
         ("$", "Additional properties are not allowed ('truncation' was unexpected)")
     ],
 }
