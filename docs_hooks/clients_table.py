@@ -148,6 +148,34 @@ CLIENTS = (
         "litellm's exceptions; reads `usage`, which must be an object or absent: serve it"
         ' with `usage="omit"` and `client_format="jina"`',
     ),
+    Client(
+        "dashscope SDK `TextReRank.call`",
+        "dashscope",
+        "dev",
+        '`dashscope.base_http_api_url = "http://host:8000/alibaba-cloud-dashscope/api/v1"`',
+        "`dashscope`, `parameters` always (`{}` when empty)",
+        "no exception: a response whose `status_code`, `code` and `message` are the error's",
+    ),
+    Client(
+        "pinecone SDK `Pinecone().inference.rerank`",
+        "pinecone",
+        "pinecone",
+        '`Pinecone(host="http://host:8000/pinecone")`',
+        "`pinecone` with `rank_fields` and `return_documents` always, strings as `{text}`,"
+        " `X-Pinecone-Api-Version: 2026-07`",
+        "`pinecone.errors.*` per status (`UnauthorizedError`, ...; a 400 is a bare"
+        " `ApiError`); retries 429 and 5xx; requires `model` and `usage.rerank_units`",
+    ),
+    Client(
+        "boto3 `bedrock-agent-runtime` `rerank`",
+        "boto3",
+        "bedrock",
+        '`boto3.client("bedrock-agent-runtime", endpoint_url="http://host:8000/aws-bedrock")`'
+        " (SigV4-signed; the proxy does not check it)",
+        "`bedrock`",
+        "`botocore.exceptions.ClientError`, `Code` the status (the error type is a header"
+        " the proxy does not write); retries 429 and 5xx",
+    ),
 )
 """Every real client the tests run against the proxy, for every seed upstream."""
 

@@ -177,6 +177,8 @@ class _Writer:
             return self._struct(t, kind, nested)
         if isinstance(t, mi.UnionType):
             return " | ".join(self._type(member, kind, nested) for member in t.types)
+        if isinstance(t, mi.LiteralType):  # an enumeration (Bedrock's `type: "TEXT"`)
+            return f"Literal[{', '.join(repr(value) for value in t.values)}]"
         if isinstance(t, mi.AnyType) or (isinstance(t, mi.CustomType) and t.cls is object):
             return "Annotated[Any, AfterValidator(finite)]"
         raise TypeError(f"{self.format}: no pydantic type for {t!r}")
@@ -193,11 +195,11 @@ _HEADER = '''"""The pydantic models of every format, generated from the wire Str
 registry and the Structs the decoders use; tests/test_pydantic.py checks that it is current.
 """
 
-# ruff: noqa: F401, N801
+# ruff: noqa: F401, N801, N815
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, Field, RootModel, Strict
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import msgspec
+from msgspec import UNSET
 
 from .canonical import RerankError
 from .errors import DecodeError, EncodeError, excerpt
@@ -33,6 +34,7 @@ def decode_error(
     status: int | None = None,
     content_type: str | None = None,
     limits: Limits | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> RerankError:
     """Read an error response in `format` into a canonical `RerankError`. Never raises for
     the body.
@@ -50,6 +52,9 @@ def decode_error(
             (Jina's `code`, a gateway's numeric `code`), else 500.
         content_type: the response's `Content-Type`, when known.
         limits: what to parse (`DEFAULT_LIMITS` when None): a larger body is not parsed.
+        headers: the response's HTTP headers, for a format that names the error in them
+            rather than in the body (its optional `error_code_from_headers`: Bedrock's
+            `x-amzn-ErrorType`); ignored by the others.
 
     Raises:
         UnknownFormatError: `format` is not registered.
@@ -74,7 +79,8 @@ def decode_error(
                 wire, leftovers = candidate.ERROR.convert(parsed)
             except DecodeError:
                 continue
-            return candidate.error_to_canonical(wire, leftovers, status)
+            read = candidate.error_to_canonical(wire, leftovers, status)
+            return _with_header_code(module, read, headers) if headers else read
     if text and parsed is not _TOO_LARGE:
         for candidate in candidates:
             error = candidate.error_from_text(text, status)
@@ -84,6 +90,18 @@ def decode_error(
         status=500 if status is None else status,
         message=_describe(text, parsed, content_type, module.NAME),
     )
+
+
+def _with_header_code(
+    module: ErrorFormat, error: RerankError, headers: Mapping[str, str]
+) -> RerankError:
+    """`error` with the code its format names in the response `headers` (names in any
+    case), when the body gave none and the format reads one (`error_code_from_headers`)."""
+    read = getattr(module, "error_code_from_headers", None)
+    if read is None or error.code is not UNSET:
+        return error
+    code = read({str(k).lower(): str(v) for k, v in headers.items()})
+    return error if code is None else msgspec.structs.replace(error, code=code)
 
 
 def encode_error(error: RerankError, *, format: ErrorFormatName) -> tuple[int, bytes]:
@@ -122,9 +140,10 @@ def convert_error(
     write: ErrorFormatName,
     status: int | None = None,
     content_type: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[int, bytes]:
     """Translate an error response from format `read` to format `write`; never raises for
-    the body (see `decode_error` and `encode_error`).
+    the body (see `decode_error`, whose `headers` this passes on, and `encode_error`).
 
     Examples:
         >>> import rerank_formats as rf
@@ -137,7 +156,9 @@ def convert_error(
         (401, b'{"detail":"invalid api token"}')
     """
     target = get_error_format(write)
-    error = decode_error(data, format=read, status=status, content_type=content_type)
+    error = decode_error(
+        data, format=read, status=status, content_type=content_type, headers=headers
+    )
     return encode_error(error, format=target.NAME)
 
 

@@ -41,7 +41,9 @@ __all__ = [
 
 M = TypeVar("M")
 
-FormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference"]
+FormatName = Literal[
+    "jina", "cohere_v1", "cohere_v2", "xinference", "dashscope", "pinecone", "bedrock"
+]
 """The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
 registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time). The one
 list of formats: each name is the module `rerank_formats.formats.<name>`."""
@@ -161,12 +163,14 @@ FACE: tuple[str, ...] = (
 )
 """The names every request-and-response format module's `__all__` lists: its public face.
 
-Two functions are optional: `usage_from_headers(headers) -> Usage | None`, for usage in
-response headers (TEI's `x-compute-tokens`), and `response_scale(request) -> ScoreScale`,
-for a format whose score scale depends on the request (TEI's `raw_scores`): it reads its
-own knob from `request.extensions.get(NAME)`, and answers `SCORE_SCALE` for `None`."""
+Three functions are optional: `usage_from_headers(headers) -> Usage | None`, for usage in
+response headers (TEI's `x-compute-tokens`), `error_code_from_headers(headers) -> str |
+None`, for an error named in response headers (Bedrock's `x-amzn-ErrorType`), and
+`response_scale(request) -> ScoreScale`, for a format whose score scale depends on the
+request (TEI's `raw_scores`): it reads its own knob from `request.extensions.get(NAME)`,
+and answers `SCORE_SCALE` for `None`."""
 
-OPTIONAL: tuple[str, ...] = ("usage_from_headers", "response_scale")
+OPTIONAL: tuple[str, ...] = ("usage_from_headers", "error_code_from_headers", "response_scale")
 """The optional functions of a format module; when defined, each must be callable."""
 
 SCORE_SCALES: tuple[ScoreScale, ...] = ("probability", "logit", "unknown")

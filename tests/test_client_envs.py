@@ -36,7 +36,7 @@ def requirement_names(group: str) -> set[str]:
 
 
 def test_every_client_env_has_a_group_a_lock_and_tests() -> None:
-    assert client_envs() == ["cohere5", "litellm"]
+    assert client_envs() == ["cohere5", "litellm", "pinecone", "bedrock"]
     for env in client_envs():
         assert f"clients-{env}" in GROUPS
         assert lock_file(env).is_file()

@@ -260,7 +260,9 @@ class Codec(Generic[W]):
             operator.attrgetter(".".join(self.results_path)) if self.results_path else _itself
         )
         # what `Limits.max_documents` bounds: a request's documents, a response's results
-        self._count_path = self.results_path if kind == "response" else (self.key("documents"),)
+        self._count_path = (
+            self.results_path if kind == "response" else tuple(self.key("documents").split("."))
+        )
         self._count_at = "$" + "".join(f".{key}" for key in self._count_path)
         self._count_of: Callable[[Any], Sequence[Any]] = (
             operator.attrgetter(".".join(self._count_path)) if self._count_path else _itself
@@ -807,14 +809,15 @@ def reused(
     return results
 
 
-def embedding_losses(results: Sequence[RerankResult], sink: Sink) -> None:
-    """Report every result's embedding, for a format that returns none."""
+def embedding_losses(results: Sequence[RerankResult], sink: Sink, at: str = "$.results") -> None:
+    """Report every result's embedding, for a format that returns none (`at`: the path of
+    its results, `Codec.results_at`)."""
     if field_types(results, "embedding") <= {UnsetType, type(None)}:
         return  # none to report, found without a Python loop
     for position, result in enumerate(results):
         if result.embedding is not UNSET and result.embedding is not None:
             sink(
-                f"$.results[{position}].embedding",
+                f"{at}[{position}].embedding",
                 f"{sink.format} does not return embeddings",
                 "reporting",
             )

@@ -432,7 +432,12 @@ class _Proxy:
             content_type = answer.headers.get("content-type")
             read = self.config.upstream_format
             return convert_error(
-                data, read=read, write=client, status=status, content_type=content_type
+                data,
+                read=read,
+                write=client,
+                status=status,
+                content_type=content_type,
+                headers=answer.headers,
             )
         return encode_error(
             RerankError(status=status, message=_safe_message(status)), format=client

@@ -4,17 +4,17 @@
 registry and the Structs the decoders use; tests/test_pydantic.py checks that it is current.
 """
 
-# ruff: noqa: F401, N801
+# ruff: noqa: F401, N801, N815
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, Field, RootModel, Strict
 
 from ._support import Absent, Closed, Ignoring, Namespace, Open, absent, finite, ruled
 
-__all__ = ["ROOTS", "cohere_v1", "cohere_v2", "jina", "openai", "xinference"]
+__all__ = ["ROOTS", "bedrock", "cohere_v1", "cohere_v2", "dashscope", "jina", "openai", "pinecone", "xinference"]
 
 
 class JinaRequest(Open):
@@ -207,6 +207,202 @@ class XinferenceError(Open):
     detail: Annotated[str, Strict()] = Field(description="The message; engine errors start with the actor's `[address=..., pid=...]`.")
 
 
+class DashscopeInput(Closed):
+    """The request's `input`."""
+
+    query: Annotated[str, Strict()] = Field(description='The search query.')
+    documents: list[Annotated[str, Strict()]] = Field(description='The documents to rank (at most 500).')
+
+
+class DashscopeParameters(Closed):
+    """The request's `parameters`."""
+
+    return_documents: Absent[Annotated[bool, Strict()] | None] = Field(default=None, description='Whether each result carries its document (default false).', json_schema_extra=absent)
+    top_n: Absent[Annotated[int, Strict()] | None] = Field(default=None, description='How many results to return; absent means all.', json_schema_extra=absent)
+    instruct: Absent[Annotated[str, Strict()] | None] = Field(default=None, description='qwen3-rerank: a task instruction that steers the ranking.', json_schema_extra=absent)
+
+
+class DashscopeRequest(Open):
+    """A DashScope text rerank request."""
+
+    model: Annotated[str, Strict()] = Field(description='The model: `gte-rerank-v2`, `gte-rerank`, `qwen3-rerank`, ...')
+    input: DashscopeInput = Field(description='The query and the documents.')
+    parameters: Absent[DashscopeParameters] = Field(default=None, description='The options; the SDK always sends the object, `{}` when empty.', json_schema_extra=absent)
+
+
+class DashscopeResultDocument(Closed):
+    """An echoed document."""
+
+    text: Annotated[str, Strict()] = Field(description="The document's text.")
+
+
+class DashscopeResult(Open):
+    """One result."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The document's position in `input.documents`.")
+    relevance_score: Annotated[float, Strict()] = Field(description='Higher is more relevant.')
+    document: Absent[DashscopeResultDocument | None] = Field(default=None, description='The document, when `return_documents` was true.', json_schema_extra=absent)
+
+
+class DashscopeOutput(Closed):
+    """The response's `output`."""
+
+    results: list[DashscopeResult] = Field(description='The ranked documents, by descending relevance score.')
+
+
+class DashscopeTokenUsage(Closed):
+    """The response's `usage`."""
+
+    total_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description="The tokens counted (the SDK's `ReRankUsage`).", json_schema_extra=absent)
+    input_tokens: Absent[Annotated[int, Strict(), Field(ge=0)]] = Field(default=None, description="The same count, as the SDK's mock server names it.", json_schema_extra=absent)
+
+
+class DashscopeResponse(Open):
+    """A DashScope text rerank response."""
+
+    output: DashscopeOutput = Field(description='The results.')
+    usage: Absent[DashscopeTokenUsage] = Field(default=None, description='Token usage.', json_schema_extra=absent)
+    request_id: Absent[Annotated[str, Strict()]] = Field(default=None, description="DashScope's id of this request.", json_schema_extra=absent)
+
+
+class DashscopeError(Open):
+    """A DashScope error body."""
+
+    code: Absent[Annotated[str, Strict()]] = Field(default=None, description='A string code such as `InvalidParameter`.', json_schema_extra=absent)
+    message: Annotated[str, Strict()] = Field(description='The message.')
+    request_id: Absent[Annotated[str, Strict()]] = Field(default=None, description="DashScope's id of the failed request.", json_schema_extra=absent)
+
+
+class PineconeRequest(Open):
+    """A Pinecone rerank request."""
+
+    model: Annotated[str, Strict()] = Field(description='The reranking model, such as `bge-reranker-v2-m3`.')
+    query: Annotated[str, Strict()] = Field(description='The query.')
+    documents: list[dict[Annotated[str, Strict()], Annotated[str, Strict()]]] = Field(description='The documents: objects, ranked on their `rank_fields`.')
+    top_n: Absent[Annotated[int, Strict()]] = Field(default=None, description='How many results to return; absent means all.', json_schema_extra=absent)
+    return_documents: Absent[Annotated[bool, Strict()]] = Field(default=None, description='Whether each result carries its document (default true).', json_schema_extra=absent)
+    rank_fields: Absent[list[Annotated[str, Strict()]]] = Field(default=None, description='The fields to rank on (default `["text"]`; how many a model takes is model-specific).', json_schema_extra=absent)
+    parameters: Absent[dict[Annotated[str, Strict()], Annotated[Any, AfterValidator(finite)]]] = Field(default=None, description='Model-specific parameters, such as `{"truncate": "END"}`.', json_schema_extra=absent)
+
+
+class PineconeResult(Open):
+    """One ranked document."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The document's position in the request's `documents`.")
+    score: Annotated[float, Strict()] = Field(description='The relevance, between 0 and 1.')
+    document: Absent[dict[Annotated[str, Strict()], Annotated[str, Strict()]] | None] = Field(default=None, description='The document as sent, when `return_documents` was true.', json_schema_extra=absent)
+
+
+class PineconeRerankUsage(Closed):
+    """The response's usage."""
+
+    rerank_units: Annotated[int, Strict(), Field(ge=0)] = Field(description='The rerank units billed for the request (not tokens).')
+
+
+class PineconeResponse(Open):
+    """A Pinecone rerank response (`RerankResult`)."""
+
+    model: Absent[Annotated[str, Strict()]] = Field(default=None, description='The model that ranked the documents.', json_schema_extra=absent)
+    data: list[PineconeResult] = Field(description='The ranked documents, by descending score.')
+    usage: Absent[PineconeRerankUsage] = Field(default=None, description='The rerank units consumed.', json_schema_extra=absent)
+
+
+class PineconeErrorDetail(Closed):
+    """The `error` object of an error body."""
+
+    code: Annotated[str, Strict()] = Field(description='A gRPC-style code: `INVALID_ARGUMENT`, `UNAUTHENTICATED`, `NOT_FOUND`, ...')
+    message: Annotated[str, Strict()] = Field(description='The message.')
+    details: Absent[Annotated[Any, AfterValidator(finite)]] = Field(default=None, description='More about the error (not always present).', json_schema_extra=absent)
+
+
+class PineconeError(Open):
+    """A Pinecone error body (`ErrorResponse`)."""
+
+    error: PineconeErrorDetail = Field(description='The code and message.')
+    status: Absent[Annotated[int, Strict()]] = Field(default=None, description='The HTTP status.', json_schema_extra=absent)
+
+
+class BedrockTextDocumentBody(Closed):
+    """`RerankTextDocument`: a text."""
+
+    text: Absent[Annotated[str, Strict()]] = Field(default=None, description='The text (1 to 32,000 characters).', json_schema_extra=absent)
+
+
+class BedrockQuery(Closed):
+    """`RerankQuery`."""
+
+    type: Literal['TEXT'] = Field(description='Always `"TEXT"`.')
+    textQuery: BedrockTextDocumentBody = Field(description="The query's text.")
+
+
+class BedrockRerankDocument(Closed):
+    """`RerankDocument`: a source's content, and a result's echoed document."""
+
+    type: Literal['JSON', 'TEXT'] = Field(description='`"TEXT"` or `"JSON"`.')
+    textDocument: Absent[BedrockTextDocumentBody] = Field(default=None, description='For `TEXT`: the text.', json_schema_extra=absent)
+    jsonDocument: Absent[dict[Annotated[str, Strict()], Annotated[str, Strict()]]] = Field(default=None, description='For `JSON`: an object.', json_schema_extra=absent)
+
+
+class BedrockSource(Closed):
+    """`RerankSource`."""
+
+    type: Literal['INLINE'] = Field(description='Always `"INLINE"`.')
+    inlineDocumentSource: BedrockRerankDocument = Field(description='The document.')
+
+
+class BedrockModelConfiguration(Closed):
+    """`BedrockRerankingModelConfiguration`."""
+
+    modelArn: Annotated[str, Strict()] = Field(description="The reranker model's ARN.")
+    additionalModelRequestFields: Absent[dict[Annotated[str, Strict()], Annotated[Any, AfterValidator(finite)]]] = Field(default=None, description='Request fields for the model.', json_schema_extra=absent)
+
+
+class BedrockBedrockRerankingConfiguration(Closed):
+    """`BedrockRerankingConfiguration`."""
+
+    modelConfiguration: BedrockModelConfiguration = Field(description='The model.')
+    numberOfResults: Absent[Annotated[int, Strict()]] = Field(default=None, description='How many results to return (1 to 1000).', json_schema_extra=absent)
+
+
+class BedrockRerankingConfiguration(Closed):
+    """`RerankingConfiguration`."""
+
+    type: Literal['BEDROCK_RERANKING_MODEL'] = Field(description='Always `"BEDROCK_RERANKING_MODEL"`.')
+    bedrockRerankingConfiguration: BedrockBedrockRerankingConfiguration = Field(description='The model and the number of results.')
+
+
+class BedrockRequest(Open):
+    """A Bedrock `Rerank` request."""
+
+    queries: Annotated[list[BedrockQuery], Field(min_length=1, max_length=1)] = Field(description='Exactly one query.')
+    sources: list[BedrockSource] = Field(description='The documents to rank (1 to 1000).')
+    rerankingConfiguration: BedrockRerankingConfiguration = Field(description='The model and the number of results.')
+    nextToken: Absent[Annotated[str, Strict()]] = Field(default=None, description='The token of the next page of results, from an earlier response.', json_schema_extra=absent)
+
+
+class BedrockResult(Open):
+    """`RerankResult`."""
+
+    index: Annotated[int, Strict(), Field(ge=0)] = Field(description="The document's position in `sources`.")
+    relevanceScore: Annotated[float, Strict()] = Field(description='The relevance score.')
+    document: Absent[BedrockRerankDocument] = Field(default=None, description='The document.', json_schema_extra=absent)
+
+
+class BedrockResponse(Open):
+    """A Bedrock `Rerank` response."""
+
+    results: list[BedrockResult] = Field(description='The ranked documents, by descending relevance score.')
+    nextToken: Absent[Annotated[str, Strict()]] = Field(default=None, description='The token of the next page, when more results remain.', json_schema_extra=absent)
+
+
+class BedrockError(Open):
+    """A Bedrock error body."""
+
+    message: Annotated[str, Strict()] = Field(description='The message.')
+    reason: Absent[Annotated[str, Strict()]] = Field(default=None, description='`InternalServerException`: why (`BEDROCK_MODEL_INVOCATION_SERVICE_UNAVAILABLE`).', json_schema_extra=absent)
+    resourceName: Absent[Annotated[str, Strict()]] = Field(default=None, description='`DependencyFailedException`, `BadGatewayException`: the dependency.', json_schema_extra=absent)
+
+
 class OpenAIBody(Ignoring):
     """The `error` object."""
 
@@ -263,6 +459,47 @@ class xinference(Namespace):
     Result: TypeAlias = XinferenceResult
 
 
+class dashscope(Namespace):
+    """The models of the `dashscope` format, by their wire Struct's name."""
+
+    Error: TypeAlias = DashscopeError
+    Input: TypeAlias = DashscopeInput
+    Output: TypeAlias = DashscopeOutput
+    Parameters: TypeAlias = DashscopeParameters
+    Request: TypeAlias = DashscopeRequest
+    Response: TypeAlias = DashscopeResponse
+    Result: TypeAlias = DashscopeResult
+    ResultDocument: TypeAlias = DashscopeResultDocument
+    TokenUsage: TypeAlias = DashscopeTokenUsage
+
+
+class pinecone(Namespace):
+    """The models of the `pinecone` format, by their wire Struct's name."""
+
+    Error: TypeAlias = PineconeError
+    ErrorDetail: TypeAlias = PineconeErrorDetail
+    Request: TypeAlias = PineconeRequest
+    RerankUsage: TypeAlias = PineconeRerankUsage
+    Response: TypeAlias = PineconeResponse
+    Result: TypeAlias = PineconeResult
+
+
+class bedrock(Namespace):
+    """The models of the `bedrock` format, by their wire Struct's name."""
+
+    BedrockRerankingConfiguration: TypeAlias = BedrockBedrockRerankingConfiguration
+    Error: TypeAlias = BedrockError
+    ModelConfiguration: TypeAlias = BedrockModelConfiguration
+    Query: TypeAlias = BedrockQuery
+    Request: TypeAlias = BedrockRequest
+    RerankDocument: TypeAlias = BedrockRerankDocument
+    RerankingConfiguration: TypeAlias = BedrockRerankingConfiguration
+    Response: TypeAlias = BedrockResponse
+    Result: TypeAlias = BedrockResult
+    Source: TypeAlias = BedrockSource
+    TextDocumentBody: TypeAlias = BedrockTextDocumentBody
+
+
 class openai(Namespace):
     """The models of the `openai` format, by their wire Struct's name."""
 
@@ -283,6 +520,15 @@ ROOTS: dict[tuple[str, str], type[BaseModel]] = {
     ("xinference", "request"): XinferenceRequest,
     ("xinference", "response"): XinferenceResponse,
     ("xinference", "error"): XinferenceError,
+    ("dashscope", "request"): DashscopeRequest,
+    ("dashscope", "response"): DashscopeResponse,
+    ("dashscope", "error"): DashscopeError,
+    ("pinecone", "request"): PineconeRequest,
+    ("pinecone", "response"): PineconeResponse,
+    ("pinecone", "error"): PineconeError,
+    ("bedrock", "request"): BedrockRequest,
+    ("bedrock", "response"): BedrockResponse,
+    ("bedrock", "error"): BedrockError,
     ("openai", "error"): OpenAIError,
 }
 """The model of each (format, kind): what `model(format, kind)` returns."""
