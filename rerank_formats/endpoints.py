@@ -43,10 +43,8 @@ def request_headers(format: FormatName, *, api_key: str | None = None) -> dict[s
         {'Authorization': 'Bearer k'}
         >>> rf.request_headers("jina")
         {}
-        >>> rf.request_headers("bedrock", api_key="k")
-        Traceback (most recent call last):
-        ...
-        rerank_formats.errors.RerankFormatError: bedrock requests are signed (sigv4:bedrock), not sent with an API key: sign each request with rerank_formats.sigv4.sign
+        >>> rf.request_headers("bedrock")  # signed: `api_key` is refused
+        {}
     """
     endpoint = get_format(format).ENDPOINT
     headers = dict(endpoint.headers)
