@@ -376,3 +376,21 @@ def test_serve_wants_the_aws_variables_for_a_bedrock_upstream() -> None:
         "rerank-formats serve: error: a bedrock upstream signs its requests with AWS"
         " credentials: set AWS_SECRET_ACCESS_KEY, AWS_REGION"
     )
+
+
+def test_the_probe_sends_no_key_to_a_format_that_signs() -> None:
+    """`probe` tries every format when none is given; Bedrock's attempt goes without the
+    key (an unsigned request, which AWS refuses), the others with it."""
+    from rerank_formats.probe import probe
+
+    seen: list[tuple[str, str | None]] = []
+
+    def nothing(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers.get("authorization")))
+        return httpx.Response(404, json={"message": "no"})
+
+    probe("http://127.0.0.1:9/rerank", api_key="the-key", transport=httpx.MockTransport(nothing))
+
+    # Pinecone's key goes in Api-Key, Bedrock's attempt has none (not a fake
+    # "AWS4-HMAC-SHA256 the-key"), every other format's is a bearer key
+    assert {key for _, key in seen} == {None, "Bearer the-key"}
