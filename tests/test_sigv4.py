@@ -394,3 +394,28 @@ def test_the_probe_sends_no_key_to_a_format_that_signs() -> None:
     # Pinecone's key goes in Api-Key, Bedrock's attempt has none (not a fake
     # "AWS4-HMAC-SHA256 the-key"), every other format's is a bearer key
     assert {key for _, key in seen} == {None, "Bearer the-key"}
+
+
+def test_serve_signs_with_the_aws_variables(signed: tuple[SignedBedrock, str, str]) -> None:
+    from test_serve import running
+
+    upstream, upstream_url, _ = signed
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env |= {
+        "AWS_ACCESS_KEY_ID": AWS_TEST_CREDENTIALS.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": AWS_TEST_CREDENTIALS.secret_access_key,
+        "AWS_REGION": "us-east-1",
+        "UPSTREAM_API_KEY": "left-over-key",  # not for a signing upstream: not sent
+    }
+    with running(
+        "--upstream-url", upstream_url, "--upstream-format", "bedrock", env=env
+    ) as (url, output):  # fmt: skip
+        body = {"model": "m", "query": "q", "documents": ["a", "b"]}
+        answer = httpx.post(f"{url}/jina/v1/rerank", json=body)
+
+    assert answer.status_code == 200
+    assert [r["index"] for r in answer.json()["results"]] == [0, 1]
+    received = upstream.seen[-1]
+    assert signature_error(received, "bedrock") is None
+    assert "left-over-key" not in json.dumps(received.headers)
+    assert not any(AWS_TEST_CREDENTIALS.secret_access_key in line for line in output)
