@@ -22,8 +22,8 @@ import argparse
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from typing import BinaryIO, TextIO, get_args
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, BinaryIO, TextIO, get_args
 
 import msgspec
 
@@ -38,7 +38,7 @@ from .convert import (
     decode_request,
 )
 from .errors import DecodeError, LossWarning, LossyConversionError, RerankFormatError, excerpt
-from .registry import ERROR_FORMATS, FORMATS, get_error_format, support_matrix
+from .registry import ERROR_FORMATS, FORMATS, get_error_format, get_format, support_matrix
 from .scale import SCORES
 from .schema import json_schema
 from .validation import Problem, detect, validate
@@ -658,10 +658,16 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     limits = {
         name: getattr(args, name) for name in _LIMIT_FIELDS if getattr(args, name) is not None
     }
+    signs = get_format(args.upstream_format).ENDPOINT.signing is not None
+    # a signing upstream takes AWS credentials; an UPSTREAM_API_KEY left set is not for it
+    key = os.environ[variable] if variable else None
+    if not variable and not signs:
+        key = os.environ.get("UPSTREAM_API_KEY")
     config = ProxyConfig(
         upstream_url=args.upstream_url,
         upstream_format=args.upstream_format,
-        upstream_api_key=os.environ.get(variable or "UPSTREAM_API_KEY"),
+        upstream_api_key=key,
+        **(_aws_settings(args.upstream_format, os.environ) if signs else {}),
         client_api_key=os.environ[client_variable] if client_variable else None,
         pass_upstream_errors=args.pass_upstream_errors,
         limits=msgspec.structs.replace(DEFAULT_LIMITS, **limits),
@@ -675,6 +681,31 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         limit_concurrency=args.limit_concurrency,
     )
     return 0
+
+
+def _aws_settings(upstream: str, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The AWS credentials and region a signing upstream takes (`ENDPOINT.signing`), from
+    the variables the AWS SDKs read: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+    `AWS_SESSION_TOKEN` (optional) and `AWS_REGION` (else `AWS_DEFAULT_REGION`)."""
+    from .sigv4 import Credentials
+
+    missing = [
+        name for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if not environ.get(name)
+    ]
+    region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+    if not region:
+        missing.append("AWS_REGION")
+    if missing:
+        raise _UsageError(
+            f"a {get_format(upstream).NAME} upstream signs its requests with AWS credentials:"
+            f" set {', '.join(missing)}"
+        )
+    credentials = Credentials(
+        environ["AWS_ACCESS_KEY_ID"],
+        environ["AWS_SECRET_ACCESS_KEY"],
+        environ.get("AWS_SESSION_TOKEN") or None,
+    )
+    return {"upstream_aws_credentials": credentials, "upstream_aws_region": region}
 
 
 def _probe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

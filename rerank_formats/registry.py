@@ -10,6 +10,7 @@ message.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NoReturn, Protocol, TypeVar, cast, get_args
 
@@ -208,7 +209,8 @@ def check_format(module: Any, *, errors_only: bool = False) -> Any:
     and 500 (the fallbacks of `map_status`), `SUPPORTS` names only `FEATURES`, `REQUIRES`
     only optional canonical request fields, `SCORE_SCALE` is one of `SCORE_SCALES`, the
     `OPTIONAL` functions it defines are callable, `ENDPOINT` is an `Endpoint` with absolute
-    paths (and a batch limit of at least 1, if any), and each codec is this format's and of
+    paths (and a batch limit of at least 1, if any, and a `signing` of `"sigv4:<service>"`
+    exactly when its scheme is SigV4's `AWS4-HMAC-SHA256`), and each codec is this format's and of
     its kind.
 
     Raises:
@@ -257,6 +259,18 @@ def _check_endpoint(endpoint: object, fail: Callable[[str], NoReturn]) -> None:
         fail('ENDPOINT must be an Endpoint(method="POST", path="/...")')
     if endpoint.max_documents is not None and endpoint.max_documents < 1:
         fail("ENDPOINT.max_documents must be None or at least 1")
+    if endpoint.signing is not None and not (
+        re.fullmatch(r"sigv4:[a-z0-9][a-z0-9-]*", endpoint.signing)
+        and (endpoint.auth_header, endpoint.auth_scheme) == ("Authorization", "AWS4-HMAC-SHA256")
+    ):
+        fail(
+            'ENDPOINT.signing must be None or "sigv4:<service>", with auth_header'
+            ' "Authorization" and auth_scheme "AWS4-HMAC-SHA256"'
+        )
+    if endpoint.signing is None and endpoint.auth_scheme == "AWS4-HMAC-SHA256":
+        fail(
+            'an ENDPOINT whose auth_scheme is "AWS4-HMAC-SHA256" must declare signing="sigv4:<service>"'
+        )
 
 
 def _load(name: str, *, errors_only: bool = False) -> Any:

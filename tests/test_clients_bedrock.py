@@ -13,9 +13,11 @@ rest-json parser to the same values.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -33,10 +35,11 @@ from clients import (
     recorded_answer,
     require_client,
 )
-from helpers import decode, encode_with_losses, recorded
+from helpers import RECORDED, decode, encode_with_losses, recorded
 from servers import Recorder, fake_upstream, proxy_app, serve
 
 import rerank_formats as rf
+from rerank_formats import sigv4
 
 __all__ = ["loopback_only"]  # the fixture, applied to every test here
 
@@ -176,3 +179,91 @@ def test_written_responses_parse_with_botocore(name: str, body: bytes) -> None:
     parsed = parser.parse({"status_code": 200, "headers": {}, "body": body}, OPERATION.output_shape)
     parsed.pop("ResponseMetadata")
     assert parsed == json.loads(body)
+
+
+# -- botocore as the oracle of the proxy's own SigV4 signer (rerank_formats.sigv4) ---------
+
+SIGNED_AT = datetime(2026, 12, 2, 15, 4, 5)  # naive UTC, as botocore's clock answers
+
+
+@pytest.mark.parametrize("token", [None, "the-session-token"])
+@pytest.mark.parametrize(
+    "host", ["bedrock-agent-runtime.us-west-2.amazonaws.com", "127.0.0.1:8080"]
+)
+def test_the_signer_signs_as_botocore_does(
+    monkeypatch: pytest.MonkeyPatch, token: str | None, host: str
+) -> None:
+    auth = require_client("botocore.auth")
+    awsrequest = require_client("botocore.awsrequest")
+    credentials = require_client("botocore.credentials")
+    body = (RECORDED / "bedrock/boto3-1.44.8-rerank-request.json").read_bytes()
+    digest = hashlib.sha256(body).hexdigest()
+    headers = {"Content-Type": "application/json", "X-Amz-Content-SHA256": digest}
+    request = awsrequest.AWSRequest("POST", f"https://{host}/rerank", data=body, headers=headers)
+    monkeypatch.setattr(auth, "get_current_datetime", lambda: SIGNED_AT)
+    key = credentials.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", token)
+    auth.SigV4Auth(key, "bedrock", "us-west-2").add_auth(request)
+
+    ours = sigv4.sign(
+        "POST",
+        "/rerank",
+        {"Host": host, "Content-Type": "application/json"},
+        body,
+        credentials=sigv4.Credentials(key.access_key, key.secret_key, token),
+        region="us-west-2",
+        service="bedrock",
+        now=SIGNED_AT.replace(tzinfo=timezone.utc),
+    )
+
+    theirs = {k.lower(): v for k, v in request.headers.items() if k.lower() != "content-type"}
+    assert {k.lower(): v for k, v in ours.items()} == theirs
+    assert theirs["x-amz-date"] == "20261202T150405Z"
+    assert theirs["x-amz-content-sha256"] == digest
+
+
+def test_a_boto3_client_key_is_its_access_key_id() -> None:
+    """With `client_api_key`, a boto3 client is let in by its access key id (its signature
+    is not checked: the proxy does not hold its secret), and refused 403 with another."""
+    from rerank_formats.proxy import ProxyConfig, create_app
+
+    with ExitStack() as servers:
+        fake = fake_upstream("jina")
+        fake.reply = recorded_answer("jina")
+        upstream_url = servers.enter_context(serve(fake.recorder))
+        config = ProxyConfig(
+            upstream_url=upstream_url, upstream_format="jina", client_api_key="AKIDCLIENTKEY"
+        )
+        url = servers.enter_context(serve(create_app(config)))
+
+        def rerank_as(key_id: str) -> Any:
+            return boto3.client(
+                "bedrock-agent-runtime",
+                region_name="us-west-2",
+                endpoint_url=f"{url}/aws-bedrock",
+                aws_access_key_id=key_id,
+                aws_secret_access_key="whatever-the-client-holds",
+                config=botocore.config.Config(retries={"total_max_attempts": 1}),
+            ).rerank(
+                queries=[{"type": "TEXT", "textQuery": {"text": QUERY["jina"]}}],
+                sources=[
+                    {
+                        "type": "INLINE",
+                        "inlineDocumentSource": {"type": "TEXT", "textDocument": {"text": d}},
+                    }
+                    for d in DOCS["jina"]
+                ],
+                rerankingConfiguration={
+                    "type": "BEDROCK_RERANKING_MODEL",
+                    "bedrockRerankingConfiguration": {"modelConfiguration": {"modelArn": ARN}},
+                },
+            )
+
+        response = rerank_as("AKIDCLIENTKEY")
+        with pytest.raises(botocore.exceptions.ClientError) as info:
+            rerank_as("AKIDSOMEONEELSE")
+
+    assert [(r["index"], r["relevanceScore"]) for r in response["results"]] == RANKED["jina"]
+    assert info.value.response["Error"]["Code"] == "403"
+    assert info.value.response["Error"]["Message"] == (
+        "a valid API key is required (Authorization: AWS4-HMAC-SHA256 Credential=<key>/...)"
+    )

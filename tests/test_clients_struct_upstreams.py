@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from clients import Stack, assert_lossless, loopback_only, require_client
 from helpers import RECORDED, load_json
-from servers import Recorder, Reply, fake_upstream, proxy_app, serve
+from servers import Recorder, Reply, fake_upstream, proxy_app, serve, signature_error
 
 __all__ = ["loopback_only"]  # the fixture, applied to every test here
 
@@ -181,6 +181,11 @@ def test_llama_index_jina_rerank(stacks: dict[str, Stack], upstream: str) -> Non
     [exchange] = stack.proxy.seen
     assert exchange.status == 200
     assert_lossless(exchange.body, "jina")
+    received = stack.upstream.seen[-1]
+    if upstream == "bedrock":  # signed by the proxy (SigV4), not sent a key
+        assert signature_error(received, "bedrock") is None
+    else:
+        assert "x-amz-date" not in received.headers
 
 
 @pytest.mark.parametrize("upstream", UPSTREAMS)

@@ -25,7 +25,11 @@ ARN = "arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0"
 
 def test_the_endpoint_is_sigv4_signed_with_its_batch_limit() -> None:
     expected = rf.registry.Endpoint(
-        method="POST", path="/rerank", auth_scheme="AWS4-HMAC-SHA256", max_documents=1000
+        method="POST",
+        path="/rerank",
+        auth_scheme="AWS4-HMAC-SHA256",
+        max_documents=1000,
+        signing="sigv4:bedrock",
     )
     assert expected == bedrock.ENDPOINT
     assert bedrock.ENDPOINT.auth_header == "Authorization"

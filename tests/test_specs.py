@@ -607,6 +607,8 @@ NOT_LEGACY_REQUESTS: dict[str, list[Error]] = {
         ("$", "Additional properties are not allowed ('max_doc_length' was unexpected)")
     ],
     "vllm_score/test-online-score-truncate-request.json": [
+        ("$", "Additional properties are not allowed ('truncation' was unexpected)")
+    ],
     # NIM's `truncate: "END"` is Jina's `truncation`, which the legacy API did not have.
     "nim/ranking-request-docs.json": [
         ("$", "Additional properties are not allowed ('truncation' was unexpected)")

@@ -71,6 +71,12 @@ class Endpoint(NamedTuple):
             (Pinecone's `X-Pinecone-Api-Version`).
         max_documents: how many documents the server takes in one request by default
             (TEI's `--max-client-batch-size` is 32), or None when it sets no such limit.
+        signing: None when the key is sent as it is (in `auth_header`, after
+            `auth_scheme`); `"sigv4:<service>"` when every request is signed with AWS
+            Signature Version 4 for that signing name instead (Bedrock's
+            `"sigv4:bedrock"`; `auth_header` and `auth_scheme` are then `Authorization`
+            and `AWS4-HMAC-SHA256`, where the signature goes). The transport signs
+            (`rerank_formats.sigv4`, the proxy's `upstream_aws_*` settings).
     """
 
     method: str
@@ -80,6 +86,13 @@ class Endpoint(NamedTuple):
     auth_scheme: str = "Bearer"
     headers: Mapping[str, str] = _NO_HEADERS
     max_documents: int | None = None
+    signing: str | None = None
+
+    @property
+    def sigv4_service(self) -> str | None:
+        """The SigV4 signing name when `signing` asks for SigV4 (`"bedrock"`), else None."""
+        kind, _, service = (self.signing or "").partition(":")
+        return service if kind == "sigv4" else None
 
 
 class Leftovers(NamedTuple):

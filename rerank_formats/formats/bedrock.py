@@ -10,9 +10,13 @@ the body's `code`); MORE-FORMATS.md §5e (langchain-aws `BedrockRerank` and Lite
 `index` as the input position, as the service model documents it).
 
 The request is signed with SigV4 (`Authorization: AWS4-HMAC-SHA256 ...`), which a pure
-converter cannot do: the format's `ENDPOINT` names the `Authorization` header with the
-`AWS4-HMAC-SHA256` scheme, and signing an upstream request is the transport's job. The
-reference proxy does not check a client's signature.
+converter cannot do: the format's `ENDPOINT` declares `signing="sigv4:bedrock"`, and
+signing an upstream request is the transport's job (`rerank_formats.sigv4`; the proxy
+signs with the `upstream_aws_*` settings of `ProxyConfig`, from `AWS_ACCESS_KEY_ID`,
+`AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` and `AWS_REGION` in `rerank-formats serve`).
+`request_headers("bedrock", api_key=...)` refuses a key. The reference proxy does not check
+a client's signature: a client key (`client_api_key`) is compared with the access key id
+in the client's `Credential=` (see `api_key_from`).
 
 Request
 
@@ -148,7 +152,8 @@ ENDPOINT: Final = Endpoint(
     method="POST",
     path="/rerank",
     auth_header="Authorization",
-    auth_scheme="AWS4-HMAC-SHA256",  # SigV4: a signature, not a key (see the docstring)
+    auth_scheme="AWS4-HMAC-SHA256",  # where the SigV4 signature goes: no key is sent
+    signing="sigv4:bedrock",  # service-2.json metadata: signatureVersion v4, signingName bedrock
     max_documents=1000,  # RerankSourcesList: max 1000
 )
 SCORE_SCALE: Final[ScoreScale] = "unknown"  # RerankResult.relevanceScore: a float, no range

@@ -41,7 +41,9 @@ def probe(
             (`request_headers`: its `ENDPOINT.headers` and the key).
         model: the model to name in the requests (some servers require one).
         api_key: the API key, sent where each format's `ENDPOINT` says (`Authorization:
-            Bearer ...`, Pinecone's `Api-Key`).
+            Bearer ...`, Pinecone's `Api-Key`); not sent to a format that signs its
+            requests instead (`ENDPOINT.signing`: Bedrock's SigV4, which the probe sends
+            unsigned).
         timeout: seconds for each request, connecting included.
         transport: an httpx transport, for tests.
 
@@ -56,7 +58,7 @@ def probe(
     if format is not None:
         format = get_format(format).NAME
     if api_key is not None:
-        request_headers(format or "jina", api_key=api_key)  # a key that cannot be sent
+        request_headers("jina", api_key=api_key)  # a key that cannot be sent in a header
     if not url.startswith(("http://", "https://")):
         raise RerankFormatError(f"the URL must start with http:// or https://: {excerpt(url)!r}")
     with httpx.Client(
@@ -134,7 +136,10 @@ class _Sender:
         """Send request `what` in `format` (retried once when no answer came)."""
         body = request_for(what, format, self.model)
         endpoint = get_format(format).ENDPOINT
-        needed = request_headers(format, api_key=self.api_key)
+        # a format that signs its requests (Bedrock's SigV4) takes no key: the probe sends
+        # it unsigned, and reports the refusal it gets
+        key = None if endpoint.signing is not None else self.api_key
+        needed = request_headers(format, api_key=key)
         headers = {"content-type": "application/json", **needed, **self.headers}
         failure = None
         for _ in range(2):

@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import aclosing, asynccontextmanager
+from datetime import datetime, timezone
 
 import anyio
 import httpx
@@ -33,6 +34,7 @@ from ..convert import (
 from ..endpoints import api_key_from, request_headers
 from ..errors import DecodeError, LossyConversionError, RerankFormatError, excerpt
 from ..registry import FormatName, get_format
+from ..sigv4 import sign
 from ._bounded import BadEncodingError, TooLargeError, forwarded_headers, read_capped, read_decoded
 from ._config import ProxyConfig
 
@@ -224,6 +226,9 @@ class _Proxy:
         timeout = httpx.Timeout(config.upstream_timeout, connect=config.connect_timeout)
         self.extensions = {"timeout": timeout.as_dict()}
         self.secret = (config.upstream_api_key or "").encode()
+        self.sigv4_service = endpoint.sigv4_service
+        if config.upstream_aws_credentials is not None:
+            self.secret = config.upstream_aws_credentials.secret_access_key.encode()
         self.response_limits = msgspec.structs.replace(
             config.limits, max_bytes=config.max_response_bytes
         )
@@ -324,6 +329,8 @@ class _Proxy:
         if key is None or not hmac.compare_digest(key.encode(), self.client_key):
             endpoint = get_format(client).ENDPOINT
             where = f"{endpoint.auth_header}: {endpoint.auth_scheme} <key>".replace(":  ", ": ")
+            if endpoint.signing is not None:  # the key is the signature's access key id
+                where = f"{endpoint.auth_header}: {endpoint.auth_scheme} Credential=<key>/..."
             raise _RefusalError(401, f"a valid API key is required ({where})")
 
     def _translate(self, body: bytes, client: FormatName) -> tuple[RerankRequest, list[bytes]]:
@@ -364,6 +371,8 @@ class _Proxy:
         request = httpx.Request(
             self.method, self.url, content=body, headers=self.headers, extensions=self.extensions
         )
+        if self.sigv4_service is not None:
+            self._sign(request, body, self.sigv4_service)
         answer = await pool.handle_async_request(request)
         try:
             if answer.is_success:
@@ -374,6 +383,28 @@ class _Proxy:
                 return answer, b""
         finally:
             await answer.aclose()
+
+    def _sign(self, request: httpx.Request, body: bytes, service: str) -> None:
+        """Sign `request` with SigV4 as it is sent, now: its `Host` and `Content-Type`,
+        with the `x-amz-*` headers the signature adds (the others are not signed, which
+        the specification allows: only `Host` and the `x-amz-*` ones must be)."""
+        config = self.config
+        assert config.upstream_aws_credentials is not None  # ProxyConfig checks it
+        assert config.upstream_aws_region is not None
+        signed = {name: request.headers[name] for name in ("host", "content-type")}
+        request.headers.update(
+            sign(
+                request.method,
+                request.url.raw_path.decode("ascii").partition("?")[0],
+                signed,
+                body,
+                credentials=config.upstream_aws_credentials,
+                region=config.upstream_aws_region,
+                service=service,
+                now=datetime.now(timezone.utc),
+                query=request.url.query.decode("ascii"),
+            )
+        )
 
     async def _gather(self, bodies: list[bytes]) -> list[tuple[httpx.Response, bytes]]:
         """Every part's answer, the calls made at once; on the first failure (an error
