@@ -24,12 +24,12 @@ import pytest
 from case_table import cases
 from clients import (
     DOCS,
-    ERRORS,
     QUERY,
     RANKED,
     STATUSES,
     Stack,
     assert_lossless,
+    error_reply,
     loopback_only,
     message,
     recorded_answer,
@@ -121,7 +121,7 @@ BEDROCK_STATUS = {401: 403, 422: 400, 429: 429, 500: 500}
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_upstream_errors_raise_client_error_with_the_message(stack: Stack, status: int) -> None:
-    stack.answer(ERRORS["jina"][status])
+    stack.answer(error_reply("jina", status))
 
     with pytest.raises(botocore.exceptions.ClientError) as info:
         rerank(stack, 2)

@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 from clients import (
     DOCS,
-    ERRORS,
     QUERY,
     RANKED,
     STATUSES,
     Stack,
     assert_lossless,
+    error_reply,
     loopback_only,
     message,
     recorded_answer,
@@ -140,11 +140,11 @@ def test_dashscope_to_dashscope_keeps_the_request_id_and_the_usage(
 def test_upstream_errors_reach_the_sdk_as_its_error_response(
     stacks: dict[str, Stack], status: int
 ) -> None:
-    stack = stacks["jina"].answer(ERRORS["jina"][status])
+    stack = stacks["jina"].answer(error_reply("jina", status))
 
     response = call(stack, top_n=2)
 
-    error = rf.decode_error(ERRORS["jina"][status](b"")[1], format="jina", status=status)
+    error = rf.decode_error(error_reply("jina", status)(b"")[1], format="jina", status=status)
     expected_status = rf.encode_error(error, format="dashscope")[0]  # 422 is DashScope's 400
     assert (response.status_code, response.message) == (
         expected_status,

@@ -19,14 +19,13 @@ from typing import Any
 import pytest
 from clients import (
     DOCS,
-    ERRORS,
-    MESSAGES,
-    PAIRS,
     QUERY,
     RANKED,
+    RECORDINGS,
     STATUSES,
     Stack,
     assert_lossless,
+    error_reply,
     loopback_only,
     message,
     open_stacks,
@@ -41,7 +40,7 @@ rerank_api = require_client("infinity_client.api.default.rerank")
 models = require_client("infinity_client.models")
 errors = require_client("infinity_client.errors")
 
-SEEDS = list(PAIRS)  # the upstreams with recorded answers (tests/clients.py)
+SEEDS = list(RECORDINGS)  # the upstreams with recorded answers (tests/clients.py)
 MODEL = "mixedbread-ai/mxbai-rerank-xsmall-v1"
 
 
@@ -137,7 +136,7 @@ def test_the_placeholder_model_is_a_loss_for_an_upstream_that_requires_one(
 @pytest.mark.parametrize("upstream", SEEDS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_infinity_client_errors(stacks: dict[str, Stack], upstream: str, status: int) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     if status == 422:  # documented: parsed, not raised
         answer = rerank(stack, upstream, model=MODEL)
@@ -150,7 +149,7 @@ def test_infinity_client_errors(stacks: dict[str, Stack], upstream: str, status:
             assert answer.parsed.detail == []
             error = answer.parsed.additional_properties["error"]
             assert error == {
-                "message": MESSAGES[upstream][422],
+                "message": message(upstream, 422, "infinity"),
                 "type": None,
                 "param": None,
                 "code": 422,

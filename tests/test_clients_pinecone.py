@@ -22,12 +22,12 @@ import pytest
 from case_table import cases
 from clients import (
     DOCS,
-    ERRORS,
     QUERY,
     RANKED,
     STATUSES,
     Stack,
     assert_lossless,
+    error_reply,
     loopback_only,
     message,
     recorded_answer,
@@ -131,7 +131,7 @@ def test_object_documents_are_ranked_on_text_and_echoed_whole(stack: Stack) -> N
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_upstream_errors_raise_the_sdks_exceptions(stack: Stack, status: int) -> None:
-    stack.answer(ERRORS["jina"][status])
+    stack.answer(error_reply("jina", status))
     exception, answered, code = PINECONE_ERRORS[status]
 
     with client(stack) as pc, pytest.raises(exception) as info:

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from clients import (
     DOCS,
-    ERRORS,
-    PAIRS,
     QUERY,
     RANKED,
+    RECORDINGS,
     STATUSES,
     Stack,
     assert_lossless,
+    error_reply,
     loopback_only,
     message,
     open_stacks,
@@ -36,7 +36,7 @@ from helpers import RECORDED, load_json
 together = require_client("together")
 RerankCreateResponse = require_client("together.types.rerank_create_response").RerankCreateResponse
 
-SEEDS = list(PAIRS)  # the upstreams with recorded answers (tests/clients.py)
+SEEDS = list(RECORDINGS)  # the upstreams with recorded answers (tests/clients.py)
 MODEL = "Salesforce/Llama-Rank-v1"
 
 # The SDK's exception per status (together/_client.py `_make_status_error`); the proxy
@@ -75,7 +75,7 @@ def test_together_sdk(stacks: dict[str, Stack], upstream: str, return_documents:
 
     assert response.object == "rerank"
     # the upstream's model, else the request's (Cohere and Xinference name none)
-    assert response.model == load_json(RECORDED / PAIRS[upstream][1]).get("model", MODEL)
+    assert response.model == load_json(RECORDED / RECORDINGS[upstream][1]).get("model", MODEL)
     assert [(r.index, r.relevance_score, r.document.text) for r in response.results] == [
         (i, s, DOCS[upstream][i] if return_documents else None) for i, s in RANKED[upstream][:2]
     ]
@@ -136,7 +136,7 @@ def test_together_sdk_object_documents_come_back_as_json_text(stacks: dict[str, 
 @pytest.mark.parametrize("upstream", SEEDS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_together_sdk_errors(stacks: dict[str, Stack], upstream: str, status: int) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
     answered, exception = TOGETHER_ERRORS[status]
 
     with client(stack) as sdk, pytest.raises(exception) as raised:

@@ -22,14 +22,14 @@ from typing import Any
 import pytest
 from clients import (
     DOCS,
-    ERRORS,
-    MESSAGES,
     QUERY,
     RANKED,
     STATUSES,
     Stack,
     assert_lossless,
+    error_reply,
     loopback_only,
+    message,
     recorded_answer,
     require_client,
 )
@@ -49,7 +49,7 @@ UPSTREAMS = ("jina", "voyage", "mixedbread", "nim")
 JINA_DOCS, JINA_QUERY = DOCS["jina"], QUERY["jina"]
 TOP_2 = [(i, JINA_DOCS[i], s) for i, s in RANKED["jina"][:2]]
 """The best two of the Jina upstream's recorded answer: (index, document, score)."""
-JINA_MESSAGES = MESSAGES["jina"]
+JINA_MESSAGES = {status: message("jina", status, "voyage") for status in (401, 422, 429, 500)}
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +169,7 @@ VOYAGE_ERRORS = {
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_voyage_sdk_raises_its_own_error(stacks: dict[str, Stack], status: int) -> None:
-    stack = stacks["jina"].answer(ERRORS["jina"][status])
+    stack = stacks["jina"].answer(error_reply("jina", status))
 
     with pytest.raises(VOYAGE_ERRORS[status]) as info:
         voyage_client(stack).rerank(JINA_QUERY, JINA_DOCS, model="rerank-2.5", top_k=2)
@@ -262,7 +262,7 @@ MIXEDBREAD_ERRORS = {
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_mixedbread_sdk_raises_its_own_error(stacks: dict[str, Stack], status: int) -> None:
-    stack = stacks["jina"].answer(ERRORS["jina"][status])
+    stack = stacks["jina"].answer(error_reply("jina", status))
 
     with mixedbread_client(stack) as client, pytest.raises(MIXEDBREAD_ERRORS[status]) as info:
         client.rerank(model="m", query=JINA_QUERY, input=JINA_DOCS, top_k=2)
@@ -312,7 +312,7 @@ def test_nvidia_rerank_with_a_jina_upstream(stacks: dict[str, Stack]) -> None:
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_nvidia_rerank_raises_its_own_error(stacks: dict[str, Stack], status: int) -> None:
-    stack = stacks["jina"].answer(ERRORS["jina"][status])
+    stack = stacks["jina"].answer(error_reply("jina", status))
 
     with pytest.raises(Exception) as info:
         nim_rerank(stack)
