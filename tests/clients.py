@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import logging
 import os
 import socket
-import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -341,25 +341,36 @@ def assert_lossless(body: bytes, fmt: str) -> None:
 def assert_upstream_got(
     stack: Stack, upstream: str, model: str, top_n: int | None, documents: bool, **extra: Any
 ) -> None:
-    """The upstream received the recorded query and documents, `model`, `top_n` and `extra`
-    (at its format's keys), and asked for the documents back exactly when `documents`
+    """The upstream received the recorded query and documents, `model` and `top_n` where its
+    format has them, and `extra` at the keys its format has; a request its provider accepts
+    (no error from `validate`); and asked for the documents back exactly when `documents`
     (stated, or its format's default) where its format returns documents at all (Cohere v2
-    never does). Any other key is a switch the proxy set for the client: a format that
-    reports tokens only when asked (Xinference's `return_len`) may be asked for a client
-    whose format reports them."""
+    never does)."""
     [exchange] = stack.upstream.seen
     sent = exchange.json()
-    codec = get_codec(upstream, "request")
-    body = {"model": model, "query": QUERY[upstream], codec.key("documents"): DOCS[upstream]}
-    if top_n is not None:
-        body[codec.key("top_n")] = top_n
-    body |= extra
-    assert {key: sent.get(key, "(absent)") for key in body} == body
-    switches = {key: value for key, value in sent.items() if key not in body}
-    assert all(value is None or isinstance(value, bool) for value in switches.values()), sent
     request = rf.decode_request(exchange.body, format=upstream)
-    if "response_documents" in get_format(upstream).SUPPORTS:
+    supports = get_format(upstream).SUPPORTS
+    assert (_plain(request.query), [_plain(d) for d in request.documents]) == (
+        QUERY[upstream],
+        DOCS[upstream],
+    )
+    if "model" in supports:
+        assert request.model == model
+    if "top_n" in supports:
+        assert (None if request.top_n is UNSET else request.top_n) == top_n
+    fields = get_codec(upstream, "request").fields
+    assert {k: sent.get(k, "(absent)") for k in extra if k in fields} == {
+        k: v for k, v in extra.items() if k in fields
+    }
+    problems = rf.validate(exchange.body, format=upstream, kind="request")  # type: ignore[arg-type]
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    if "response_documents" in supports:
         assert request.wants_documents is documents
+
+
+def _plain(document: Any) -> Any:
+    """A query or document as its text (a `{text}` object's, a TextDocument's)."""
+    return document.text if isinstance(document, rf.TextDocument) else _text(document)
 
 
 # -- the library as a client of every format --------------------------------------------------
@@ -384,17 +395,34 @@ def library_rerank(stack: Stack, client: str, upstream: str, top_n: int = 2) -> 
     )
     body = rf.encode_request(request, format=client, on_loss="ignore")
     # what the upstream's format cannot say may only lose in reporting (the proxy's default,
-    # "raise_ranking", passes those on as warnings): Xinference's `return_len` elsewhere
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", rf.LossWarning)
+    # "raise_ranking", sends those on and logs them): Xinference's `return_len` elsewhere
+    with logged_losses() as losses:
         answer = httpx.post(
             stack.url + client_path(client),
             content=body,
             headers={"content-type": "application/json"},
         )
-    kinds = {w.message.loss.kind for w in caught if isinstance(w.message, rf.LossWarning)}
-    assert kinds <= {"reporting"}
+    assert {loss.split(" loss")[0] for loss in losses} <= {"a reporting"}, losses
     return answer
+
+
+@contextmanager
+def logged_losses() -> Iterator[list[str]]:
+    """The losses the proxy logs while the block runs (it sends them on, logged)."""
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if " loss, sent on: " in record.getMessage():
+                seen.append(record.getMessage())
+
+    handler = Collect()
+    proxy_log = logging.getLogger("rerank_formats.proxy")
+    proxy_log.addHandler(handler)
+    try:
+        yield seen
+    finally:
+        proxy_log.removeHandler(handler)
 
 
 def _refused(stack: Stack, answer: httpx.Response, client: str, upstream: str) -> bool:

@@ -7,6 +7,7 @@ import http
 import itertools
 import logging
 import re
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import aclosing, asynccontextmanager
 from datetime import datetime, timezone
@@ -32,7 +33,7 @@ from ..convert import (
     encode_response,
 )
 from ..endpoints import api_key_from, request_headers
-from ..errors import DecodeError, LossyConversionError, RerankFormatError, excerpt
+from ..errors import DecodeError, LossWarning, LossyConversionError, RerankFormatError, excerpt
 from ..registry import FormatName, get_format
 from ..sigv4 import sign
 from ._bounded import BadEncodingError, TooLargeError, forwarded_headers, read_capped, read_decoded
@@ -340,9 +341,21 @@ class _Proxy:
         try:
             canonical = decode_request(body, format=client, limits=self.config.limits)
             parts = self._split(canonical)
-            return canonical, [
-                encode_request(part, format=upstream, on_loss=self.config.on_loss) for part in parts
-            ]
+            # a loss let through ("raise_ranking"'s reporting losses, or "warn") is logged, not
+            # a Python warning: a server's warnings reach no one, or fail a strict process
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", LossWarning)
+                written = [
+                    encode_request(part, format=upstream, on_loss=self.config.on_loss)
+                    for part in parts
+                ]
+            for warned in caught:
+                if isinstance(warned.message, LossWarning):
+                    loss = warned.message.loss
+                    _log.warning("a %s loss, sent on: %s", loss.kind, loss)
+                else:  # pragma: no cover - the converters warn of nothing else
+                    warnings.warn(warned.message, stacklevel=1)
+            return canonical, written
         except DecodeError as error:
             raise _RefusalError(400, str(error)) from None
         except LossyConversionError as error:
