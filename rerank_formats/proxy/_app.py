@@ -24,8 +24,8 @@ from .. import __version__, registry
 from ..batching import merge_responses, split_request
 from ..canonical import FieldError, RerankError, RerankRequest, RerankResponse
 from ..convert import (
-    convert_error,
     convert_response,
+    decode_error,
     decode_request,
     decode_response,
     encode_error,
@@ -485,14 +485,14 @@ class _Proxy:
         if self.config.pass_upstream_errors:
             content_type = answer.headers.get("content-type")
             read = self.config.upstream_format
-            return convert_error(
-                data,
-                read=read,
-                write=client,
-                status=status,
-                content_type=content_type,
-                headers=answer.headers,
+            error = decode_error(
+                data, format=read, status=status, content_type=content_type, headers=answer.headers
             )
+            # what the upstream said in its own shape is its own; a body it sent in another
+            # format's shape (Infinity's FastAPI 422s are Jina's legacy body) is not passed on
+            # as that format's, but written anew for the client
+            own = {k: v for k, v in error.extensions.items() if k == read}
+            return encode_error(msgspec.structs.replace(error, extensions=own), format=client)
         return encode_error(
             RerankError(status=status, message=_safe_message(status)), format=client
         )
