@@ -220,18 +220,6 @@ def _jina_response_gaps() -> dict[str, tuple[str, ...]]:
 
 JINA_RESPONSE_GAPS = _jina_response_gaps()
 
-# (d) Requests without a model: Cohere v1 makes it optional (a self-hosted container takes
-# none), while Jina and Cohere v2 require it. The library omits it and reports the loss.
-# (d) The recorded requests that name no model (Cohere v1's private deployments, TEI and
-# llama.cpp, which serve the one model they were started with): nothing to write in formats
-# whose schema requires one. Derived from the payloads, so a new format's join without an edit.
-NO_MODEL_REQUESTS = {
-    f"{fmt}/{path.name}"
-    for fmt, kind, path in recorded("request")
-    if "model" not in load_json(path)
-}
-REQUIRES_MODEL = ("jina", "cohere_v2")
-
 # The historical Cohere v2 request with {text} objects (v2 before 2024-11-22): today's v2
 # decoder rejects it, so it has no written form (tests/test_recorded.py checks the error).
 DECODER_REJECTS = {
@@ -239,6 +227,21 @@ DECODER_REJECTS = {
     # vLLM's N to N zip form: not one rerank request (tests/test_recorded.py checks the error)
     "vllm_score/test-online-score-text-1-list-text-2-list-request.json",
 }
+
+# (d) Requests without a model: Cohere v1 makes it optional (a self-hosted container takes
+# none), while Jina and Cohere v2 require it. The library omits it and reports the loss.
+# The recorded requests that name no model (Cohere v1's private deployments, TEI and
+# llama.cpp, which serve the one model they were started with): nothing to write in formats
+# whose schema requires one. Derived from the decoded canonical request, not from the
+# payload's keys: formats name the model in their own way (Bedrock's `modelArn`), so a new
+# format joins without an edit.
+NO_MODEL_REQUESTS = {
+    f"{fmt}/{path.name}"
+    for fmt, kind, path in recorded("request")
+    if f"{fmt}/{path.name}" not in DECODER_REJECTS
+    and rf.decode_request(path.read_bytes(), format=fmt).model is UNSET
+}
+REQUIRES_MODEL = ("jina", "cohere_v2")
 
 
 def _name(fmt: str, path: Any) -> str:
