@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -464,7 +465,16 @@ def _formats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for description, cells in rows:
             marks = [f"{'yes' if cells[name] else '-':<{len(name)}}" for name in group]
             out.write(" ".join([f"{description:<{width}}", *marks]).rstrip() + "\n")
-    out.write(f"\nerror bodies: {', '.join(ERROR_FORMATS)}\n")
+    label = "error bodies: "
+    listed = textwrap.wrap(
+        ", ".join(ERROR_FORMATS),
+        width=_WIDTH,
+        initial_indent=label,
+        subsequent_indent=" " * len(label),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    out.write("\n" + "\n".join(listed) + "\n")
     return 0
 
 
