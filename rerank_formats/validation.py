@@ -278,7 +278,8 @@ def detect(
     Examples:
         >>> import rerank_formats as rf
         >>> [(m.format, m.kind) for m in rf.detect(
-        ...     b'{"query": "q", "documents": ["a"], "rank_fields": ["text"]}')]
+        ...     b'{"query": "q", "documents": ["a"], "rank_fields": ["text"]}')
+        ...  if not m.warnings]  # servers that ignore unknown keys read it too, warned
         [('cohere_v1', 'request')]
     """
     limits = limits or DEFAULT_LIMITS
