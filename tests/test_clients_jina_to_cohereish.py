@@ -129,10 +129,10 @@ ERRORS: dict[str, dict[int, tuple[dict[str, Any], str]]] = {
                     }
                 ]
             },
-            # FastAPI's 422 is legacy Jina's too: passed on as it is, and llama-index's
-            # RuntimeError(resp["detail"]) holds the list
-            "[{'loc': ['body', 'top_n'], 'msg': 'Input should be greater than 0',"
-            " 'type': 'greater_than', 'input': 0, 'ctx': {'gt': 0}}]",
+            # FastAPI's 422 reads as legacy Jina's; the proxy writes it anew for the client
+            # (its field errors in `errors`), and llama-index's RuntimeError(resp["detail"])
+            # holds the message
+            "Validation error",
         ),
         429: (
             {
