@@ -10,7 +10,7 @@ DEMO := examples/demo
 # environment's): each NAME has a dependency group clients-NAME in pyproject.toml, a lock
 # requirements-clients-NAME.lock, a venv .venv-clients-NAME and its tests in
 # tests/test_clients_NAME.py. Every other client is tested in the dev environment.
-CLIENT_ENVS := cohere5 litellm
+CLIENT_ENVS := cohere5 litellm infinity together pinecone bedrock
 
 .PHONY: demo test lint typecheck unit test-lowest test-clients test-latest lock docs bench \
 	bench-matrix fuzz schemas pydantic clean $(CLIENT_ENVS:%=test-clients-%)

@@ -106,6 +106,31 @@ CLIENTS = (
         "`KeyError('results')`",
     ),
     Client(
+        "voyageai SDK `Client.rerank`",
+        "voyageai",
+        "dev",
+        '`base_url="http://host:8000/voyage-ai/v1"`',
+        "`voyage` with `top_k` (null when unset) and `truncation: true` always",
+        "`voyageai.error.*` per status with the `detail` (`AuthenticationError`, ...);"
+        " a 500 is `ServerError` with a fixed message",
+    ),
+    Client(
+        "mixedbread SDK `Mixedbread.rerank`",
+        "mixedbread",
+        "dev",
+        '`base_url="http://host:8000/mixedbread"`',
+        "`mixedbread`, only the arguments given",
+        "`mixedbread.*Error` per status, `Error code: N - <body>`; retries 429 and 5xx",
+    ),
+    Client(
+        "langchain-nvidia `NVIDIARerank`",
+        "langchain-nvidia-ai-endpoints",
+        "dev",
+        '`base_url="http://host:8000/nvidia-nim/v1"`',
+        "`nim` without `top_n` (it cuts the rankings itself)",
+        '`Exception("[N] <message>\\n<body>")`',
+    ),
+    Client(
         "langchain-cohere `CohereRerank`",
         "langchain-cohere",
         "cohere5",
@@ -148,8 +173,57 @@ CLIENTS = (
         "litellm's exceptions; reads `usage`, which must be an object or absent: serve it"
         ' with `usage="omit"` and `client_format="jina"`',
     ),
+    Client(
+        "infinity-client `rerank.sync_detailed`",
+        "infinity-client",
+        "infinity",
+        '`AuthenticatedClient(base_url="http://host:8000/infinity", token=...)`',
+        "`infinity` with every default spelled (`raw_scores: false`,"
+        ' `model: "default/not-specified"`); requires `model` and `usage`: serve it with'
+        ' `usage="zero"` in front of Cohere',
+        "`errors.UnexpectedStatus(status, content)` with `raise_on_unexpected_status=True`;"
+        " a 422 is returned parsed (`HTTPValidationError`), not raised",
+    ),
+    Client(
+        "together SDK `Together().rerank.create`",
+        "together",
+        "together",
+        '`base_url="http://host:8000/together-ai"`',
+        "`together`; object documents are echoed as JSON text",
+        "`together.AuthenticationError`, ... per status (a 422 answered as 400,"
+        " `BadRequestError`); retries 429 and 5xx",
+    ),
+    Client(
+        "dashscope SDK `TextReRank.call`",
+        "dashscope",
+        "dev",
+        '`dashscope.base_http_api_url = "http://host:8000/alibaba-cloud-dashscope/api/v1"`',
+        "`dashscope`, `parameters` always (`{}` when empty)",
+        "no exception: a response whose `status_code`, `code` and `message` are the error's",
+    ),
+    Client(
+        "pinecone SDK `Pinecone().inference.rerank`",
+        "pinecone",
+        "pinecone",
+        '`Pinecone(host="http://host:8000/pinecone")`',
+        "`pinecone` with `rank_fields` and `return_documents` always, strings as `{text}`,"
+        " `X-Pinecone-Api-Version: 2026-07`",
+        "`pinecone.errors.*` per status (`UnauthorizedError`, ...; a 400 is a bare"
+        " `ApiError`); retries 429 and 5xx; requires `model` and `usage.rerank_units`",
+    ),
+    Client(
+        "boto3 `bedrock-agent-runtime` `rerank`",
+        "boto3",
+        "bedrock",
+        '`boto3.client("bedrock-agent-runtime", endpoint_url="http://host:8000/aws-bedrock")`'
+        " (SigV4-signed; the proxy does not check it)",
+        "`bedrock`",
+        "`botocore.exceptions.ClientError`, `Code` the status (the error type is a header"
+        " the proxy does not write); retries 429 and 5xx",
+    ),
 )
-"""Every real client the tests run against the proxy, for every seed upstream."""
+"""Every real client the tests run against the proxy, for every seed upstream (the voyageai,
+mixedbread and NVIDIARerank clients against a Jina upstream: tests/test_clients_voyage_mixedbread_nim.py)."""
 
 NOT_POINTABLE = (
     (

@@ -21,7 +21,7 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from .formats import _cohere, xinference as _xinference
+from .formats import _cohere, _vllm, vllm_score as _vllm_score, xinference as _xinference
 from .registry import ERROR_FORMATS, FORMATS, ErrorFormatName, get_codec
 from .schema import _documentation, _name, json_schema
 from .validation import Kind
@@ -47,9 +47,13 @@ DECODER_RULES: Mapping[tuple[str, str, str], Callable[[Any], object]] = {
         _cohere.usage_from_meta, format="cohere_v2"
     ),
     ("xinference", "response", "meta"): _xinference._usage,
+    # field "": a rule of the whole payload (a pydantic `model_validator`)
+    ("vllm_score", "request", ""): _vllm_score.pair_of,
+    ("vllm", "error", ""): _vllm.error_shape,
+    ("vllm_score", "error", ""): _vllm.error_shape,
 }
 """The checks the decoders make beyond the wire types (in each format's `*_to_canonical`), by
-(format, kind, top-level field). Each calls the decoder's own function: the rule lives there;
+(format, kind, top-level field, or "" for the whole payload). Each calls the decoder's own function: the rule lives there;
 the pydantic models apply it as an `AfterValidator`."""
 
 _PREFIXES = {"openai": "OpenAI"}  # otherwise the format's name in CamelCase
@@ -140,6 +144,8 @@ class _Writer:
                 value = f"Field(default=None, {_kwargs(description=description)}, json_schema_extra=absent)"
                 value = value.replace(", , ", ", ")
             lines.append(f"    {field.name}: {annotation} = {value}")
+        if root and (self.format, kind, "") in DECODER_RULES:
+            lines.append(f"    whole_payload = whole({self.format!r}, {kind!r})")
         keys = frozenset(f.encode_name for f in info.fields)
         if root or (nested and keys == nested):  # the decoder sets unknown keys aside
             base = "Open"
@@ -163,6 +169,8 @@ class _Writer:
             return "Annotated[bool, Strict()]"
         if isinstance(t, mi.NoneType):
             return "None"
+        if isinstance(t, mi.LiteralType):  # strict: pydantic matches literals by equality
+            return f"Literal[{', '.join(map(repr, t.values))}]"
         if isinstance(t, (mi.ListType, mi.VarTupleType)):
             item = self._type(t.item_type, kind, nested)
             bounds = _kwargs(min_length=t.min_length, max_length=t.max_length)
@@ -177,6 +185,8 @@ class _Writer:
             return self._struct(t, kind, nested)
         if isinstance(t, mi.UnionType):
             return " | ".join(self._type(member, kind, nested) for member in t.types)
+        if isinstance(t, mi.LiteralType):  # an enumeration (Bedrock's `type: "TEXT"`)
+            return f"Literal[{', '.join(repr(value) for value in t.values)}]"
         if isinstance(t, mi.AnyType) or (isinstance(t, mi.CustomType) and t.cls is object):
             return "Annotated[Any, AfterValidator(finite)]"
         raise TypeError(f"{self.format}: no pydantic type for {t!r}")
@@ -193,15 +203,15 @@ _HEADER = '''"""The pydantic models of every format, generated from the wire Str
 registry and the Structs the decoders use; tests/test_pydantic.py checks that it is current.
 """
 
-# ruff: noqa: F401, N801
+# ruff: noqa: F401, N801, N815, RUF100
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, Field, RootModel, Strict
 
-from ._support import Absent, Closed, Ignoring, Namespace, Open, absent, finite, ruled
+from ._support import Absent, Closed, Ignoring, Namespace, Open, absent, finite, ruled, whole
 '''
 
 

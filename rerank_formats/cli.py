@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from typing import BinaryIO, TextIO, get_args
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, BinaryIO, TextIO, get_args
 
 import msgspec
 
@@ -38,7 +39,7 @@ from .convert import (
     decode_request,
 )
 from .errors import DecodeError, LossWarning, LossyConversionError, RerankFormatError, excerpt
-from .registry import ERROR_FORMATS, FORMATS, get_error_format, support_matrix
+from .registry import ERROR_FORMATS, FORMATS, get_error_format, get_format, support_matrix
 from .scale import SCORES
 from .schema import json_schema
 from .validation import Problem, detect, validate
@@ -442,18 +443,38 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+_WIDTH = 80
+"""The terminal width `formats` fits: as many format columns per table as fit, then the next."""
+
+
 def _formats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rows = support_matrix()
     width = max(len(description) for description, _ in rows)
-    columns = [len(name) for name in FORMATS]
-    out.write(" ".join([f"{'feature':<{width}}", *FORMATS]) + "\n")
-    for description, cells in rows:
-        marks = [
-            f"{'yes' if cells[name] else '-':<{size}}"
-            for name, size in zip(FORMATS, columns, strict=True)
-        ]
-        out.write(" ".join([f"{description:<{width}}", *marks]).rstrip() + "\n")
-    out.write(f"\nerror bodies: {', '.join(ERROR_FORMATS)}\n")
+    groups: list[list[str]] = [[]]
+    used = width
+    for name in FORMATS:
+        if groups[-1] and used + 1 + len(name) > _WIDTH:
+            groups.append([])
+            used = width
+        groups[-1].append(name)
+        used += 1 + len(name)
+    for number, group in enumerate(groups):
+        if number:
+            out.write("\n")
+        out.write(" ".join([f"{'feature':<{width}}", *group]) + "\n")
+        for description, cells in rows:
+            marks = [f"{'yes' if cells[name] else '-':<{len(name)}}" for name in group]
+            out.write(" ".join([f"{description:<{width}}", *marks]).rstrip() + "\n")
+    label = "error bodies: "
+    listed = textwrap.wrap(
+        ", ".join(ERROR_FORMATS),
+        width=_WIDTH,
+        initial_indent=label,
+        subsequent_indent=" " * len(label),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    out.write("\n" + "\n".join(listed) + "\n")
     return 0
 
 
@@ -647,10 +668,16 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     limits = {
         name: getattr(args, name) for name in _LIMIT_FIELDS if getattr(args, name) is not None
     }
+    signs = get_format(args.upstream_format).ENDPOINT.signing is not None
+    # a signing upstream takes AWS credentials; an UPSTREAM_API_KEY left set is not for it
+    key = os.environ[variable] if variable else None
+    if not variable and not signs:
+        key = os.environ.get("UPSTREAM_API_KEY")
     config = ProxyConfig(
         upstream_url=args.upstream_url,
         upstream_format=args.upstream_format,
-        upstream_api_key=os.environ.get(variable or "UPSTREAM_API_KEY"),
+        upstream_api_key=key,
+        **(_aws_settings(args.upstream_format, os.environ) if signs else {}),
         client_api_key=os.environ[client_variable] if client_variable else None,
         pass_upstream_errors=args.pass_upstream_errors,
         limits=msgspec.structs.replace(DEFAULT_LIMITS, **limits),
@@ -664,6 +691,31 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         limit_concurrency=args.limit_concurrency,
     )
     return 0
+
+
+def _aws_settings(upstream: str, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The AWS credentials and region a signing upstream takes (`ENDPOINT.signing`), from
+    the variables the AWS SDKs read: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+    `AWS_SESSION_TOKEN` (optional) and `AWS_REGION` (else `AWS_DEFAULT_REGION`)."""
+    from .sigv4 import Credentials
+
+    missing = [
+        name for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if not environ.get(name)
+    ]
+    region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+    if not region:
+        missing.append("AWS_REGION")
+    if missing:
+        raise _UsageError(
+            f"a {get_format(upstream).NAME} upstream signs its requests with AWS credentials:"
+            f" set {', '.join(missing)}"
+        )
+    credentials = Credentials(
+        environ["AWS_ACCESS_KEY_ID"],
+        environ["AWS_SECRET_ACCESS_KEY"],
+        environ.get("AWS_SESSION_TOKEN") or None,
+    )
+    return {"upstream_aws_credentials": credentials, "upstream_aws_region": region}
 
 
 def _probe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

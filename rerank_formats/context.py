@@ -4,7 +4,8 @@ When the request (canonical, as decoded from the client) is given, results are s
 descending score, cut to the request's `top_n`, their indices checked against its documents,
 documents filled from it (or removed) as it asked, the model taken from it when the response
 has none, and a missing usage made explicit as the client's format wants it
-(`UnknownUsage`). Usage a format reports in its response headers rather than its body (TEI's
+(`UnknownUsage`). A format whose documents read differently in the request's context defines
+`response_in_context(response, request)`, called first (Together's JSON-string objects). Usage a format reports in its response headers rather than its body (TEI's
 `x-compute-tokens`) is read here too, from the `headers=` of `decode_response` and
 `convert_response`.
 """
@@ -21,7 +22,7 @@ from msgspec import UNSET, UnsetType
 from .canonical import RerankRequest, RerankResponse, RerankResult, TextDocument, Usage
 from .errors import DecodeError, EncodeError, number
 from .formats._base import field_types
-from .registry import Format
+from .registry import Format, get_format
 
 __all__ = ["UnknownUsage", "in_context", "usage_for", "with_header_usage"]
 
@@ -89,6 +90,9 @@ def in_context(
         raise EncodeError(
             f"expected a RerankRequest, got {type(request).__name__}", type="wrong_type"
         )
+    read = vars(get_format(format)).get("response_in_context") if format else None
+    if read is not None:  # a format whose documents read differently for this request (Together)
+        response = read(response, request)
     documents = request.documents
     indices = list(map(_index, response.results))
     if indices and (

@@ -27,10 +27,15 @@ def request_headers(format: FormatName, *, api_key: str | None = None) -> dict[s
     Returns:
         Header names (as the format spells them) and values, in that order.
 
+    A format whose requests are signed instead (`ENDPOINT.signing`, Bedrock's SigV4)
+    takes no key here: the signature depends on each request and its time, so the
+    transport signs it (`rerank_formats.sigv4.sign`), after these headers are set.
+
     Raises:
         UnknownFormatError: `format` is not registered.
         RerankFormatError: `api_key` is empty, or not printable ASCII without spaces around
-            (it could not be sent in a header, or would end it early).
+            (it could not be sent in a header, or would end it early); or `format` signs
+            its requests (`ENDPOINT.signing`) and `api_key` is given.
 
     Examples:
         >>> import rerank_formats as rf
@@ -38,9 +43,16 @@ def request_headers(format: FormatName, *, api_key: str | None = None) -> dict[s
         {'Authorization': 'Bearer k'}
         >>> rf.request_headers("jina")
         {}
+        >>> rf.request_headers("bedrock")  # signed: `api_key` is refused
+        {}
     """
     endpoint = get_format(format).ENDPOINT
     headers = dict(endpoint.headers)
+    if api_key is not None and endpoint.signing is not None:
+        raise RerankFormatError(
+            f"{get_format(format).NAME} requests are signed ({endpoint.signing}), not sent"
+            " with an API key: sign each request with rerank_formats.sigv4.sign"
+        )
     if api_key is not None:
         if (
             not api_key
@@ -58,6 +70,11 @@ def api_key_from(format: FormatName, headers: Mapping[str, str]) -> str | None:
     `ENDPOINT.auth_header` (names in any case), without its `auth_scheme` (in any case);
     None when the header is absent, empty, or lacks the scheme.
 
+    For a format whose requests are SigV4-signed (`ENDPOINT.signing`, Bedrock), the key is
+    the access key id of the header's `Credential=<id>/<scope>`: the signature is not
+    checked (that would take the client's secret), so the id stands for a key, as a bearer
+    key would.
+
     Raises:
         UnknownFormatError: `format` is not registered.
 
@@ -67,6 +84,10 @@ def api_key_from(format: FormatName, headers: Mapping[str, str]) -> str | None:
         'k'
         >>> rf.api_key_from("cohere_v2", {"Authorization": "k"}) is None
         True
+        >>> rf.api_key_from("bedrock", {"authorization": "AWS4-HMAC-SHA256"
+        ...     " Credential=AKID/20150830/us-east-1/bedrock/aws4_request,"
+        ...     " SignedHeaders=host;x-amz-date, Signature=5fa0"})
+        'AKID'
     """
     endpoint = get_format(format).ENDPOINT
     wanted = endpoint.auth_header.lower()
@@ -77,4 +98,9 @@ def api_key_from(format: FormatName, headers: Mapping[str, str]) -> str | None:
         if word.lower() != scheme.lower():
             return None
         value = value.strip()
+    if endpoint.signing is not None:
+        credential = next(
+            (p.strip()[11:] for p in value.split(",") if p.strip().startswith("Credential=")), ""
+        )
+        value = credential.partition("/")[0].strip()
     return value or None

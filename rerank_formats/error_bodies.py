@@ -11,19 +11,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import msgspec
+from msgspec import UNSET
 
 from .canonical import RerankError
 from .errors import DecodeError, EncodeError, excerpt
 from .formats._base import Payload, unknown_fields, with_fields
 from .formats._errors import status_class
 from .limits import DEFAULT_LIMITS, Limits, leaf_problem, scan, too_deep
-from .registry import ERROR_FORMATS, ErrorFormat, ErrorFormatName, get_error_format
+from .registry import ERROR_FORMATS, FORMATS, ErrorFormat, ErrorFormatName, get_error_format
 
 __all__ = ["convert_error", "decode_error", "encode_error", "map_status"]
 
 _ENCODER = msgspec.json.Encoder()
 
 _SNIPPET = 80
+
+
+_FALLBACKS = sorted(ERROR_FORMATS, key=lambda name: name in FORMATS)
+"""The order other error shapes are tried in: the error-only envelopes first (a gateway's
+`{"error": {...}}` is `openai`'s, although Infinity, Together and vLLM wrap their errors
+alike), then every format's, as registered."""
 
 
 def decode_error(
@@ -33,6 +40,7 @@ def decode_error(
     status: int | None = None,
     content_type: str | None = None,
     limits: Limits | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> RerankError:
     """Read an error response in `format` into a canonical `RerankError`. Never raises for
     the body.
@@ -50,6 +58,9 @@ def decode_error(
             (Jina's `code`, a gateway's numeric `code`), else 500.
         content_type: the response's `Content-Type`, when known.
         limits: what to parse (`DEFAULT_LIMITS` when None): a larger body is not parsed.
+        headers: the response's HTTP headers, for a format that names the error in them
+            rather than in the body (its optional `error_code_from_headers`: Bedrock's
+            `x-amzn-ErrorType`); ignored by the others.
 
     Raises:
         UnknownFormatError: `format` is not registered.
@@ -67,14 +78,15 @@ def decode_error(
     module = get_error_format(format)
     status = status if type(status) is int and 100 <= status <= 599 else None
     text, parsed = _parse_error_body(data, limits or DEFAULT_LIMITS)
-    candidates = [module, *(get_error_format(n) for n in ERROR_FORMATS if n != module.NAME)]
+    candidates = [module, *(get_error_format(n) for n in _FALLBACKS if n != module.NAME)]
     if isinstance(parsed, Mapping):
         for candidate in candidates:
             try:
                 wire, leftovers = candidate.ERROR.convert(parsed)
             except DecodeError:
                 continue
-            return candidate.error_to_canonical(wire, leftovers, status)
+            read = candidate.error_to_canonical(wire, leftovers, status)
+            return _with_header_code(module, read, headers) if headers else read
     if text and parsed is not _TOO_LARGE:
         for candidate in candidates:
             error = candidate.error_from_text(text, status)
@@ -84,6 +96,18 @@ def decode_error(
         status=500 if status is None else status,
         message=_describe(text, parsed, content_type, module.NAME),
     )
+
+
+def _with_header_code(
+    module: ErrorFormat, error: RerankError, headers: Mapping[str, str]
+) -> RerankError:
+    """`error` with the code its format names in the response `headers` (names in any
+    case), when the body gave none and the format reads one (`error_code_from_headers`)."""
+    read = getattr(module, "error_code_from_headers", None)
+    if read is None or error.code is not UNSET:
+        return error
+    code = read({str(k).lower(): str(v) for k, v in headers.items()})
+    return error if code is None else msgspec.structs.replace(error, code=code)
 
 
 def encode_error(error: RerankError, *, format: ErrorFormatName) -> tuple[int, bytes]:
@@ -122,9 +146,10 @@ def convert_error(
     write: ErrorFormatName,
     status: int | None = None,
     content_type: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[int, bytes]:
     """Translate an error response from format `read` to format `write`; never raises for
-    the body (see `decode_error` and `encode_error`).
+    the body (see `decode_error`, whose `headers` this passes on, and `encode_error`).
 
     Examples:
         >>> import rerank_formats as rf
@@ -137,7 +162,9 @@ def convert_error(
         (401, b'{"detail":"invalid api token"}')
     """
     target = get_error_format(write)
-    error = decode_error(data, format=read, status=status, content_type=content_type)
+    error = decode_error(
+        data, format=read, status=status, content_type=content_type, headers=headers
+    )
     return encode_error(error, format=target.NAME)
 
 

@@ -90,6 +90,19 @@ def shallow(value: object, limit: int) -> bool:
     return encoded.count(b"[") + encoded.count(b"{") <= limit
 
 
+def shallow_text(raw: bytes | bytearray | memoryview, limit: int) -> bool:
+    """Whether JSON text surely nests at most `limit` deep, from a count of its brackets at
+    C speed (a bracket in a string only makes the count larger). False means "not sure"."""
+    text = raw if type(raw) is not memoryview else bytes(raw)
+    return text.count(b"[") + text.count(b"{") <= limit
+
+
+def within(value: object, limit: int) -> bool:
+    """Whether a parsed payload nests at most `limit` deep (what `scan` finds when it does
+    not, with its path): a level at a time, without paths."""
+    return _within(value, limit)
+
+
 def _within(value: object, limit: int) -> bool:
     """Whether `value` nests at most `limit` deep: a level at a time, without paths."""
     kind = type(value)

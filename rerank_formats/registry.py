@@ -10,6 +10,7 @@ message.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NoReturn, Protocol, TypeVar, cast, get_args
 
@@ -41,7 +42,25 @@ __all__ = [
 
 M = TypeVar("M")
 
-FormatName = Literal["jina", "cohere_v1", "cohere_v2", "xinference"]
+FormatName = Literal[
+    "jina",
+    "cohere_v1",
+    "cohere_v2",
+    "xinference",
+    "tei",
+    "llama_cpp",
+    "vllm",
+    "vllm_score",
+    "infinity",
+    "together",
+    "siliconflow",
+    "dashscope",
+    "pinecone",
+    "bedrock",
+    "voyage",
+    "mixedbread",
+    "nim",
+]
 """The name of a request-and-response format, for type checkers: `FORMATS`, spelled as
 registered (the functions also take `"cohere-v2"` or `"Cohere_V2"` at run time). The one
 list of formats: each name is the module `rerank_formats.formats.<name>`."""
@@ -161,12 +180,21 @@ FACE: tuple[str, ...] = (
 )
 """The names every request-and-response format module's `__all__` lists: its public face.
 
-Two functions are optional: `usage_from_headers(headers) -> Usage | None`, for usage in
-response headers (TEI's `x-compute-tokens`), and `response_scale(request) -> ScoreScale`,
-for a format whose score scale depends on the request (TEI's `raw_scores`): it reads its
-own knob from `request.extensions.get(NAME)`, and answers `SCORE_SCALE` for `None`."""
+Four functions are optional: `usage_from_headers(headers) -> Usage | None`, for usage in
+response headers (TEI's `x-compute-tokens`); `error_code_from_headers(headers) -> str | None`,
+for an error named in response headers (Bedrock's `x-amzn-ErrorType`);
+`response_scale(request) -> ScoreScale`, for a format whose score scale depends on the request
+(TEI's `raw_scores`): it reads its own knob from `request.extensions.get(NAME)`, and answers
+`SCORE_SCALE` for `None`; and `response_in_context(response, request) -> RerankResponse`, for
+documents that read differently in the context of the request (Together's JSON-text objects,
+`context.in_context`)."""
 
-OPTIONAL: tuple[str, ...] = ("usage_from_headers", "response_scale")
+OPTIONAL: tuple[str, ...] = (
+    "usage_from_headers",
+    "error_code_from_headers",
+    "response_scale",
+    "response_in_context",
+)
 """The optional functions of a format module; when defined, each must be callable."""
 
 SCORE_SCALES: tuple[ScoreScale, ...] = ("probability", "logit", "unknown")
@@ -181,7 +209,8 @@ def check_format(module: Any, *, errors_only: bool = False) -> Any:
     and 500 (the fallbacks of `map_status`), `SUPPORTS` names only `FEATURES`, `REQUIRES`
     only optional canonical request fields, `SCORE_SCALE` is one of `SCORE_SCALES`, the
     `OPTIONAL` functions it defines are callable, `ENDPOINT` is an `Endpoint` with absolute
-    paths (and a batch limit of at least 1, if any), and each codec is this format's and of
+    paths (and a batch limit of at least 1, if any, and a `signing` of `"sigv4:<service>"`
+    exactly when its scheme is SigV4's `AWS4-HMAC-SHA256`), and each codec is this format's and of
     its kind.
 
     Raises:
@@ -230,6 +259,18 @@ def _check_endpoint(endpoint: object, fail: Callable[[str], NoReturn]) -> None:
         fail('ENDPOINT must be an Endpoint(method="POST", path="/...")')
     if endpoint.max_documents is not None and endpoint.max_documents < 1:
         fail("ENDPOINT.max_documents must be None or at least 1")
+    if endpoint.signing is not None and not (
+        re.fullmatch(r"sigv4:[a-z0-9][a-z0-9-]*", endpoint.signing)
+        and (endpoint.auth_header, endpoint.auth_scheme) == ("Authorization", "AWS4-HMAC-SHA256")
+    ):
+        fail(
+            'ENDPOINT.signing must be None or "sigv4:<service>", with auth_header'
+            ' "Authorization" and auth_scheme "AWS4-HMAC-SHA256"'
+        )
+    if endpoint.signing is None and endpoint.auth_scheme == "AWS4-HMAC-SHA256":
+        fail(
+            'an ENDPOINT whose auth_scheme is "AWS4-HMAC-SHA256" must declare signing="sigv4:<service>"'
+        )
 
 
 def _load(name: str, *, errors_only: bool = False) -> Any:
@@ -243,7 +284,8 @@ _MODULES: dict[str, Format] = {name: _load(name) for name in get_args(FormatName
 
 # The Literals are written out for type checkers; a test keeps them equal to these tuples.
 FORMATS: tuple[FormatName, ...] = cast("tuple[FormatName, ...]", tuple(_MODULES))
-"""The registered format names: `("jina", "cohere_v1", "cohere_v2", "xinference")`."""
+"""The registered format names, in the order of `FormatName` (the seed formats first:
+`"jina"`, `"cohere_v1"`, `"cohere_v2"`, `"xinference"`)."""
 
 
 _ERROR_ONLY: dict[str, ErrorFormat] = {

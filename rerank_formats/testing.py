@@ -129,7 +129,8 @@ def canonical_requests(
             else _optional(_text, null=False)
         ),
         "top_n": draw(
-            _optional(st.integers(1 if valid else 0, 10))
+            # 0 is "no results" in Jina and "all" in vLLM: only a format-free draw takes it
+            _optional(st.integers(1 if valid or features is not None else 0, 10))
             if _has(features, "top_n")
             else st.just(UNSET)
         ),
@@ -202,6 +203,10 @@ def canonical_responses(
         for index in indices
     ]
     results.sort(key=lambda r: r.relevance_score, reverse=True)  # as every provider sends them
+    if features is not None:
+        # tied scores in index order: a format that lists scores in input order (vLLM's
+        # /score) cannot keep any other; a format-free draw still ties in any order
+        results.sort(key=lambda r: (-r.relevance_score, r.index))
     return RerankResponse(
         results=tuple(results),
         model=draw(_optional(_text, null=False)),

@@ -21,7 +21,7 @@ from .errors import DecodeError, clip, clip_path, excerpt
 from .formats._base import Codec, Leftovers, Payload, parse_json, to_utf8
 from .formats._checks import Report, Severity
 from .formats._walk import FoundError, Walker, type_info
-from .limits import DEFAULT_LIMITS, Limits, scan
+from .limits import DEFAULT_LIMITS, Limits, scan, shallow_text, within
 from .registry import (
     ERROR_FORMATS,
     FORMATS,
@@ -268,7 +268,7 @@ def detect(
     Matches are ranked by how many of the payload's top-level keys the format knows, then by
     how few it does not, then by how few warnings it has. Matches that rank alike are all
     marked `ambiguous`: `{"model": "m", "query": "q", "documents": ["a"]}` is a valid request
-    in all four formats, and nothing in it tells them apart.
+    in every format that reads those keys, and nothing in it tells them apart.
 
     Args:
         data: the payload.
@@ -278,7 +278,8 @@ def detect(
     Examples:
         >>> import rerank_formats as rf
         >>> [(m.format, m.kind) for m in rf.detect(
-        ...     b'{"query": "q", "documents": ["a"], "rank_fields": ["text"]}')]
+        ...     b'{"query": "q", "documents": ["a"], "rank_fields": ["text"]}')
+        ...  if not m.warnings]  # servers that ignore unknown keys read it too, warned
         [('cohere_v1', 'request')]
     """
     limits = limits or DEFAULT_LIMITS
@@ -350,7 +351,10 @@ def _read(
         data = parse_json(raw)  # type: ignore[assignment]
     for counting in codecs:
         counting.count(data, limits)
-    found = scan(data, limits.max_depth, leaves=raw is None)
+    depth = limits.max_depth
+    if raw is not None and (shallow_text(raw, depth) or within(data, depth)):
+        return raw, data  # parsed by the library: only the depth to check, and it is within
+    found = scan(data, depth, leaves=raw is None)
     if found is not None:
         path, type, message = found
         raise DecodeError(message, path=path, type=type)

@@ -9,27 +9,32 @@ environment it sets RERANK_FORMATS_REQUIRE_CLIENTS, and a missing client fails i
 
 from __future__ import annotations
 
-import copy
+import functools
 import importlib
 import json
+import logging
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+import httpx
+import msgspec
 import pytest
 from case_table import column
-from helpers import RECORDED, load_json
+from helpers import CASES, RECORDED, load_json
+from msgspec import UNSET
 from servers import FakeUpstream, Recorder, Reply, fake_upstream, proxy_app, serve
 
 import rerank_formats as rf
+from rerank_formats.error_bodies import map_status
+from rerank_formats.registry import get_codec, get_error_format, get_format
 
 UPSTREAMS = rf.FORMATS
-"""Every format, each played by a fake upstream (a new format needs its recorded answer and
-error bodies below)."""
+"""Every format, each played by a fake upstream that answers as its module writes (below)."""
 
 STATUSES = (401, 422, 429, 500)
 """The upstream errors every client is tested with."""
@@ -45,9 +50,15 @@ def require_client(module: str) -> ModuleType:
 
 
 # -- what the fake upstreams answer ------------------------------------------------------------
+#
+# A fake upstream of any registered format answers as its module writes: it decodes the
+# request it received with its own format, takes its canonical ranking (below) in the
+# context of that request, and encodes the answer with its own format. The native document
+# shapes, the defaults (whether documents come back unasked) and the usage reported (Jina
+# always, Xinference when asked `return_len`, Cohere never) are the module's; a new format
+# is an upstream here with no edit.
 
-# A recorded request and the answer recorded for it, per upstream format.
-PAIRS = {
+RECORDINGS = {
     "jina": (
         "jina/metaprompt-playground-v2-request.json",
         "jina/metaprompt-playground-v2-response.json",
@@ -62,70 +73,96 @@ PAIRS = {
     ),
     "xinference": ("xinference/ragflow-1527-request.json", "xinference/ragflow-1527-response.json"),
 }
+"""A recorded request and the answer recorded for it, in the recording's format: the query,
+documents and ranking an upstream of that format answers with. Any other format answers
+with Jina's (the canonical model's) recording, written in its own format."""
+
+CANONICAL = "jina"
+"""The format whose recording an upstream without one of its own answers with."""
 
 
-def _text(document: Any) -> str:
-    return document if isinstance(document, str) else str(document["text"])
+def recording(upstream: str) -> tuple[str, rf.RerankRequest, rf.RerankResponse]:
+    """The format of `upstream`'s recording, and its request and response, decoded."""
+    fmt = upstream if upstream in RECORDINGS else CANONICAL
+    request, response = (RECORDED / name for name in RECORDINGS[fmt])
+    return (
+        fmt,
+        rf.decode_request(request.read_bytes(), format=fmt),
+        rf.decode_response(response.read_bytes(), format=fmt),
+    )
 
 
-DOCS = {up: [_text(d) for d in load_json(RECORDED / PAIRS[up][0])["documents"]] for up in PAIRS}
+def _text(document: rf.Document) -> str:
+    if isinstance(document, str):
+        return document
+    assert isinstance(document, rf.TextDocument), document
+    return document.text
+
+
+class _PerUpstream(Mapping[str, Any]):
+    """A value per upstream format, derived from its recording when first asked for."""
+
+    def __init__(self, derive: Callable[[str], Any]) -> None:
+        self._derive = functools.cache(derive)
+
+    def __getitem__(self, upstream: str) -> Any:
+        return self._derive(upstream)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(UPSTREAMS)
+
+    def __len__(self) -> int:
+        return len(UPSTREAMS)
+
+
+DOCS: Mapping[str, list[str]] = _PerUpstream(
+    lambda up: [_text(d) for d in recording(up)[1].documents]
+)
 """The documents of each upstream's recorded request, as texts."""
-QUERY = {up: load_json(RECORDED / PAIRS[up][0])["query"] for up in PAIRS}
+QUERY: Mapping[str, str] = _PerUpstream(lambda up: _text(recording(up)[1].query))
 """The query of each upstream's recorded request."""
+RANKED: Mapping[str, list[tuple[int, float]]] = _PerUpstream(
+    lambda up: [
+        (r.index, r.relevance_score)
+        for r in sorted(recording(up)[2].results, key=lambda r: -r.relevance_score)
+    ]
+)
+"""(index, relevance_score) of each upstream's recorded answer, best first (a tie keeps its
+order: Jina's two 0.878)."""
 
-RANKED = {
-    # Jina's two 0.878 are a tie: their order is kept
-    "jina": [(0, 0.8783142566680908), (6, 0.8783142566680908), (4, 0.8633915781974792)],
-    "cohere_v1": [(3, 0.999071), (4, 0.7867867), (0, 0.32713068)],
-    "cohere_v2": [(3, 0.999071), (4, 0.7867867), (0, 0.32713068)],
-    "xinference": [
-        (0, 0.999574601650238),
-        (1, 0.07814773917198181),
-        (3, 0.000017700713215162978),
-        (2, 0.0000163753629749408),
-        (4, 0.00001631895975151565),
-    ],
-}
-"""(index, relevance_score) of each upstream's recorded answer, best first."""
 
-# Native document shapes: Jina and Cohere v1 answer {"text": ...} when asked for documents;
-# Xinference always sends the key ({"text": ...} or null); Cohere v2 never returns documents.
-DOCUMENTS_BY_DEFAULT = {"jina": True, "cohere_v1": False, "cohere_v2": False, "xinference": False}
+def answer_for(upstream: str, body: bytes) -> bytes:
+    """What `upstream` answers to a request `body` in its format: its recorded ranking, only
+    the indices within the documents received, in the context of the request (documents
+    from it, in the format's shape and only when asked; usage as the format reports it).
+    `top_n` is not applied: the proxy must cut the results itself."""
+    _, _, recorded = recording(upstream)
+    request = rf.decode_request(body, format=upstream)
+    results = tuple(
+        msgspec.structs.replace(r, document=UNSET)
+        for r in recorded.results
+        if r.index < len(request.documents)
+    )
+    # what only the recording's format says (ids, Xinference's `meta` as recorded) is left
+    # out: the module writes it for this request
+    answer = msgspec.structs.replace(recorded, results=results, extensions={})
+    uncut = msgspec.structs.replace(request, top_n=UNSET)
+    return rf.encode_response(answer, format=upstream, request=uncut, on_loss="ignore")
 
 
 def recorded_answer(upstream: str) -> Reply:
-    """The recorded response, adjusted to the request the upstream received: only indices
-    within its documents, document texts from it, in the upstream's native shape and only
-    when it asked. `top_n` is not applied: the proxy must cut the results itself."""
-    recorded = load_json(RECORDED / PAIRS[upstream][1])
-
-    def reply(body: bytes) -> tuple[int, bytes]:
-        sent = json.loads(body)
-        documents = sent["documents"]
-        wanted = sent.get("return_documents", DOCUMENTS_BY_DEFAULT[upstream])
-        answer = copy.deepcopy(recorded)
-        answer["results"] = [r for r in answer["results"] if r["index"] < len(documents)]
-        for result in answer["results"]:
-            result.pop("document", None)
-            if wanted and upstream != "cohere_v2":
-                result["document"] = {"text": _text(documents[result["index"]])}
-            elif upstream == "xinference":
-                result["document"] = None
-        if upstream == "xinference" and not sent.get("return_len"):
-            answer["meta"]["tokens"] = None  # Xinference counts tokens only when asked
-        return 200, json.dumps(answer).encode()
-
-    return reply
+    """The fake `upstream`'s answer to whatever it receives (see `answer_for`)."""
+    return lambda body: (200, answer_for(upstream, body))
 
 
 def reported_tokens(upstream: str, sent: dict[str, Any]) -> int | None:
-    """The tokens `upstream`'s recorded answer reports for a request `sent`: Jina always
-    counts them, Xinference when asked `return_len`, Cohere never (it bills search units)."""
-    if upstream == "jina":
-        return 815
-    if upstream == "xinference" and sent.get("return_len"):
-        return 38
-    return None
+    """The tokens `upstream` reports in its answer to a request `sent` (as a client reads
+    them: the tokens read), or None when it reports none."""
+    answer = answer_for(upstream, json.dumps(sent).encode())
+    usage = rf.decode_response(answer, format=upstream).usage
+    if not isinstance(usage, rf.Usage):
+        return None
+    return usage.total_tokens if usage.prompt_tokens is UNSET else usage.prompt_tokens
 
 
 def recorded_error(name: str) -> Reply:
@@ -147,77 +184,51 @@ def literal_error(status: int, body: dict[str, Any]) -> Reply:
     return lambda _: (status, json.dumps(body).encode())
 
 
+CASE_ERRORS = {
+    401: "invalid-token",
+    422: "validation-details",
+    429: "rate-limited",
+    500: "not-implemented",
+}
+"""The case (fixtures/cases/error) each fake upstream answers an error status with, as its
+column of the case table writes it, answered with that status whatever the format maps
+the case's own status to (a FastAPI server answers 422 before its handler runs)."""
+
 # Cohere's error body is `{"message": ...}` whatever the status (SEED-FORMATS.md); no Cohere
 # 500 was recorded.
 _COHERE_500 = {"message": "internal server error"}
 
-ERRORS: dict[str, dict[int, Reply]] = {
-    "jina": {
-        401: recorded_error("jina/openapi-2026-errorresponse-field-examples.json"),
-        422: case_error("validation-details", "jina"),
-        429: case_error("rate-limited", "jina"),
-        # LiteLLM's proxy answering in Jina's place: its envelope is read too
-        500: recorded_error("openai/error-litellm-proxy-29156.json"),
-    },
-    "cohere_v1": {
-        401: recorded_error("cohere_v1/error-401-invalid-api-token-converted.json"),
-        422: case_error("validation-details", "cohere_v1"),
-        429: case_error("rate-limited", "cohere_v1"),
-        500: literal_error(500, _COHERE_500),
-    },
-    "cohere_v2": {
-        401: case_error("invalid-token", "cohere_v2"),
-        422: recorded_error("cohere_v2/error-422-unknown-field-lightrag-1813.json"),
-        429: case_error("rate-limited", "cohere_v2"),
-        500: literal_error(500, _COHERE_500),
-    },
-    "xinference": {
-        401: case_error("invalid-token", "xinference"),
-        # Xinference's own validation failures are 500s; a 422 is FastAPI's, before the
-        # handler runs
-        422: case_error("validation-details", "xinference", status=422),
-        429: case_error("rate-limited", "xinference"),
-        # the engine's `[address=..., pid=...]` prefix is not passed on
-        500: recorded_error("xinference/error-inference-4679.json"),
-    },
+RECORDED_ERRORS: dict[tuple[str, int], tuple[Reply, str]] = {
+    ("jina", 401): (
+        recorded_error("jina/openapi-2026-errorresponse-field-examples.json"),
+        "Invalid API key. Verify your API key at https://jina.ai/api-dashboard/key-manager or generate a new one.",
+    ),
+    # LiteLLM's proxy answering in Jina's place: its envelope is read too
+    ("jina", 500): (
+        recorded_error("openai/error-litellm-proxy-29156.json"),
+        "'list' object has no attribute 'get'",
+    ),
+    ("cohere_v1", 401): (
+        recorded_error("cohere_v1/error-401-invalid-api-token-converted.json"),
+        "invalid api token",
+    ),
+    ("cohere_v1", 500): (literal_error(500, _COHERE_500), "internal server error"),
+    ("cohere_v2", 422): (
+        recorded_error("cohere_v2/error-422-unknown-field-lightrag-1813.json"),
+        "unknown field: parameter 'top_k' is not a valid field. For proper usage, please refer to https://docs.cohere.com/reference/rerank",
+    ),
+    ("cohere_v2", 500): (literal_error(500, _COHERE_500), "internal server error"),
+    # the engine's `[address=..., pid=...]` prefix is not passed on
+    ("xinference", 500): (recorded_error("xinference/error-inference-4679.json"), "'results'"),
 }
-"""What each fake upstream answers for each error status: recorded where a recording exists."""
-
-MESSAGES: dict[str, dict[int, str]] = {
-    "jina": {
-        401: "Invalid API key. Verify your API key at https://jina.ai/api-dashboard/key-manager or generate a new one.",
-        422: "Validation error (body.top_n: Input should be greater than 0)",
-        429: "Rate limit reached",
-        500: "'list' object has no attribute 'get'",
-    },
-    "cohere_v1": {
-        401: "invalid api token",
-        422: "Validation error (body.top_n: Input should be greater than 0)",
-        429: "Rate limit reached",
-        500: "internal server error",
-    },
-    "cohere_v2": {
-        401: "invalid api token",
-        422: "unknown field: parameter 'top_k' is not a valid field. For proper usage, please refer to https://docs.cohere.com/reference/rerank",
-        429: "Rate limit reached",
-        500: "internal server error",
-    },
-    "xinference": {
-        401: "invalid api token",
-        422: "Validation error (body.top_n: Input should be greater than 0)",
-        429: "Rate limit reached",
-        500: "'results'",
-    },
-}
-"""The message each error above carries, as a client of another format reads it (Jina's field
-errors folded into the message, Xinference's engine prefix left out)."""
+"""Real error bodies answered in place of the case's, where one was recorded (or, for
+Cohere's 500, written here), with the message a client of another format reads from it."""
 
 SAME_FORMAT_MESSAGES = {
-    ("jina", 422): "Validation error",  # the field errors stay in Jina's `errors`
     ("xinference", 500): "[address=10.16.13.11:53707, pid=1964] 'results'",
 }
-"""The messages a client of the upstream's own format reads, where they differ: its error
-body is passed on as it is."""
+"""The messages a client of a recorded body's own format reads, where they differ: its
+error body is passed on as it is."""
 
 ERROR_IDS = {
     ("jina", 401): "03f58cd9da22fabf",
@@ -226,11 +237,38 @@ ERROR_IDS = {
 """The request ids the recorded error bodies carry, which a Cohere client receives as `id`."""
 
 
+def error_reply(upstream: str, status: int) -> Reply:
+    """What the fake `upstream` answers for an error `status` (`STATUSES`): a recorded body
+    where there is one, else its column's body of the case `CASE_ERRORS` names."""
+    if (upstream, status) in RECORDED_ERRORS:
+        return RECORDED_ERRORS[upstream, status][0]
+    return case_error(CASE_ERRORS[status], upstream, status=status)
+
+
 def message(upstream: str, status: int, client: str) -> str:
-    """The message a client in format `client` reads from `upstream`'s error `status`."""
-    if client == upstream and (upstream, status) in SAME_FORMAT_MESSAGES:
-        return SAME_FORMAT_MESSAGES[upstream, status]
-    return MESSAGES[upstream][status]
+    """The message a client in format `client` reads from `upstream`'s error `status`: the
+    case's canonical message, its field errors folded in, unless the client's format is the
+    upstream's (its body is passed on as it is, and read as that format reads it)."""
+    if (upstream, status) in RECORDED_ERRORS:
+        if client == upstream and (upstream, status) in SAME_FORMAT_MESSAGES:
+            return SAME_FORMAT_MESSAGES[upstream, status]
+        return RECORDED_ERRORS[upstream, status][1]
+    name = CASE_ERRORS[status]
+    if client == upstream:
+        body = json.dumps(column(upstream)[f"error/{name}"]["body"]).encode()
+        return rf.decode_error(body, format=upstream, status=status).message
+    body = json.dumps(column(upstream)[f"error/{name}"]["body"]).encode()
+    read = rf.decode_error(body, format=upstream, status=status)
+    if read.details:  # listed apart by the upstream: kept apart where the client's format can
+        own = msgspec.structs.replace(read, extensions={})
+        answered, written = rf.encode_error(own, format=client)  # type: ignore[arg-type]
+        return rf.decode_error(written, format=client, status=answered).message
+    canonical = load_json(CASES / "error" / f"{name}.json")["canonical"]
+    details = canonical.get("details", ())
+    if not details:
+        return str(canonical["message"])
+    listed = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+    return f"{canonical['message']} ({listed})"
 
 
 # -- the proxy in front of a fake upstream, per seed format ------------------------------------
@@ -261,13 +299,16 @@ class Stack:
 
 
 @contextmanager
-def open_stacks(root: str | None = None, usage: str = "null") -> Iterator[dict[str, Stack]]:
-    """One proxy per upstream format, each with its fake upstream, until the block ends;
-    with `root`, each proxy also serves that client format at the root, and `usage` says
-    what it writes for an unknown usage (see `proxy_app`)."""
+def open_stacks(
+    root: str | None = None, usage: str = "null", upstreams: tuple[str, ...] = UPSTREAMS
+) -> Iterator[dict[str, Stack]]:
+    """One proxy per upstream format (every format unless `upstreams` says), each with its
+    fake upstream, until the block ends; with `root`, each proxy also serves that client
+    format at the root, and `usage` says what it writes for an unknown usage (see
+    `proxy_app`)."""
     with ExitStack() as servers:
         built: dict[str, Stack] = {}
-        for upstream in UPSTREAMS:
+        for upstream in upstreams:
             fake = fake_upstream(upstream)
             upstream_url = servers.enter_context(serve(fake.recorder))
             proxy = Recorder(proxy_app(upstream_url, upstream, root=root, usage=usage))
@@ -306,22 +347,145 @@ def assert_lossless(body: bytes, fmt: str) -> None:
 def assert_upstream_got(
     stack: Stack, upstream: str, model: str, top_n: int | None, documents: bool, **extra: Any
 ) -> None:
-    """The upstream received the recorded query and documents, `model`, `top_n` and `extra`,
-    and asked for the documents back exactly when `documents` (stated, or its default;
-    Cohere v2 never returns documents). Xinference counts tokens only when asked: it may be
-    asked (`return_len: true`) for a client whose format reports them."""
-    sent = stack.sent()
-    if upstream == "xinference" and sent.get("return_len") is True:
-        del sent["return_len"]
-    wanted = sent.pop("return_documents", None)
-    if wanted is None:  # absent, or null (xinference-client's unset fields)
-        wanted = DOCUMENTS_BY_DEFAULT[upstream]
-    body = {"model": model, "query": QUERY[upstream], "documents": DOCS[upstream]}
-    if top_n is not None:
-        body["top_n"] = top_n
-    assert sent == body | extra
-    if upstream != "cohere_v2":
-        assert wanted is documents
+    """The upstream received the recorded query and documents, `model` and `top_n` where its
+    format has them, and `extra` at the keys its format has; a request its provider accepts
+    (no error from `validate`); and asked for the documents back exactly when `documents`
+    (stated, or its format's default) where its format returns documents at all (Cohere v2
+    never does)."""
+    [exchange] = stack.upstream.seen
+    sent = exchange.json()
+    request = rf.decode_request(exchange.body, format=upstream)
+    supports = get_format(upstream).SUPPORTS
+    assert (_plain(request.query), [_plain(d) for d in request.documents]) == (
+        QUERY[upstream],
+        DOCS[upstream],
+    )
+    if "model" in supports:
+        assert request.model == model
+    if "top_n" in supports:
+        assert (None if request.top_n is UNSET else request.top_n) == top_n
+    fields = get_codec(upstream, "request").fields
+    assert {k: sent.get(k, "(absent)") for k in extra if k in fields} == {
+        k: v for k, v in extra.items() if k in fields
+    }
+    problems = rf.validate(exchange.body, format=upstream, kind="request")  # type: ignore[arg-type]
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    if {"response_documents", "return_documents"} <= supports:  # vLLM, Bedrock echo always
+        assert request.wants_documents is documents
+
+
+def _plain(document: Any) -> Any:
+    """A query or document as its text (a `{text}` object's, a TextDocument's)."""
+    return document.text if isinstance(document, rf.TextDocument) else _text(document)
+
+
+# -- the library as a client of every format --------------------------------------------------
+
+
+def client_path(client: str) -> str:
+    """Where the proxy serves client format `client` (as `create_app` derives it)."""
+    from rerank_formats.proxy import _app
+
+    return _app._prefixes()[client] + get_format(client).ENDPOINT.path  # type: ignore[index]
+
+
+def library_rerank(stack: Stack, client: str, upstream: str, top_n: int = 2) -> httpx.Response:
+    """The recorded query and documents, `top_n` and documents asked back, written in format
+    `client` by the library and posted to the proxy where it serves that format."""
+    request = rf.RerankRequest(
+        model="m",
+        query=QUERY[upstream],
+        documents=tuple(DOCS[upstream]),
+        top_n=top_n,
+        return_documents=True,
+    )
+    body = rf.encode_request(request, format=client, on_loss="ignore")
+    # what the upstream's format cannot say may only lose in reporting (the proxy's default,
+    # "raise_ranking", sends those on and logs them): Xinference's `return_len` elsewhere
+    with logged_losses() as losses:
+        answer = httpx.post(
+            stack.url + client_path(client),
+            content=body,
+            headers={"content-type": "application/json"},
+        )
+    assert {loss.split(" loss")[0] for loss in losses} <= {"a reporting"}, losses
+    return answer
+
+
+@contextmanager
+def logged_losses() -> Iterator[list[str]]:
+    """The losses the proxy logs while the block runs (it sends them on, logged)."""
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if " loss, sent on: " in record.getMessage():
+                seen.append(record.getMessage())
+
+    handler = Collect()
+    proxy_log = logging.getLogger("rerank_formats.proxy")
+    proxy_log.addHandler(handler)
+    try:
+        yield seen
+    finally:
+        proxy_log.removeHandler(handler)
+
+
+def _refused(stack: Stack, answer: httpx.Response, client: str, upstream: str) -> bool:
+    """Whether the upstream requires a field the client's format cannot send; then the
+    proxy answered 400 naming it, and the upstream saw nothing."""
+    missing = sorted(get_format(upstream).REQUIRES - get_format(client).SUPPORTS)
+    if not missing:
+        return False
+    error = rf.decode_error(answer.content, format=client, status=answer.status_code)
+    said = f"the upstream ({upstream}) cannot take this request as it is"
+    why = tuple(f"$.{f}: {upstream} requires `{f}`; the request has none" for f in missing)
+    details = tuple(f"{d.field}: {d.message}" for d in error.details)
+    # in field details, or folded into the message by a format without them
+    assert answer.status_code == 400
+    assert (error.message, details) in ((said, why), (f"{said} ({'; '.join(why)})", ()))
+    assert stack.upstream.seen == []
+    return True
+
+
+def assert_library_ranking(stack: Stack, client: str, upstream: str, top_n: int = 2) -> None:
+    """A library client of format `client` gets `upstream`'s ranking, cut to `top_n`, with
+    the documents where its format echoes them and its request asked; or, where the upstream
+    requires a field the client's format cannot send, the proxy's 400 naming it."""
+    answer = library_rerank(stack, client, upstream, top_n)
+    [posted] = stack.posted()
+    if _refused(stack, answer, client, upstream):
+        return
+    assert answer.status_code == 200, answer.content
+    response = rf.decode_response(answer.content, format=client)
+    echoed = "response_documents" in get_format(client).SUPPORTS and (
+        rf.decode_request(posted, format=client).wants_documents
+    )
+    got = [
+        (r.index, r.relevance_score, None if r.document in (UNSET, None) else _text(r.document))
+        for r in response.results
+    ]
+    # a client format without top_n (TEI's) asks for every result, and gets them all
+    cut = top_n if "top_n" in get_format(client).SUPPORTS else None
+    assert got == [
+        (i, s, DOCS[upstream][i] if echoed else None) for i, s in RANKED[upstream][:cut]
+    ], (got, client, upstream)
+
+
+def assert_library_error(stack: Stack, client: str, upstream: str, status: int) -> None:
+    """A library client of format `client` reads `upstream`'s error `status` with the
+    message `message` says (a recorded body's canonical message, also where a real client of
+    its own format reads it raw: `SAME_FORMAT_MESSAGES`), at the status its format's server
+    answers (`map_status`)."""
+    answer = library_rerank(stack, client, upstream)
+    if _refused(stack, answer, client, upstream):
+        return
+    error = rf.decode_error(answer.content, format=client, status=answer.status_code)
+    [exchange] = stack.upstream.seen
+    expected = map_status(exchange.status, get_error_format(client))
+    recorded = RECORDED_ERRORS.get((upstream, status))
+    said = recorded[1] if recorded else message(upstream, status, client)
+    assert (answer.status_code, error.message) == (expected, said)
 
 
 # -- llama-index postprocessors ----------------------------------------------------------------

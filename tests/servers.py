@@ -6,7 +6,10 @@ proxy's API changes)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import re
 import socket
 import threading
 import time
@@ -21,6 +24,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rerank_formats.registry import get_format
+from rerank_formats.sigv4 import Credentials
 
 
 @contextmanager
@@ -133,18 +139,65 @@ def proxy_app(
     that replace the base URL's path, litellm's `jina_ai` provider)."""
     from rerank_formats.proxy import ProxyConfig, create_app
 
+    signs = get_format(upstream_format).ENDPOINT.signing is not None  # type: ignore[arg-type]
     config = ProxyConfig(
         upstream_url=upstream_url,
         upstream_format=upstream_format,  # type: ignore[arg-type]
         client_format=root,  # type: ignore[arg-type]
         pass_upstream_errors=True,
         usage=usage,  # type: ignore[arg-type]
+        upstream_aws_credentials=AWS_TEST_CREDENTIALS if signs else None,
+        upstream_aws_region=AWS_TEST_REGION if signs else None,
     )
     return create_app(config)
 
 
-def fake_upstream(upstream_format: str) -> FakeUpstream:
-    """A fake upstream at `upstream_format`'s native path (`/v2/rerank` for Cohere v2)."""
-    from rerank_formats.proxy import NATIVE_PATHS
+AWS_TEST_CREDENTIALS = Credentials(
+    "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+)  # AWS's documented example key (the SigV4 test suite's)
+AWS_TEST_REGION = "us-east-1"
+"""What the proxy signs a SigV4 upstream's requests with (`ENDPOINT.signing`: Bedrock) in the
+tests: `signature_error` checks them."""
 
-    return FakeUpstream(NATIVE_PATHS[upstream_format])  # type: ignore[index]
+
+def signature_error(
+    exchange: Exchange, service: str, credentials: Credentials = AWS_TEST_CREDENTIALS
+) -> str | None:
+    """Why the SigV4 signature of a request a fake upstream received is not valid for
+    `credentials` in `AWS_TEST_REGION` (None when it is): recomputed here from the
+    specification's steps with hashlib and hmac, not with `rerank_formats.sigv4`
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html)."""
+    match = re.fullmatch(
+        r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request,"
+        r" SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})",
+        exchange.headers.get("authorization", ""),
+    )
+    if match is None:
+        return "no SigV4 Authorization header"
+    key_id, date, region, signed_service, names, signature = match.groups()
+    if (key_id, region, signed_service) != (credentials.access_key_id, AWS_TEST_REGION, service):
+        return f"the scope is {key_id}/{region}/{signed_service}"
+    amz_date = exchange.headers.get("x-amz-date", "")
+    if not amz_date.startswith(date) or "host" not in names.split(";"):
+        return "x-amz-date or host is not signed as it should be"
+    payload = hashlib.sha256(exchange.body).hexdigest()
+    if exchange.headers.get("x-amz-content-sha256", payload) != payload:
+        return "x-amz-content-sha256 is not the body's hash"
+    block = "".join(f"{n}:{exchange.headers[n].strip()}\n" for n in names.split(";"))
+    canonical = "\n".join(("POST", exchange.path, "", block, names, payload))
+    scope = f"{date}/{region}/{service}/aws4_request"
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    to_sign = f"AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{digest}"
+    key = ("AWS4" + credentials.secret_access_key).encode()
+    for part in (date, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    return None if hmac.compare_digest(expected, signature) else "the signature does not match"
+
+
+def fake_upstream(upstream_format: str) -> FakeUpstream:
+    """A fake upstream at `upstream_format`'s native path (`/v2/rerank` for Cohere v2: its
+    module's `ENDPOINT`)."""
+    from rerank_formats.registry import get_format
+
+    return FakeUpstream(get_format(upstream_format).ENDPOINT.path)

@@ -5,6 +5,8 @@ converted, validated and schemed; and the contracts the registry checks."""
 from __future__ import annotations
 
 import doctest
+import itertools
+import json
 import re
 import sys
 import types
@@ -232,9 +234,8 @@ def test_the_proxy_passes_the_upstream_headers_for_usage(
 ) -> None:
     from starlette.testclient import TestClient
 
-    from rerank_formats.proxy import ProxyConfig, _app, create_app
+    from rerank_formats.proxy import ProxyConfig, create_app
 
-    monkeypatch.setitem(_app.NATIVE_PATHS, "bare", "/rerank")  # as derived at import
     seen: list[httpx.Request] = []
 
     def upstream(request: httpx.Request) -> httpx.Response:
@@ -374,3 +375,102 @@ def test_the_proxy_paths_come_from_each_endpoint() -> None:
         "/cohere/v2/rerank",
     )
     assert CLIENT_PATHS["xinference"] == "/xinference/v1/rerank"
+
+
+# -- the shared tests and the docs outputs take them with no edit ----------------------------
+
+
+@pytest.fixture
+def listed(
+    registered: dict[str, types.ModuleType], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, types.ModuleType]:
+    """The page's modules, also listed where `FORMATS` is read when called (as the registry
+    lists a name of `FormatName`), with their column of the case table as proposed."""
+    import case_table
+    import clients
+
+    from rerank_formats import cli, validation
+
+    names = (*registry.FORMATS, *registered)
+    for module in (registry, cli, validation):
+        monkeypatch.setattr(module, "FORMATS", names)
+    monkeypatch.setattr(cli, "ERROR_FORMATS", (*registry.ERROR_FORMATS, *registered))
+    seed = case_table.column
+    monkeypatch.setattr(
+        clients, "column", lambda fmt: case_table.propose(fmt) if fmt in registered else seed(fmt)
+    )
+    return registered
+
+
+def test_the_client_tests_front_and_are_fronted_by_a_new_format(listed: object) -> None:
+    """tests/clients.py's fake upstream answers as the module writes, and the proxy serves
+    the new formats it did not know at import: acme before every client format and every
+    format (bare, which sends no `model`, gets the proxy's 400) before acme."""
+    from clients import (
+        RANKED,
+        STATUSES,
+        assert_library_error,
+        assert_library_ranking,
+        error_reply,
+        open_stacks,
+        recorded_answer,
+    )
+
+    with open_stacks(upstreams=("acme", "jina")) as stacks:
+        for client in (*rf.FORMATS, "acme", "bare"):
+            assert_library_ranking(stacks["acme"].answer(recorded_answer("acme")), client, "acme")
+            assert_library_ranking(stacks["jina"].answer(recorded_answer("jina")), client, "jina")
+            for status in STATUSES:
+                stack = stacks["acme"].answer(error_reply("acme", status))
+                assert_library_error(stack, client, "acme", status)
+        # what acme answered, as its module writes it: `data`, text documents, the usage
+        stack = stacks["acme"].answer(recorded_answer("acme"))
+        assert_library_ranking(stack, "jina", "acme")
+    [exchange] = stack.upstream.seen
+    answer = json.loads(exchange.answer)
+    assert [(r["index"], r["relevance_score"]) for r in answer["data"]] == RANKED["jina"]
+    assert answer["data"][0]["document"] == json.loads(exchange.body)["documents"][0]
+    assert answer["usage"] == {"total_tokens": 815}
+
+
+def test_the_docs_outputs_list_a_new_format(listed: object) -> None:
+    """What docs/cli.md shows of `formats` and `detect` (generated, docs_hooks/outputs.py)
+    holds the new formats, in tables that fit 80 columns."""
+    import io
+
+    from rerank_formats import cli
+
+    out = io.StringIO()
+    assert cli._formats(None, out, io.StringIO()) == 0  # type: ignore[arg-type]
+    lines = out.getvalue().splitlines()
+    headers = [line.split()[1:] for line in lines if line.startswith("feature ")]
+    assert [name for header in headers for name in header] == [*registry.FORMATS]
+    # as many format columns per table as fit beside the 37-column descriptions, then the next
+    assert all(37 + sum(1 + len(name) for name in header) <= 80 for header in headers)
+    assert all(
+        37 + sum(1 + len(name) for name in header) + 1 + len(following[0]) > 80
+        for header, following in itertools.pairwise(headers)
+    )
+    assert [name for header in headers[-2:] for name in header][-2:] == ["acme", "bare"]
+    assert max(len(line) for line in lines) <= 80
+    start = next(i for i, line in enumerate(lines) if line.startswith("error bodies: "))
+    assert " ".join(line.strip() for line in lines[start:]).endswith(", openai, acme, bare")
+    found = [
+        (m.format, m.kind, m.ambiguous)
+        for m in rf.detect(
+            b'{"model": "m", "query": "q", "documents": ["a"], "return_len": "true"}'
+        )
+    ]
+    # xinference alone knows `return_len`; every other match is equally valid as the rest
+    assert found[:2] == [("xinference", "request", False), ("jina", "request", True)]
+    assert ("acme", "request", True) in found
+    assert all(ambiguous for _, _, ambiguous in found[1:])
+    assert {kind for _, kind, _ in found} == {"request"}
+
+
+def test_the_modules_keep_a_null_an_sdk_sends_for_unset(registered: object) -> None:
+    """The same-format round trip is exact (tests/test_client_payloads.py's null audit)."""
+    acme = b'{"model":"m","query":"q","documents":["a"],"top_k":null,"return_documents":null}'
+    assert rf.convert_request(acme, read="acme", write="acme") == acme
+    bare = b'{"query":"q","texts":["a"],"return_text":null,"truncate":null}'
+    assert rf.convert_request(bare, read="bare", write="bare") == bare

@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from test_adding_a_format import registered  # noqa: F401 (a fixture)
 
 import rerank_formats as rf
 
@@ -127,14 +128,57 @@ def test_runner_check_accepts_every_size() -> None:
         runner.check(implementations, runner.make_case(size))
 
 
-# -- the whole matrix (benchmarks/matrix.py, benchmarks/baselines.py) ---------------------------
+# -- the whole matrix (benchmarks/matrix.py, benchmarks/baselines/) ----------------------------
 
 matrix = importlib.import_module("benchmarks.matrix")
 baselines = importlib.import_module("benchmarks.baselines")
+SEEDS = ("jina", "cohere_v1", "cohere_v2", "xinference")
 
 
-def test_every_registered_format_has_a_hand_written_baseline() -> None:
-    assert set(baselines.READERS) == set(baselines.WRITERS) == set(rf.FORMATS)
+def test_each_baseline_is_its_format_module_found_by_name() -> None:
+    found = {p.stem for p in (ROOT / "benchmarks" / "baselines").glob("*.py")}
+    assert set(baselines.READERS) == set(baselines.WRITERS) == found & set(rf.FORMATS)
+    assert set(SEEDS) <= set(baselines.READERS)
+    assert baselines.missing() == [f for f in rf.FORMATS if f not in found]
+    for name in baselines.READERS:
+        module = importlib.import_module(f"benchmarks.baselines.{name}")
+        assert baselines.READERS[name] is module.READER
+        assert baselines.WRITERS[name] is module.WRITER
+
+
+def test_a_format_without_a_baseline_is_measured_against_the_floor(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    registered: dict[str, ModuleType],  # noqa: F811 (the fixture imported above)
+) -> None:
+    """The two formats of docs/adding-a-format.md, registered with no benchmark file: every
+    pair with them is a cell, against the generic floor, with the library's bytes."""
+    monkeypatch.setattr(rf, "FORMATS", (*rf.FORMATS, *registered))
+    assert baselines.missing()[-2:] == list(registered)
+    cells = matrix.build(True, str(tmp_path))
+    matrix.check(cells)
+    for name in registered:
+        for other in SEEDS:
+            for group in ("response", "response+request", "request"):
+                for row in (f"{name} -> {other}", f"{other} -> {name}"):
+                    picked = [c for c in cells if (c.group, c.row) == (group, row)]
+                    assert len(picked) == len(matrix.QUICK_RESPONSE_SIZES), (group, row)
+                    assert all(c.floor and c.subject() == c.baseline() for c in picked)
+        assert {c.row for c in cells if c.group == "unknown"} >= {name}
+        assert {c.row for c in cells if c.group == "validate"} >= {
+            f"{name} request",
+            f"{name} response",
+        }
+    assert not any(c.floor for c in cells if c.row == "jina -> cohere_v2")
+    rows = [
+        {"group": c.group, "row": c.row, "size": c.size, "ratio": 1.5, "q1": 1, "q3": 2}
+        | {"floor": c.floor}
+        for c in cells
+    ]
+    lines = matrix.verdicts(rows)
+    assert "response at 10: 16/16 cells <= 2.0x (worst jina -> jina 1.50x)" in lines
+    assert lines[-1].startswith(f"† {sum(c.floor for c in cells)} cells against the generic")
+    assert "| acme -> jina † |" in matrix.table(rows, "response")
 
 
 def test_the_quick_matrix_has_every_pair_and_equal_outputs(tmp_path: Path) -> None:
@@ -144,7 +188,11 @@ def test_the_quick_matrix_has_every_pair_and_equal_outputs(tmp_path: Path) -> No
         for write in rf.FORMATS:
             for group in ("response", "response+request", "request"):
                 assert (group, f"{read} -> {write}") in pairs
-    assert {c.row for c in cells if c.group == "unknown"} == set(rf.FORMATS)
+    unknown = {c.row for c in cells if c.group == "unknown"}
+    for name in set(rf.FORMATS) - unknown:  # only a format that refuses the key is left out
+        with pytest.raises(rf.DecodeError):
+            rf.decode_response(matrix.with_unknown_key(matrix.response_body(name, 10)), format=name)
+    assert set(SEEDS) <= unknown
     assert len([c for c in cells if c.group == "validate"]) == 2 * len(rf.FORMATS)
     matrix.check(cells)  # raises SystemExit on any difference
     for cell in cells:

@@ -166,11 +166,11 @@ def test_entries_that_are_not_positions_fail(table: Path) -> None:
         entries["response/basic"]["written"] = entries["response/basic"].pop("wire")
 
     _edit_column(table, "jina", edit)
-    (table / "formats" / "tei.json").write_text("{}")
+    (table / "formats" / "sagemaker.json").write_text("{}")
     (table / "request" / "no-model.json").write_text('{"description": "", "canonical": {}}')
     assert problems(root=table) == [
         "request/no-model has no description",
-        f"{table}/formats/tei.json is the column of no registered format",
+        f"{table}/formats/sagemaker.json is the column of no registered format",
         "jina on request/basic-strings: an empty `losses` (leave it out)",
         "jina on request/top-n: rejected, but it reports no loss",
         "jina on response/basic: keys ['written'], expected ['wire']",

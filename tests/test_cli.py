@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pty
@@ -295,15 +296,24 @@ def test_schema_prints_what_json_schema_returns() -> None:
 def test_formats_prints_the_support_matrix() -> None:
     result = run("formats")
     lines = result.stdout.decode().splitlines()
-    assert lines[0].split() == ["feature", *rf.FORMATS]
+    headers = [line.split()[1:] for line in lines if line.startswith("feature ")]
+    assert lines[0].split() == ["feature", *headers[0]]
+    assert [name for header in headers for name in header] == list(rf.FORMATS)
     assert lines[0].split()[1:5] == ["jina", "cohere_v1", "cohere_v2", "xinference"]
-    assert lines[3].split()[-len(rf.FORMATS) :][:4] == [
+    assert lines[3].split()[-len(headers[0]) :][:4] == [
         "yes",
         "yes",
         "-",
         "yes",
     ]  # return_documents
-    assert lines[-1] == f"error bodies: {', '.join(rf.ERROR_FORMATS)}"
+    assert _error_bodies(lines) == f"error bodies: {', '.join(rf.ERROR_FORMATS)}"
+    assert max(len(line) for line in lines) <= 80
+
+
+def _error_bodies(lines: list[str]) -> str:
+    """The `error bodies: ...` list that ends `formats`, its wrapped lines joined."""
+    start = next(i for i, line in enumerate(lines) if line.startswith("error bodies: "))
+    return " ".join(line.strip() for line in lines[start:])
 
 
 def test_every_option_has_help() -> None:
@@ -339,10 +349,13 @@ def test_usage_errors_exit_2_with_one_line() -> None:
 def test_detect_jsonl_summarises_the_best_matches() -> None:
     lines = b'{"query": "q", "documents": ["a"], "rank_fields": ["text"]}\n[]\n'
     result = run("detect", "--jsonl", stdin=lines)
+    best = rf.detect(lines.splitlines()[0])[0]  # the reason depends on the registered formats
+    assert (best.format, best.kind) == ("cohere_v1", "request")
+    assert best.reason.startswith("knows 3 of 3 top-level keys")
     assert (result.returncode, result.stdout) == (
         1,
-        b"line 1: cohere_v1 request: knows 3 of 3 top-level keys; only it uses `rank_fields`\n"
-        b"line 2: no format: the payload is valid as none of them\n",
+        f"line 1: cohere_v1 request: {best.reason}\n".encode()
+        + b"line 2: no format: the payload is valid as none of them\n",
     )
     assert (
         result.stderr
@@ -385,7 +398,9 @@ def test_a_closed_pipe_ends_quietly() -> None:
     pipeline = f"{sys.executable} -m rerank_formats formats | head -1"
     result = subprocess.run(pipeline, shell=True, capture_output=True, cwd=ROOT)
     assert (result.returncode, result.stderr) == (0, b"")
-    assert result.stdout.split() == [b"feature", *(name.encode() for name in rf.FORMATS)]
+    first = run("formats").stdout.splitlines()[0]
+    assert first.split()[:5] == [b"feature", b"jina", b"cohere_v1", b"cohere_v2", b"xinference"]
+    assert result.stdout == first + b"\n"
 
 
 def test_version() -> None:
@@ -528,7 +543,43 @@ def test_formats_fits_an_80_column_terminal() -> None:
 
     assert max(len(description) for description in FEATURES.values()) <= 38
     lines = run("formats").stdout.decode().splitlines()
-    assert max(len(line) for line in lines) == 73
+    assert max(len(line) for line in lines) <= 80
+    # as many format columns per table as fit, each table headed by `feature`
+    headers = [line.split()[1:] for line in lines if line.startswith("feature ")]
+    assert [name for header in headers for name in header] == list(rf.FORMATS)
+    assert all(37 + sum(1 + len(name) for name in header) <= 80 for header in headers)
+    assert all(
+        37 + sum(1 + len(n) for n in header) + 1 + len(following[0]) > 80
+        for header, following in itertools.pairwise(headers)
+    )
+
+
+def test_formats_starts_a_new_table_when_the_next_format_does_not_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from rerank_formats import cli
+    from rerank_formats.registry import support_matrix
+
+    names = ("jina", "cohere_v1", "cohere_v2", "xinference", "a_long_name", "b")
+    matrix = [(d, {**cells, "a_long_name": True, "b": False}) for d, cells in support_matrix()]
+    monkeypatch.setattr(cli, "FORMATS", names)
+    monkeypatch.setattr(cli, "support_matrix", lambda: matrix)
+    out = io.StringIO()
+    assert cli._formats(None, out, io.StringIO()) == 0  # type: ignore[arg-type]
+    lines = out.getvalue().splitlines()
+    # 37 + 35 columns for the seed formats; a_long_name (12) would make 84
+    assert [line.split()[1:] for line in lines if line.startswith("feature ")] == [
+        ["jina", "cohere_v1", "cohere_v2", "xinference"],
+        ["a_long_name", "b"],
+    ]
+    second = lines[len(matrix) + 2 :]
+    assert second[:2] == [
+        f"{'feature':<37} a_long_name b",
+        f"{'`model` in requests':<37} yes         -",
+    ]
+    assert max(len(line) for line in lines) <= 80
 
 
 def test_convert_raises_only_for_ranking_losses_under_raise_ranking() -> None:

@@ -36,7 +36,10 @@ def requirement_names(group: str) -> set[str]:
 
 
 def test_every_client_env_has_a_group_a_lock_and_tests() -> None:
-    assert client_envs() == ["cohere5", "litellm"]
+    # one environment per `clients-NAME` group, none listed by hand here
+    groups = [g.removeprefix("clients-") for g in GROUPS if g.startswith("clients-")]
+    assert sorted(client_envs()) == sorted(groups)
+    assert {"cohere5", "litellm"} <= set(client_envs())
     for env in client_envs():
         assert f"clients-{env}" in GROUPS
         assert lock_file(env).is_file()
@@ -87,3 +90,12 @@ def test_a_missing_client_skips_unless_its_environment_requires_it(
     monkeypatch.setenv("RERANK_FORMATS_REQUIRE_CLIENTS", "1")
     with pytest.raises(ModuleNotFoundError):
         require_client("rerank_formats_no_such_client")
+
+
+def test_the_proxy_tests_group_holds_what_the_proxy_extra_requires() -> None:
+    """`proxy-tests` repeats the `proxy` extra's requirements (a dependency group cannot name
+    the project's own extras): each one, with the same bounds, so that a client environment
+    runs the proxy the extra installs."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extra = project["optional-dependencies"]["proxy"]
+    assert sorted(set(extra) - set(GROUPS["proxy-tests"])) == []

@@ -21,6 +21,7 @@ from helpers import encode_with_losses
 from servers import FakeUpstream, serve
 
 import rerank_formats as rf
+from rerank_formats.formats import vllm_score
 from rerank_formats.registry import get_codec
 
 DOCS = ["Carson City is in Nevada.", "Washington, D.C. is the capital."]
@@ -87,8 +88,17 @@ def _bytes(body: object) -> bytes:
 def test_sdk_nulls_round_trip_exactly_validate_and_are_detected(fmt: str, body: object) -> None:
     assert json.loads(rf.convert_request(_bytes(body), read=fmt, write=fmt)) == body
     assert rf.validate(_bytes(body), format=fmt, kind="request") == ()
-    best = rf.detect(_bytes(body))[0]
-    assert (best.format, best.kind, best.ambiguous) == (fmt, "request", False)
+    # detect calls it ambiguous exactly when another registered format reads it with no
+    # problem at all: vLLM's /v2/rerank is Cohere-compatible, so the langchain-cohere v2 body
+    # fits vllm as well, while the v1 body's `rank_fields`/`max_chunks_per_doc` are Cohere v1's
+    clean = [f for f in rf.FORMATS if rf.validate(_bytes(body), format=f, kind="request") == ()]
+    assert clean[0] == fmt
+    matches = rf.detect(_bytes(body))
+    best = matches[0]
+    assert (best.format, best.kind, best.ambiguous) == (fmt, "request", len(clean) > 1)
+    assert [(m.format, m.ambiguous) for m in matches if not m.warnings] == [
+        (f, len(clean) > 1) for f in clean
+    ]
 
 
 def test_a_null_is_no_loss_elsewhere() -> None:
@@ -389,7 +399,27 @@ def test_a_null_response_id_is_read_and_kept(fmt: str) -> None:
 # official clients' types say (cohere SDK 7.3.1: all `Optional`; Xinference's pydantic
 # `RerankRequest`: all `Optional`; Jina's OpenAPI: `anyOf [..., null]`), except the fields
 # whose provider documents no null.
-NOT_NULLABLE = {"jina": {"max_doc_length"}}  # RerankerV3Request: "type": "integer"
+NOT_NULLABLE = {
+    "jina": {"max_doc_length"},  # RerankerV3Request: "type": "integer"
+    # TEI's RerankRequest (types.rs): Rust `bool`s and an enum, which serde refuses as null
+    "tei": {"raw_scores", "return_text", "truncation_direction"},
+    # vLLM's RerankRequest: `top_n: int`, `request_id: str`, `priority: int`
+    "vllm": {"top_n", "request_id", "priority"},
+    # and ScoreRequest's inputs (`ScoreInputs`, no None)
+    "vllm_score": {"request_id", "priority"} | {k for pair in vllm_score.PAIRS for k in pair},
+    # RerankInput: `bool = False`, `str = "default/not-specified"` (only top_n is Optional);
+    # pydantic answers 422 to their nulls
+    "infinity": {"model", "raw_scores", "return_documents"},
+    # Pinecone's OpenAPI (fixtures/specs/pinecone-rerank-2025-10.openapi.json) marks no field
+    # nullable, and the pinecone SDK leaves an unset one out
+    "pinecone": {"top_n", "return_documents", "rank_fields", "parameters"},
+    # the dashscope SDK always sends `parameters` as an object (api_request_data.py)
+    "dashscope": {"parameters"},
+    # botocore's RerankRequest: `nextToken` is a string, and boto3 refuses None before sending
+    "bedrock": {"nextToken"},
+    # the mixedbread SDK's `model: str` (NOT_GIVEN when unset, never null)
+    "mixedbread": {"model"},
+}
 
 
 @pytest.mark.parametrize("fmt", rf.FORMATS)
@@ -398,9 +428,14 @@ def test_every_optional_request_field_takes_a_null_unless_documented(fmt: str) -
     info = mi.type_info(codec.general)
     assert isinstance(info, mi.StructType)
     optional = sorted(f.encode_name for f in info.fields if not f.required)
+    # the format's own writer gives a valid body of its shape (its documents key, envelopes),
+    # and each optional top-level field is then set to null at its wire key
+    # (a format that cannot express the model, such as tei, leaves it out)
+    canonical = rf.RerankRequest(model="m", query="q", documents=["a"])
+    written = json.loads(rf.encode_request(canonical, format=fmt, on_loss="ignore"))
     nullable = []
     for name in optional:
-        body = _bytes({"model": "m", "query": "q", "documents": ["a"], name: None})
+        body = _bytes({**written, name: None})
         try:
             converted = rf.convert_request(body, read=fmt, write=fmt)
         except rf.DecodeError as error:

@@ -21,19 +21,23 @@ from contextlib import ExitStack, closing, contextmanager
 from typing import Any
 
 import cohere
+import msgspec
 import pytest
 from clients import (
     DOCS,
     ERROR_IDS,
-    ERRORS,
     QUERY,
     RANKED,
     STATUSES,
     UPSTREAMS,
     Stack,
+    assert_library_error,
+    assert_library_ranking,
     assert_lossless,
     assert_upstream_got,
+    error_reply,
     llama_index_rerank,
+    logged_losses,
     loopback_only,
     message,
     recorded_answer,
@@ -68,6 +72,28 @@ COHERE_ERRORS: dict[int, type[ApiError]] = {
     429: TooManyRequestsError,
     500: InternalServerError,
 }
+
+
+# -- the library as a client of every format, before every upstream ---------------------------
+
+
+@pytest.mark.parametrize("upstream", UPSTREAMS)
+@pytest.mark.parametrize("client", rf.FORMATS)
+def test_every_format_fronts_every_upstream(
+    stacks: dict[str, Stack], client: str, upstream: str
+) -> None:
+    stack = stacks[upstream].answer(recorded_answer(upstream))
+    assert_library_ranking(stack, client, upstream)
+
+
+@pytest.mark.parametrize("upstream", UPSTREAMS)
+@pytest.mark.parametrize("client", rf.FORMATS)
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_format_reads_every_upstreams_errors(
+    stacks: dict[str, Stack], client: str, upstream: str, status: int
+) -> None:
+    stack = stacks[upstream].answer(error_reply(upstream, status))
+    assert_library_error(stack, client, upstream, status)
 
 
 # -- Cohere's official SDK, v2 and v1 -----------------------------------------------------------
@@ -129,7 +155,7 @@ def test_cohere_v1_sdk(stacks: dict[str, Stack], upstream: str, return_documents
 @pytest.mark.parametrize("upstream", UPSTREAMS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_cohere_sdk_errors(stacks: dict[str, Stack], upstream: str, status: int) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
     base_url = f"{stack.url}/cohere"
     exception = COHERE_ERRORS[status]
 
@@ -226,7 +252,7 @@ def test_cohere_haystack_ranker(stacks: dict[str, Stack], upstream: str) -> None
 def test_cohere_haystack_ranker_errors(
     stacks: dict[str, Stack], upstream: str, status: int
 ) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
     exception = COHERE_ERRORS[status]
 
     with cohere_ranker(stack) as ranker, pytest.raises(exception) as error:
@@ -297,7 +323,7 @@ def test_xinference_client_return_len_is_no_reason_to_refuse(stacks: dict[str, S
     # through with a warning; it refused the whole rerank before (#9).
     stack = stacks["cohere_v2"].answer(recorded_answer("cohere_v2"))
 
-    with pytest.warns(rf.LossWarning) as warned, xinference_model(stack) as model:
+    with logged_losses() as warned, xinference_model(stack) as model:
         answer = model.rerank(DOCS["cohere_v2"], QUERY["cohere_v2"], top_n=2, return_len=True)
 
     assert [(r["index"], r["relevance_score"]) for r in answer["results"]] == [
@@ -305,8 +331,9 @@ def test_xinference_client_return_len_is_no_reason_to_refuse(stacks: dict[str, S
         (4, 0.7867867),
     ]
     assert answer["meta"]["tokens"] is None
-    assert [str(w.message) for w in warned] == [
-        "$.return_len: cohere_v2 reports no token usage to answer `return_len` with (cohere_v2)"
+    assert warned == [
+        "a reporting loss, sent on: $.return_len: cohere_v2 reports no token usage to answer"
+        " `return_len` with (cohere_v2)"
     ]
     assert "return_len" not in stack.sent()
 
@@ -314,7 +341,7 @@ def test_xinference_client_return_len_is_no_reason_to_refuse(stacks: dict[str, S
 @pytest.mark.parametrize("upstream", UPSTREAMS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_xinference_client_errors(stacks: dict[str, Stack], upstream: str, status: int) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     with xinference_model(stack) as model, pytest.raises(RuntimeError) as error:
         model.rerank(["a", "b"], "q")
@@ -356,7 +383,7 @@ def test_llama_index_xinference_rerank(stacks: dict[str, Stack], upstream: str) 
 def test_llama_index_xinference_rerank_errors(
     stacks: dict[str, Stack], upstream: str, status: int
 ) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     with pytest.raises(Exception) as error:
         llama_index_rerank(xinference_rerank(stack), upstream)
@@ -427,7 +454,11 @@ def test_jina_haystack_ranker(stacks: dict[str, Stack], upstream: str) -> None:
     ]
     # Cohere bills search units, not tokens: the usage is unknown (null), not an invented zero
     tokens = reported_tokens(upstream, stack.sent())
-    usage = {"total_tokens": tokens} if tokens else None
+    # the upstream's count, as its format splits it (vLLM's prompt_tokens, ...)
+    [exchange] = stack.upstream.seen
+    read = rf.decode_response(exchange.answer, format=upstream).usage  # type: ignore[arg-type]
+    usage = msgspec.to_builtins(read) if isinstance(read, rf.Usage) else None
+    usage = usage or ({"total_tokens": tokens} if tokens else None)
     assert result["meta"] == {"model": "jina-reranker-v2-base-multilingual", "usage": usage}
     assert_jina_exchange(stack, upstream)
 
@@ -435,7 +466,7 @@ def test_jina_haystack_ranker(stacks: dict[str, Stack], upstream: str) -> None:
 @pytest.mark.parametrize("upstream", UPSTREAMS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_jina_clients_errors(stacks: dict[str, Stack], upstream: str, status: int) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     with pytest.raises(RuntimeError) as llama_error:
         llama_index_rerank(jina_rerank(stack), upstream)
@@ -491,7 +522,7 @@ def test_rerankers_api_ranker(stacks: dict[str, Stack], upstream: str, provider:
 def test_rerankers_api_ranker_errors(
     stacks: dict[str, Stack], upstream: str, status: int, provider: str
 ) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     with pytest.raises(KeyError) as error:
         rerankers_ranker(stack, provider).rank("q", ["a", "b"])

@@ -19,7 +19,6 @@ import pytest
 from clients import (
     DOCS,
     ERROR_IDS,
-    ERRORS,
     QUERY,
     RANKED,
     STATUSES,
@@ -27,6 +26,7 @@ from clients import (
     Stack,
     assert_lossless,
     assert_upstream_got,
+    error_reply,
     llama_index_rerank,
     loopback_only,
     message,
@@ -132,7 +132,7 @@ TRIES = {401: 1, 422: 1, 429: 3, 500: 3}
 def test_langchain_cohere_rerank_errors(
     stacks: dict[str, Stack], upstream: str, status: int
 ) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     with langchain_rerank(stack) as reranker, pytest.raises(COHERE_ERRORS[status]) as error:
         reranker.rerank(["a", "b"], "q")
@@ -146,7 +146,7 @@ def test_langchain_cohere_rerank_errors(
 def test_llama_index_cohere_rerank_errors(
     stacks: dict[str, Stack], upstream: str, status: int
 ) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
 
     with llama_rerank(stack) as postprocessor, pytest.raises(COHERE_ERRORS[status]) as error:
         llama_index_rerank(postprocessor, upstream)

@@ -16,10 +16,10 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+import msgspec
 import pytest
 from clients import (
     DOCS,
-    ERRORS,
     QUERY,
     RANKED,
     STATUSES,
@@ -27,6 +27,7 @@ from clients import (
     Stack,
     assert_lossless,
     assert_upstream_got,
+    error_reply,
     loopback_only,
     message,
     open_stacks,
@@ -34,6 +35,10 @@ from clients import (
     reported_tokens,
     require_client,
 )
+from servers import Recorder, fake_upstream, proxy_app, serve
+from vllm_stacks import Aliases
+
+import rerank_formats as rf
 
 # litellm fetches its model cost map from the network when imported, unless told not to
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
@@ -110,7 +115,12 @@ def test_litellm_rerank(stacks: dict[str, Stack], upstream: str, provider: str) 
     if client_format == "jina":  # litellm reads Jina's usage (jina_ai/rerank/transformation.py)
         tokens = reported_tokens(upstream, stack.sent())
         answer = json.loads(exchange.answer)
-        assert answer.get("usage", "omitted") == ({"total_tokens": tokens} if tokens else "omitted")
+        # the upstream's count, as its format splits it (llama.cpp's prompt_tokens, ...)
+        [upstream_exchange] = stack.upstream.seen
+        read = rf.decode_response(upstream_exchange.answer, format=upstream).usage  # type: ignore[arg-type]
+        usage = msgspec.to_builtins(read) if isinstance(read, rf.Usage) else None
+        expected = usage or ({"total_tokens": tokens} if tokens else "omitted")
+        assert answer.get("usage", "omitted") == expected
 
 
 @pytest.mark.parametrize("upstream", UPSTREAMS)
@@ -119,7 +129,7 @@ def test_litellm_rerank(stacks: dict[str, Stack], upstream: str, provider: str) 
 def test_litellm_rerank_errors(
     stacks: dict[str, Stack], upstream: str, status: int, provider: str
 ) -> None:
-    stack = stacks[upstream].answer(ERRORS[upstream][status])
+    stack = stacks[upstream].answer(error_reply(upstream, status))
     client_format = PROVIDERS[provider][0]
 
     exception = LITELLM_ERRORS[status]
@@ -138,3 +148,89 @@ def test_litellm_rerank_errors(
     assert error.value.message == (
         f"litellm.{exception.__name__}: {provider}Exception - {exchange.answer.decode()}"
     )
+
+
+# -- litellm's `hosted_vllm` provider, a vLLM client (#13) -------------------------------------
+# It posts to `<api_base>/rerank` (litellm/llms/hosted_vllm/rerank/transformation.py
+# `get_complete_url`, 1.110.2): vLLM's bare route, one of the `vllm` format's aliases.
+
+
+@pytest.fixture(scope="module")
+def vllm_client_stack() -> Iterator[Stack]:
+    """The proxy, vLLM clients welcome at all three routes, in front of a fake Jina."""
+    fake = fake_upstream("jina")
+    with serve(fake.recorder) as upstream_url:
+        proxy = Recorder(Aliases(proxy_app(upstream_url, "jina")))
+        with serve(proxy) as url:
+            yield Stack(fake, proxy, url)
+
+
+def test_litellm_hosted_vllm_in_front_of_jina(vllm_client_stack: Stack) -> None:
+    stack = vllm_client_stack.answer(recorded_answer("jina"))
+
+    response = litellm.rerank(
+        model="hosted_vllm/jina-reranker-v2-base-multilingual",
+        query=QUERY["jina"],
+        documents=DOCS["jina"],
+        top_n=2,
+        api_base=f"{stack.url}/vllm",
+        api_key="test-key",
+    )
+
+    assert [(r["index"], r["relevance_score"], r["document"]) for r in response.results] == [
+        (i, s, {"text": DOCS["jina"][i]}) for i, s in RANKED["jina"][:2]
+    ]
+    # litellm reads vLLM's usage as its meta (`_transform_response`)
+    assert response.meta["tokens"] == {"input_tokens": 815}
+    [exchange] = stack.proxy.seen
+    assert (exchange.path, exchange.status) == ("/vllm/rerank", 200)
+    sent = json.loads(exchange.body)
+    # litellm sends return_documents, which vLLM ignores: kept, and no loss for Jina
+    assert sent == {
+        "model": "jina-reranker-v2-base-multilingual",
+        "query": QUERY["jina"],
+        "top_n": 2,
+        "documents": DOCS["jina"],
+        "return_documents": True,
+    }
+    assert_lossless(exchange.body, "vllm")
+    request = rf.decode_request(exchange.body, format="vllm")
+    assert rf.encode_request(request, format="jina", on_loss="raise") == (
+        b'{"model":"jina-reranker-v2-base-multilingual","query":'
+        + json.dumps(QUERY["jina"]).encode()
+        + b',"documents":'
+        + json.dumps(DOCS["jina"], separators=(",", ":"), ensure_ascii=False).encode()
+        + b',"top_n":2}'
+    )
+    assert stack.sent() == {
+        "model": "jina-reranker-v2-base-multilingual",
+        "query": QUERY["jina"],
+        "documents": DOCS["jina"],
+        "top_n": 2,
+    }
+
+
+def test_litellm_hosted_vllm_errors(vllm_client_stack: Stack) -> None:
+    body = b'{"detail": "Rate limit reached", "code": "RATE_REQUEST_LIMIT_EXCEEDED"}'
+    stack = vllm_client_stack.answer(lambda _: (429, body))
+
+    with pytest.raises(litellm.RateLimitError) as error:
+        litellm.rerank(
+            model="hosted_vllm/m",
+            query="q",
+            documents=["a"],
+            api_base=f"{stack.url}/vllm",
+            api_key="k",
+            num_retries=0,
+        )
+
+    assert error.value.status_code == 429
+    [exchange] = stack.proxy.seen
+    assert json.loads(exchange.answer) == {
+        "error": {
+            "message": "Rate limit reached",
+            "type": "RATE_REQUEST_LIMIT_EXCEEDED",
+            "param": None,
+            "code": 429,
+        }
+    }

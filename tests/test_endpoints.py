@@ -28,6 +28,7 @@ from starlette.testclient import TestClient
 from throwaway import register
 
 import rerank_formats as rf
+from rerank_formats import registry
 from rerank_formats.proxy import CLIENT_ROUTES, ProxyConfig, _app, create_app
 
 KEYED_ENDPOINT = 'ENDPOINT: Final = Endpoint(method="POST", path="/v1/rerank")'
@@ -132,7 +133,8 @@ def _cohere(request: httpx.Request) -> httpx.Response:
 def test_a_client_format_is_served_at_its_aliases_with_its_own_key(
     keyed: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_app, "CLIENT_ROUTES", _app.client_routes((*rf.FORMATS, "keyed")))
+    # create_app reads the registry when it is called: the throwaway format is served too
+    monkeypatch.setattr(registry, "FORMATS", (*rf.FORMATS, "keyed"))
     seen: list[httpx.Request] = []
 
     def upstream(request: httpx.Request) -> httpx.Response:

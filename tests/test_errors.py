@@ -197,8 +197,8 @@ KNOWN = f"Known formats: {', '.join(rf.FORMATS)}."  # from the registry
             "xinference",
         ),
         (
-            "tei",
-            "Unknown format 'tei'. " + KNOWN,
+            "sagemaker",
+            "Unknown format 'sagemaker'. " + KNOWN,
             None,
         ),
     ],

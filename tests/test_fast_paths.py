@@ -4,8 +4,11 @@ when nothing in them changes."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pytest
 from msgspec import UNSET
+from test_adding_a_format import registered  # noqa: F401 (a fixture)
 
 import rerank_formats as rf
 
@@ -269,3 +272,48 @@ def test_results_are_checked_alike_on_the_fast_and_the_slow_path(
     body = b'{"results": ' + results + b"}"
     problems = rf.validate(body, format="cohere_v2", kind="response")
     assert [(p.path, p.type) for p in problems] == expected
+
+
+BARE_UNKNOWN = (
+    b'[{"index": 1, "score": 0.9, "x_trace": "a"}, {"index": 0, "score": 0.1},'
+    b' {"index": 2, "score": 0.05, "text": "c", "tag": {"k": [1, 2]}, "y": null}]'
+)
+
+
+def test_unknown_result_keys_of_a_bare_array_are_kept_at_c_speed(
+    registered: dict[str, ModuleType],  # noqa: F811 (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bare array's results with unknown keys (TEI's shape) decode without the general
+    path, into what the general path reads: the same canonical response, written back the
+    same."""
+    import msgspec
+
+    codec = registered["bare"].RESPONSE
+    general = rf.decode_response(msgspec.json.decode(BARE_UNKNOWN), format="bare")
+    assert general.extensions["bare"].results == {
+        1: {"x_trace": "a"},
+        2: {"tag": {"k": [1, 2]}, "y": None},
+    }
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the general path was taken")
+
+    monkeypatch.setattr(codec, "convert", refuse)
+    fast = rf.decode_response(BARE_UNKNOWN, format="bare")
+    assert fast == general
+    assert rf.encode_response(fast, format="bare") == (
+        b'[{"index":1,"score":0.9,"x_trace":"a"},{"index":0,"score":0.1},'
+        b'{"index":2,"score":0.05,"text":"c","tag":{"k":[1,2]},"y":null}]'
+    )
+
+
+def test_a_deep_unknown_result_key_of_a_bare_array_is_refused_at_its_path(
+    registered: dict[str, ModuleType],  # noqa: F811 (the fixture imported above)
+) -> None:
+    body = b'[{"index": 0, "score": 0.5, "x": ' + b"[" * 63 + b"]" * 63 + b"}]"
+    with pytest.raises(rf.DecodeError) as raised:
+        rf.decode_response(body, format="bare")
+    assert (raised.value.type, raised.value.path) == ("too_deep", "$[0].x" + "[0]" * 62)
+    within = b'[{"index": 0, "score": 0.5, "x": ' + b"[" * 62 + b"]" * 62 + b"}]"
+    assert rf.decode_response(within, format="bare").extensions["bare"].results[0]["x"]

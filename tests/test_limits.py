@@ -12,6 +12,9 @@ import msgspec.inspect
 import pytest
 
 import rerank_formats as rf
+from rerank_formats import validation
+
+SEED_FORMATS = ("jina", "cohere_v1", "cohere_v2", "xinference")
 
 MIB = 1024 * 1024
 
@@ -296,7 +299,18 @@ def test_cohere_v1_chunks_of_thousands_of_digits_are_a_problem_not_a_crash() -> 
             "documents x max_chunks_per_doc is ~1e4300; Cohere requires less than 10000",
         )
     ]
-    assert rf.detect(body) == ()  # no traceback either
+    # no traceback either; the formats detect lists are exactly those that read it without an
+    # error (cohere_v1's limit is its own), and none of the seed formats does
+    assert [m.format for m in rf.detect(body)] == [
+        f
+        for f in rf.FORMATS
+        if not any(p.severity == "error" for p in rf.validate(body, format=f, kind="request"))
+    ]
+    assert "cohere_v1" not in [m.format for m in rf.detect(body)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validation, "FORMATS", SEED_FORMATS)
+        patch.setattr(validation, "ERROR_FORMATS", (*SEED_FORMATS, "openai"))
+        assert rf.detect(body) == ()
     cli = subprocess.run(
         [
             sys.executable,
@@ -488,6 +502,11 @@ def test_validate_and_detect_do_not_walk_what_the_decoder_accepts(
         + b",".join(b'{"index": %d, "relevance_score": 0.5, "rank": 1}' % i for i in range(50))
         + b"]}"
     )
+    assert rf.detect(body)  # every registered format considered, none walked
+    # which formats fit is stated exactly for the seed formats (as in test_validate.py): a new
+    # format sharing `results` changes the full list
+    monkeypatch.setattr(validation, "FORMATS", SEED_FORMATS)
+    monkeypatch.setattr(validation, "ERROR_FORMATS", (*SEED_FORMATS, "openai"))
     assert [m.format for m in rf.detect(body)] == ["cohere_v1", "cohere_v2", "xinference"]
     assert [p.path for p in rf.validate(body, format="xinference", kind="response")][:2] == [
         "$.results[0].rank",

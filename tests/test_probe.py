@@ -181,7 +181,7 @@ def test_a_faithful_jina_server() -> None:
         [
             f"endpoint                {url}",
             "format                  jina",
-            "fits                    jina, cohere_v1, xinference, cohere_v2",
+            "fits                    jina, and others (see --json)",
             "requests sent           8",
             "the basic request       accepted (200)",
             "results sorted          yes",
@@ -221,7 +221,9 @@ def test_a_faithful_server_of_every_format(fmt: str) -> None:
     assert claimed.top_n is (True if "top_n" in module.SUPPORTS else None)
     echoes = "response_documents" in module.SUPPORTS
     assert claimed.echo_when_asked is echoes
-    assert claimed.echo_when_refused is False
+    # a format that echoes without return_documents (vLLM, Bedrock) echoes them even where
+    # the probe's request would refuse them
+    assert claimed.echo_when_refused is (echoes and "return_documents" not in module.SUPPORTS)
     assert claimed.usage == ("body" if "token_usage" in module.SUPPORTS else "none")
     # the limit found is the server's own: one more document is refused (Cohere v1's
     # documents x max_chunks_per_doc < 10,000 makes it 999)
@@ -290,6 +292,43 @@ def test_llama_cpp_negative_scores() -> None:
             message="no documents, asked for",
         ),
     )
+
+
+def test_llama_cpp_is_found_as_llama_cpp() -> None:
+    """Without --format, the answers Jina's request gets fit Jina and llama.cpp alike; they
+    deviate from Jina only: llama.cpp's dialect it is, its scores logits."""
+    with server(llama_cpp, "/v1/rerank") as (url, _):
+        report = probe(url, model="m")
+    assert (report.format, report.fits[:2], report.deviations) == (
+        "llama_cpp",
+        ("jina", "llama_cpp"),
+        (),
+    )
+    assert report.settings == Settings(format="llama_cpp", score_scale="logit", max_documents=None)
+
+
+def tei_refusing_batches(body: bytes) -> tuple[int, dict[str, str], bytes]:
+    """TEI with its default `--max-client-batch-size` 32: a larger batch is its 422
+    Validation error (the body assembled from TEI's router source, fixtures/recorded/tei)."""
+    if len(json.loads(body).get("texts", [])) > 32:
+        refusal = (ROOT / "fixtures/recorded/tei/error-422-batch-size-assembled.json").read_bytes()
+        return 422, {}, refusal
+    status, headers, answer = faithful("tei")(body)
+    return status, {**headers, "x-compute-tokens": "28"}, answer
+
+
+def test_tei_refuses_more_than_32_texts() -> None:
+    with server(tei_refusing_batches) as (url, _):
+        report = probe(url, format="tei")
+    assert (report.batch_limit, report.usage, report.deviations) == (32, "headers", ())
+    assert report.too_many_documents == Behaviour(
+        status=422,
+        accepted=False,
+        envelope="tei",
+        content_type="application/json",
+        message="batch size 33 > maximum allowed batch size 32",
+    )
+    assert report.settings == Settings(format="tei", score_scale="probability", max_documents=32)
 
 
 def test_xinference_text_plain_500() -> None:

@@ -53,9 +53,17 @@ def test_conversions_compose(first: str, second: str, kind: str, data: st.DataOb
     # read back as an Xinference client's request, a format without token usage cannot answer
     # it: a reporting loss, and the only one (#9).
     asks = kind == "request" and first == "xinference" and "reports_tokens" not in common
-    assert [(loss.path, loss.kind) for loss in losses] == (
-        [("$.return_len", "reporting")] if asks else []
+    # logits read from the first format, written where the second promises probabilities:
+    # the scale loss, and the only one (#13)
+    rescaled = (
+        isinstance(via_first, rf.RerankResponse)
+        and via_first.score_scale == "logit"
+        and rf.score_scale(second) == "probability"  # type: ignore[arg-type]
+        and bool(via_first.results)
     )
+    expected = [("$.return_len", "reporting")] if asks else []
+    expected += [("$.results[*].relevance_score", "ranking")] if rescaled else []
+    assert [(loss.path, loss.kind) for loss in losses] == expected
     assert meaning(decode(kind, body, second), common) == meaning(original, common)
 
 

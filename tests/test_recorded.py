@@ -16,6 +16,11 @@ REJECTED = {
     "cohere_v2/openapi-2024-10-legacy-object-docs-request.json": (
         "invalid cohere_v2 request: Expected `str`, got `object` (at $.documents[0])"
     ),
+    # vLLM's N to N zip form scores pairs one to one: not one rerank request (vllm_score.py)
+    "vllm_score/test-online-score-text-1-list-text-2-list-request.json": (
+        "invalid vllm_score request: 2 first inputs score pairs one to one; a rerank request"
+        " has one query (at $.text_1)"
+    ),
 }
 
 PAYLOADS = [

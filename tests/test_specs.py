@@ -201,49 +201,47 @@ def written_errors(target: str, kind: str, body: Any) -> list[Error]:
 
 # -- expected failures: where the published schema and the library's documented choice differ --
 
+
 # (b) Jina's `RerankingResponse` requires `model` and `usage`. The library never invents
 # either: `usage` only comes from reported token counts, `model` only from the response or
 # from the request it answers (given here in test_recorded_responses_written_for_their_request).
-JINA_RESPONSE_GAPS: dict[str, tuple[str, ...]] = {
-    # Cohere names no model, and bills rerank in `meta.billed_units.search_units`, a billing
-    # unit that is not a token count (or sends no `meta` at all: the private deployment).
-    "cohere_v1/litellm-test-mock-response.json": ("model", "usage"),
-    "cohere_v1/openapi-x-fern-example-response.json": ("model", "usage"),
-    "cohere_v1/private-deployment-rerank-english-response.json": ("model", "usage"),
-    "cohere_v1/private-deployment-rerank-multilingual-response.json": ("model", "usage"),
-    "cohere_v2/new-api-docs-basic-response.json": ("model", "usage"),
-    "cohere_v2/new-api-docs-structured-response.json": ("model", "usage"),
-    "cohere_v2/openapi-2024-10-experimental-response.json": ("model", "usage"),
-    "cohere_v2/openapi-x-fern-example-response.json": ("model", "usage"),
-    # LiteLLM's mock puts an OpenAI-style `usage` where Cohere has none; it is kept as an
-    # unknown Cohere field, not read as token usage.
-    "cohere_v2/litellm-test-v2-client-mock-response.json": ("model", "usage"),
-    # Xinference names no model either, and reports tokens only when asked (`return_len`):
-    # no `meta` (stale docs) or `meta.tokens: null`.
-    "xinference/docs-quickstart-output-stale.json": ("model", "usage"),
-    "xinference/inference-1909-response-no-documents.json": ("model", "usage"),
-    "xinference/note-gen-477-response.json": ("model", "usage"),
-    "xinference/pr-1657-example-output-converted.json": ("model",),
-    "xinference/ragflow-1527-response.json": ("model",),
-    # Jina-format bodies that lack them already: an abbreviated issue example, Elastic's test
-    # fixture, new-api's normalised responses (no model), and Jina's own legacy example.
-    "jina/chroma-go-282-document-as-string.json": ("model", "usage"),
-    "jina/elasticsearch-136751-legacy-object-document-response.json": ("model",),
-    "jina/new-api-docs-jinaai-response.json": ("model",),
-    "jina/new-api-rerank-md-response.json": ("model",),
-    "jina/new-api-test-usage-18.json": ("model",),
-    "jina/new-api-test-usage-zero.json": ("model",),
-    "jina/openapi-legacy-rankingoutput-response-example.json": ("model",),
+# Which recorded responses lack them, and why, is stored in fixtures/recorded/manifest.json.
+def _jina_response_gaps() -> dict[str, tuple[str, ...]]:
+    """The fields Jina's response schema requires that each recorded response cannot have,
+    stored with the fixture (its manifest entry's `jina_gaps`, the reason in `jina_gaps_why`),
+    so a new recorded response brings its own expectation."""
+    manifest = load_json(RECORDED / "manifest.json")
+    gaps = {
+        name: tuple(entry["jina_gaps"]) for name, entry in manifest.items() if "jina_gaps" in entry
+    }
+    assert all(manifest[name]["jina_gaps_why"] for name in gaps)
+    return gaps
+
+
+JINA_RESPONSE_GAPS = _jina_response_gaps()
+
+# The historical Cohere v2 request with {text} objects (v2 before 2024-11-22): today's v2
+# decoder rejects it, so it has no written form (tests/test_recorded.py checks the error).
+DECODER_REJECTS = {
+    "cohere_v2/openapi-2024-10-legacy-object-docs-request.json",
+    # vLLM's N to N zip form: not one rerank request (tests/test_recorded.py checks the error)
+    "vllm_score/test-online-score-text-1-list-text-2-list-request.json",
 }
 
 # (d) Requests without a model: Cohere v1 makes it optional (a self-hosted container takes
 # none), while Jina and Cohere v2 require it. The library omits it and reports the loss.
-NO_MODEL_REQUESTS = {"cohere_v1/private-deployment-request.json"}
+# The recorded requests that name no model (Cohere v1's private deployments, TEI and
+# llama.cpp, which serve the one model they were started with): nothing to write in formats
+# whose schema requires one. Derived from the decoded canonical request, not from the
+# payload's keys: formats name the model in their own way (Bedrock's `modelArn`), so a new
+# format joins without an edit.
+NO_MODEL_REQUESTS = {
+    f"{fmt}/{path.name}"
+    for fmt, kind, path in recorded("request")
+    if f"{fmt}/{path.name}" not in DECODER_REJECTS
+    and rf.decode_request(path.read_bytes(), format=fmt).model is UNSET
+}
 REQUIRES_MODEL = ("jina", "cohere_v2")
-
-# The historical Cohere v2 request with {text} objects (v2 before 2024-11-22): today's v2
-# decoder rejects it, so it has no written form (tests/test_recorded.py checks the error).
-DECODER_REJECTS = {"cohere_v2/openapi-2024-10-legacy-object-docs-request.json"}
 
 
 def _name(fmt: str, path: Any) -> str:
@@ -342,6 +340,8 @@ RESPONSE_FOR_REQUEST = {
     "cohere_v2/openapi-x-fern-example-response.json": "cohere_v2/openapi-x-fern-example-request.json",
     "xinference/docs-quickstart-output-stale.json": "xinference/docs-quickstart-request.json",
     "xinference/ragflow-1527-response.json": "xinference/ragflow-1527-request.json",
+    "vllm/rerank-response-docs.json": "vllm/rerank-request-docs.json",
+    "vllm_score/score-response-batch-docs.json": "vllm_score/score-request-batch-docs.json",
 }
 
 
@@ -604,6 +604,18 @@ NOT_LEGACY_REQUESTS: dict[str, list[Error]] = {
     ],
     # (d) again: no model to write.
     "cohere_v1/private-deployment-request.json": missing("model"),
+    # vLLM's `max_tokens_per_doc` and `truncate_prompt_tokens` are the v3 `max_doc_length`
+    # and the current `truncation`.
+    "vllm/test-max-tokens-per-doc-jina-request.json": [
+        ("$", "Additional properties are not allowed ('max_doc_length' was unexpected)")
+    ],
+    "vllm_score/test-online-score-truncate-request.json": [
+        ("$", "Additional properties are not allowed ('truncation' was unexpected)")
+    ],
+    # NIM's `truncate: "END"` is Jina's `truncation`, which the legacy API did not have.
+    "nim/ranking-request-docs.json": [
+        ("$", "Additional properties are not allowed ('truncation' was unexpected)")
+    ],
 }
 
 # Legacy `RankingOutput.results[].document` is an object: the late-2025 bare string is a
@@ -624,7 +636,8 @@ NOT_LEGACY_DOCUMENTS = {
 )
 def test_written_jina_requests_fit_the_legacy_schema(fmt: str, path: Any) -> None:
     body = _convert(fmt, "request", path.read_bytes(), "jina")
-    expected = NOT_LEGACY_REQUESTS.get(_name(fmt, path), [])
+    name = _name(fmt, path)
+    expected = NOT_LEGACY_REQUESTS.get(name, missing("model") if name in NO_MODEL_REQUESTS else [])
     assert JINA_LEGACY.errors(request_pointer("/v1/rerank"), body) == expected
 
 

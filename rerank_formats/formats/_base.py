@@ -71,6 +71,12 @@ class Endpoint(NamedTuple):
             (Pinecone's `X-Pinecone-Api-Version`).
         max_documents: how many documents the server takes in one request by default
             (TEI's `--max-client-batch-size` is 32), or None when it sets no such limit.
+        signing: None when the key is sent as it is (in `auth_header`, after
+            `auth_scheme`); `"sigv4:<service>"` when every request is signed with AWS
+            Signature Version 4 for that signing name instead (Bedrock's
+            `"sigv4:bedrock"`; `auth_header` and `auth_scheme` are then `Authorization`
+            and `AWS4-HMAC-SHA256`, where the signature goes). The transport signs
+            (`rerank_formats.sigv4`, the proxy's `upstream_aws_*` settings).
     """
 
     method: str
@@ -80,6 +86,13 @@ class Endpoint(NamedTuple):
     auth_scheme: str = "Bearer"
     headers: Mapping[str, str] = _NO_HEADERS
     max_documents: int | None = None
+    signing: str | None = None
+
+    @property
+    def sigv4_service(self) -> str | None:
+        """The SigV4 signing name when `signing` asks for SigV4 (`"bedrock"`), else None."""
+        kind, _, service = (self.signing or "").partition(":")
+        return service if kind == "sigv4" else None
 
 
 class Leftovers(NamedTuple):
@@ -91,6 +104,7 @@ class Leftovers(NamedTuple):
 
 NO_LEFTOVERS = Leftovers({}, {})
 _RAW_FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_RAW_ITEMS = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
 
 _ENCODER = msgspec.json.Encoder()
 
@@ -260,7 +274,9 @@ class Codec(Generic[W]):
             operator.attrgetter(".".join(self.results_path)) if self.results_path else _itself
         )
         # what `Limits.max_documents` bounds: a request's documents, a response's results
-        self._count_path = self.results_path if kind == "response" else (self.key("documents"),)
+        self._count_path = (
+            self.results_path if kind == "response" else tuple(self.key("documents").split("."))
+        )
         self._count_at = "$" + "".join(f".{key}" for key in self._count_path)
         self._count_of: Callable[[Any], Sequence[Any]] = (
             operator.attrgetter(".".join(self._count_path)) if self._count_path else _itself
@@ -338,7 +354,7 @@ class Codec(Generic[W]):
                 pass  # the general path says what is wrong, with a path
             else:
                 if self._counted:
-                    self._check_count(len(self._count_of(wire)), limits)
+                    self._check_counted(wire, limits)
                 self._check_open_fields(wire, limits)
                 return wire, NO_LEFTOVERS
             found = self._with_unknown_keys(data, limits)
@@ -361,7 +377,7 @@ class Codec(Generic[W]):
         path would; None for anything else, and for anything too deep, which the general path
         reads and reports."""
         if self.shape == "array":
-            return None  # no top-level keys to set aside
+            return self._with_unknown_result_keys(data, limits)
         try:
             wire = self._tolerant.decode(data)
             raw = _RAW_FIELDS.decode(data)
@@ -376,8 +392,50 @@ class Codec(Generic[W]):
             if not shallow(value, depth - 1) and too_deep(value, depth - 1) is not None:
                 return None
         if self._counted:
-            self._check_count(len(self._count_of(wire)), limits)
+            self._check_counted(wire, limits)
         return wire, Leftovers(fields, {})
+
+    @functools.cached_property
+    def _tolerant_results(self) -> msgspec.json.Decoder[Any] | None:
+        """A bare array's fast type, quiet about unknown keys in its results; None unless
+        its results are a plain Struct."""
+        args: tuple[Any, ...] = getattr(self._fast_type, "__args__", ())
+        result = args[0] if len(args) == 2 and args[1] is Ellipsis else None
+        if not (isinstance(result, type) and issubclass(result, msgspec.Struct)):
+            return None
+        tolerant = types.new_class("Tolerant", (result,), {"forbid_unknown_fields": False})
+        return msgspec.json.Decoder(tuple[tolerant, ...])  # type: ignore[valid-type]
+
+    def _with_unknown_result_keys(
+        self, data: bytes | bytearray | memoryview | str, limits: Limits
+    ) -> tuple[W, Leftovers] | None:
+        """A bare array whose only surprise is unknown keys in its results, decoded at C
+        speed with those keys set aside per position, as the general path would; None for
+        anything else, and for anything too deep."""
+        decoder = self._tolerant_results
+        if decoder is None:
+            return None
+        try:
+            wire = decoder.decode(data)
+            items = _RAW_ITEMS.decode(data)
+        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+            return None
+        self._check_count(len(items), limits)  # before any work per item
+        known = self.nested_fields
+        nested: dict[int, dict[str, object]] = {}
+        try:
+            for position, item in enumerate(items):
+                if not known.issuperset(item):
+                    nested[position] = {
+                        k: msgspec.json.decode(v) for k, v in item.items() if k not in known
+                    }
+        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+            return None
+        # the array and its results are two levels: what nests below them is `nested`'s
+        depth = limits.max_depth
+        if not shallow(nested, depth) and too_deep(nested, depth) is not None:
+            return None
+        return cast(W, wire), Leftovers({}, nested)
 
     def decode_read(
         self, raw: bytes | bytearray | memoryview | None, obj: object, limits: Limits
@@ -418,6 +476,11 @@ class Codec(Generic[W]):
             obj = obj.get(key) if isinstance(obj, Mapping) else None
         if isinstance(obj, (list, tuple)):
             self._check_count(len(obj), limits)
+
+    def _check_counted(self, wire: Any, limits: Limits) -> None:
+        counted = self._count_of(wire)
+        if isinstance(counted, (tuple, list)):  # vLLM's score takes one document bare, too
+            self._check_count(len(counted), limits)
 
     def _check_count(self, count: int, limits: Limits) -> None:
         if count > limits.max_documents:
@@ -807,14 +870,15 @@ def reused(
     return results
 
 
-def embedding_losses(results: Sequence[RerankResult], sink: Sink) -> None:
-    """Report every result's embedding, for a format that returns none."""
+def embedding_losses(results: Sequence[RerankResult], sink: Sink, at: str = "$.results") -> None:
+    """Report every result's embedding, for a format that returns none (`at`: the path of
+    its results, `Codec.results_at`)."""
     if field_types(results, "embedding") <= {UnsetType, type(None)}:
         return  # none to report, found without a Python loop
     for position, result in enumerate(results):
         if result.embedding is not UNSET and result.embedding is not None:
             sink(
-                f"$.results[{position}].embedding",
+                f"{at}[{position}].embedding",
                 f"{sink.format} does not return embeddings",
                 "reporting",
             )

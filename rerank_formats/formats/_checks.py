@@ -19,9 +19,17 @@ Report = Callable[[str, str, str, Severity], None]
 """report(path, type, message, severity)"""
 
 
+def at_key(body: object, key: str) -> object:
+    """The value at a wire key of a parsed payload; a dotted key (`input.documents`) is a
+    value inside nested objects (an envelope). None when it is not there."""
+    for part in key.split("."):
+        body = body.get(part) if isinstance(body, Mapping) else None
+    return body
+
+
 def documents(body: Mapping[str, object], codec: Codec[Any]) -> list[object]:
     """The documents of a parsed request (empty when they are not a list)."""
-    value = body.get(codec.key("documents"))
+    value = at_key(body, codec.key("documents"))
     return value if isinstance(value, list) else []
 
 
@@ -45,7 +53,7 @@ def check_documents(
 ) -> None:
     """An empty list of documents, or more than the provider recommends."""
     key = codec.key("documents")
-    if isinstance(body.get(key), list):
+    if isinstance(at_key(body, key), list):
         count = len(documents(body, codec))
         if count == 0:
             report(f"$.{key}", "empty_documents", "there are no documents to rank", empty)
@@ -63,7 +71,7 @@ def check_top_n(
 ) -> None:
     """`top_n` below 1 (0 asks for nothing; Jina and Cohere require at least 1)."""
     key = codec.key("top_n")
-    top_n = body.get(key)
+    top_n = at_key(body, key)
     if is_int(top_n) and top_n < 1:
         report(
             f"$.{key}",

@@ -184,6 +184,12 @@ class Walker:
                 self._unknown(t, f"{path}.{excerpt(str(key))}", excerpt(str(key)))
 
     def _array(self, value: list[object], t: mi.ListType | mi.VarTupleType, path: str) -> None:
+        low, high = t.min_length, t.max_length
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            bound = f"at least {low}" if high is None else f"at most {high}"
+            if low is not None and high is not None:
+                bound = f"{low} to {high}" if low != high else f"exactly {low}"
+            self.report(path, "out_of_range", f"expected {bound} items, got {len(value)}", "error")
         item_type = t.item_type
         if type(item_type) is mi.StrType and all(type(item) is str for item in value):
             return  # the common case (documents), at C speed

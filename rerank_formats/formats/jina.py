@@ -509,8 +509,8 @@ def _check_request(body: Mapping[str, object], report: _checks.Report) -> None:
     _checks.check_range(body, "max_doc_length", 1, MAX_DOC_LENGTH, report)
     model = body.get("model")
     for i, document in enumerate(_checks.documents(body, REQUEST)):
-        if not isinstance(document, Mapping):
-            continue
+        if type(document) is str or not isinstance(document, Mapping):
+            continue  # a string is the usual document: no ABC check for it
         if set(document) == {"image"}:
             if model != "jina-reranker-m0":
                 report(

@@ -160,7 +160,8 @@ class ProbeReport(msgspec.Struct, frozen=True, kw_only=True):
         format: the format it speaks: the one given, or the best fit of its answers; None
             when it accepted none of the probe's requests.
         basic: the answer to the basic request (when it is refused, nothing else is sent).
-        fits: every format its basic answer is valid as, best first (`detect`).
+        fits: every format its basic answer is valid as, best first (`detect`); the table
+            shows the first, and whether there are others.
         requests: how many requests were sent (at most `max_requests(format)`).
         sorted: whether results came sorted by descending score.
         top_n: whether `top_n` was honoured (None: the format has none).
@@ -219,7 +220,7 @@ class ProbeReport(msgspec.Struct, frozen=True, kw_only=True):
     def table(self) -> str:
         """The report as a two-column text table (what the command line prints)."""
         rows = [("endpoint", self.url), ("format", self.format or "none found")]
-        rows.append(("fits", ", ".join(self.fits) or "-"))
+        rows.append(("fits", _fits(self.fits)))
         rows.append(("requests sent", str(self.requests)))
         rows.append(("the basic request", _behaviour(self.basic)))
         for label, value in (
@@ -255,6 +256,14 @@ class ProbeReport(msgspec.Struct, frozen=True, kw_only=True):
         lines.append(f"deviations: {len(self.deviations) or 'none'}")
         lines += [f"  {d}" for d in self.deviations]
         return "\n".join(lines)
+
+
+def _fits(fits: tuple[str, ...]) -> str:
+    """The best fit, and whether others fit too (the JSON report lists them: their number
+    grows with the registry, so the table does not say it)."""
+    if not fits:
+        return "-"
+    return fits[0] + (", and others (see --json)" if len(fits) > 1 else "")
 
 
 def _yes(value: bool | None) -> str:

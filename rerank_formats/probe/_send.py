@@ -4,6 +4,7 @@ came, and answers read within a size bound."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import httpx
 
@@ -33,12 +34,16 @@ def probe(
         url: the endpoint's full URL (`http://127.0.0.1:8080/rerank`).
         format: the format it claims to speak; when None, the probe first sends the basic
             request as each registered format writes it (each distinct body once) and
-            speaks the format that the first accepted answer fits best.
+            speaks the format that the first accepted answer fits best (of the formats
+            that would send the same basic request, the one its answers deviate least
+            from).
         headers: headers to send with every request, besides the ones the format needs
             (`request_headers`: its `ENDPOINT.headers` and the key).
         model: the model to name in the requests (some servers require one).
         api_key: the API key, sent where each format's `ENDPOINT` says (`Authorization:
-            Bearer ...`, Pinecone's `Api-Key`).
+            Bearer ...`, Pinecone's `Api-Key`); not sent to a format that signs its
+            requests instead (`ENDPOINT.signing`: Bedrock's SigV4, which the probe sends
+            unsigned).
         timeout: seconds for each request, connecting included.
         transport: an httpx transport, for tests.
 
@@ -53,7 +58,7 @@ def probe(
     if format is not None:
         format = get_format(format).NAME
     if api_key is not None:
-        request_headers(format or "jina", api_key=api_key)  # a key that cannot be sent
+        request_headers("jina", api_key=api_key)  # a key that cannot be sent in a header
     if not url.startswith(("http://", "https://")):
         raise RerankFormatError(f"the URL must start with http:// or https://: {excerpt(url)!r}")
     with httpx.Client(
@@ -61,6 +66,7 @@ def probe(
     ) as client:
         sender = _Sender(client, url, headers or {}, model, api_key)
         answers: list[Answer] = []
+        claimed = format is not None
         if format is None:
             format = _find(sender, answers)
             if format is None:
@@ -71,7 +77,26 @@ def probe(
             answers += [sender.send(step, format) for step in SERIES[1:]]
             answers += batch_steps(lambda step: sender.send(step, format))
     fits = tuple(m.format for m in detect(basic.body, kind="response")) if basic.ok else ()
+    if not claimed and basic.ok:
+        return _best(url, format, fits, answers, sender.model)
     return report(url, format, fits, answers)
+
+
+def _best(
+    url: str, found: FormatName, fits: tuple[str, ...], answers: list[Answer], model: str | None
+) -> ProbeReport:
+    """The report in the format the answers deviate least from, among those that fit and
+    would have sent the same basic request (no request is sent again; a step a format has
+    no field for is not held against it): a server that answers Jina's requests with
+    llama.cpp's negative scores and no documents speaks llama.cpp's dialect, not Jina's."""
+    sent = request_for("basic", found, model)
+    same = [
+        name
+        for name in cast("tuple[FormatName, ...]", fits)
+        if name != found and request_for("basic", name, model) == sent
+    ]
+    reports = [report(url, name, fits, answers) for name in (found, *same)]
+    return min(reports, key=lambda r: len(r.deviations))
 
 
 def _find(sender: _Sender, answers: list[Answer]) -> FormatName | None:
@@ -111,7 +136,10 @@ class _Sender:
         """Send request `what` in `format` (retried once when no answer came)."""
         body = request_for(what, format, self.model)
         endpoint = get_format(format).ENDPOINT
-        needed = request_headers(format, api_key=self.api_key)
+        # a format that signs its requests (Bedrock's SigV4) takes no key: the probe sends
+        # it unsigned, and reports the refusal it gets
+        key = None if endpoint.signing is not None else self.api_key
+        needed = request_headers(format, api_key=key)
         headers = {"content-type": "application/json", **needed, **self.headers}
         failure = None
         for _ in range(2):

@@ -7,8 +7,10 @@ import http
 import itertools
 import logging
 import re
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import aclosing, asynccontextmanager
+from datetime import datetime, timezone
 
 import anyio
 import httpx
@@ -18,12 +20,12 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .. import __version__
+from .. import __version__, registry
 from ..batching import merge_responses, split_request
 from ..canonical import FieldError, RerankError, RerankRequest, RerankResponse
 from ..convert import (
-    convert_error,
     convert_response,
+    decode_error,
     decode_request,
     decode_response,
     encode_error,
@@ -31,28 +33,38 @@ from ..convert import (
     encode_response,
 )
 from ..endpoints import api_key_from, request_headers
-from ..errors import DecodeError, LossyConversionError, RerankFormatError, excerpt
-from ..registry import FORMATS, FormatName, get_format
+from ..errors import DecodeError, LossWarning, LossyConversionError, RerankFormatError, excerpt
+from ..registry import FormatName, get_format
+from ..sigv4 import sign
 from ._bounded import BadEncodingError, TooLargeError, forwarded_headers, read_capped, read_decoded
 from ._config import ProxyConfig
 
-NATIVE_PATHS: dict[FormatName, str] = {name: get_format(name).ENDPOINT.path for name in FORMATS}
-"""Each format's rerank path below its server's base URL (its module's `ENDPOINT`): where the
-upstream is called, and where the `client_format` is served at the root."""
+
+def _native_paths() -> dict[FormatName, str]:
+    return {name: get_format(name).ENDPOINT.path for name in registry.FORMATS}
 
 
 def _prefix(provider: str) -> str:
     return "/" + re.sub(r"[^a-z0-9]+", "-", provider.lower()).strip("-")
 
 
-PREFIXES: dict[FormatName, str] = {name: _prefix(get_format(name).PROVIDER) for name in FORMATS}
+def _prefixes() -> dict[FormatName, str]:
+    return {name: _prefix(get_format(name).PROVIDER) for name in registry.FORMATS}
+
+
+NATIVE_PATHS: dict[FormatName, str] = _native_paths()
+"""Each format's rerank path below its server's base URL (its module's `ENDPOINT`): where the
+upstream is called, and where the `client_format` is served at the root."""
+
+PREFIXES: dict[FormatName, str] = _prefixes()
 """The prefix under which each client format is served (`/cohere/v2/rerank`), so that an
 SDK's base URL is `http://host:port/<prefix>`: its provider's name, in lower case."""
 
 CLIENT_PATHS: dict[FormatName, str] = {
     name: PREFIXES[name] + NATIVE_PATHS[name] for name in NATIVE_PATHS
 }
-"""Where each client format is served, always."""
+"""Where each client format is served, always (`create_app` reads the registry again when
+it is called, so a format registered since import is served too)."""
 
 
 def client_routes(names: Iterable[str]) -> dict[str, FormatName]:
@@ -85,7 +97,7 @@ def client_routes(names: Iterable[str]) -> dict[str, FormatName]:
     return routes
 
 
-CLIENT_ROUTES: dict[str, FormatName] = client_routes(FORMATS)
+CLIENT_ROUTES: dict[str, FormatName] = client_routes(registry.FORMATS)
 """Every path a client format is served at (`CLIENT_PATHS` and each format's `aliases`
 under its prefix), and its format (see `client_routes`)."""
 
@@ -146,12 +158,13 @@ def create_app(
         ['/xinference/v1/models/{model_uid:path}', '/v1/rerank']
     """
     proxy = _Proxy(config, transport)
+    prefixes = _prefixes()
     routes: list[BaseRoute] = [
         Route(path, proxy.endpoint(name), methods=[get_format(name).ENDPOINT.method])
-        for path, name in CLIENT_ROUTES.items()
+        for path, name in client_routes(registry.FORMATS).items()
     ]
     routes += [
-        Route(PREFIXES[n] + p, _describe_model, methods=["GET"]) for n, p in _MODEL_PATHS.items()
+        Route(prefixes[n] + p, _describe_model, methods=["GET"]) for n, p in _MODEL_PATHS.items()
     ]
     root = config.client_format
     if root is not None:
@@ -214,6 +227,9 @@ class _Proxy:
         timeout = httpx.Timeout(config.upstream_timeout, connect=config.connect_timeout)
         self.extensions = {"timeout": timeout.as_dict()}
         self.secret = (config.upstream_api_key or "").encode()
+        self.sigv4_service = endpoint.sigv4_service
+        if config.upstream_aws_credentials is not None:
+            self.secret = config.upstream_aws_credentials.secret_access_key.encode()
         self.response_limits = msgspec.structs.replace(
             config.limits, max_bytes=config.max_response_bytes
         )
@@ -314,6 +330,8 @@ class _Proxy:
         if key is None or not hmac.compare_digest(key.encode(), self.client_key):
             endpoint = get_format(client).ENDPOINT
             where = f"{endpoint.auth_header}: {endpoint.auth_scheme} <key>".replace(":  ", ": ")
+            if endpoint.signing is not None:  # the key is the signature's access key id
+                where = f"{endpoint.auth_header}: {endpoint.auth_scheme} Credential=<key>/..."
             raise _RefusalError(401, f"a valid API key is required ({where})")
 
     def _translate(self, body: bytes, client: FormatName) -> tuple[RerankRequest, list[bytes]]:
@@ -323,9 +341,21 @@ class _Proxy:
         try:
             canonical = decode_request(body, format=client, limits=self.config.limits)
             parts = self._split(canonical)
-            return canonical, [
-                encode_request(part, format=upstream, on_loss=self.config.on_loss) for part in parts
-            ]
+            # a loss let through ("raise_ranking"'s reporting losses, or "warn") is logged, not
+            # a Python warning: a server's warnings reach no one, or fail a strict process
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", LossWarning)
+                written = [
+                    encode_request(part, format=upstream, on_loss=self.config.on_loss)
+                    for part in parts
+                ]
+            for warned in caught:
+                if isinstance(warned.message, LossWarning):
+                    loss = warned.message.loss
+                    _log.warning("a %s loss, sent on: %s", loss.kind, loss)
+                else:  # pragma: no cover - the converters warn of nothing else
+                    warnings.warn(warned.message, stacklevel=1)
+            return canonical, written
         except DecodeError as error:
             raise _RefusalError(400, str(error)) from None
         except LossyConversionError as error:
@@ -354,6 +384,8 @@ class _Proxy:
         request = httpx.Request(
             self.method, self.url, content=body, headers=self.headers, extensions=self.extensions
         )
+        if self.sigv4_service is not None:
+            self._sign(request, body, self.sigv4_service)
         answer = await pool.handle_async_request(request)
         try:
             if answer.is_success:
@@ -364,6 +396,28 @@ class _Proxy:
                 return answer, b""
         finally:
             await answer.aclose()
+
+    def _sign(self, request: httpx.Request, body: bytes, service: str) -> None:
+        """Sign `request` with SigV4 as it is sent, now: its `Host` and `Content-Type`,
+        with the `x-amz-*` headers the signature adds (the others are not signed, which
+        the specification allows: only `Host` and the `x-amz-*` ones must be)."""
+        config = self.config
+        assert config.upstream_aws_credentials is not None  # ProxyConfig checks it
+        assert config.upstream_aws_region is not None
+        signed = {name: request.headers[name] for name in ("host", "content-type")}
+        request.headers.update(
+            sign(
+                request.method,
+                request.url.raw_path.decode("ascii").partition("?")[0],
+                signed,
+                body,
+                credentials=config.upstream_aws_credentials,
+                region=config.upstream_aws_region,
+                service=service,
+                now=datetime.now(timezone.utc),
+                query=request.url.query.decode("ascii"),
+            )
+        )
 
     async def _gather(self, bodies: list[bytes]) -> list[tuple[httpx.Response, bytes]]:
         """Every part's answer, the calls made at once; on the first failure (an error
@@ -431,9 +485,14 @@ class _Proxy:
         if self.config.pass_upstream_errors:
             content_type = answer.headers.get("content-type")
             read = self.config.upstream_format
-            return convert_error(
-                data, read=read, write=client, status=status, content_type=content_type
+            error = decode_error(
+                data, format=read, status=status, content_type=content_type, headers=answer.headers
             )
+            # what the upstream said in its own shape is its own; a body it sent in another
+            # format's shape (Infinity's FastAPI 422s are Jina's legacy body) is not passed on
+            # as that format's, but written anew for the client
+            own = {k: v for k, v in error.extensions.items() if k == read}
+            return encode_error(msgspec.structs.replace(error, extensions=own), format=client)
         return encode_error(
             RerankError(status=status, message=_safe_message(status)), format=client
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import get_args
 
@@ -10,6 +11,7 @@ from ..convert import OnLoss, Scores, UnknownUsage
 from ..errors import RerankFormatError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..registry import FormatName, get_format
+from ..sigv4 import Credentials
 
 FORWARDED_BY_DEFAULT = (
     "retry-after",
@@ -36,7 +38,17 @@ class ProxyConfig:
             (`ENDPOINT.auth_header` and `auth_scheme`: `Authorization: Bearer ...` by
             default), with the headers it requires (`ENDPOINT.headers`); never logged, never
             in the repr, and removed from any upstream error text the proxy passes on or
-            logs. Clients' own credentials are never forwarded.
+            logs. Clients' own credentials are never forwarded. None for an upstream whose
+            format signs its requests (`ENDPOINT.signing`: Bedrock), which takes
+            `upstream_aws_credentials` instead.
+        upstream_aws_credentials: the AWS access key every request to an upstream whose
+            format signs (`ENDPOINT.signing == "sigv4:bedrock"`) is signed with, by AWS
+            Signature Version 4 (`rerank_formats.sigv4`) at the time it is sent;
+            required for such an upstream, refused for any other. `rerank-formats serve`
+            reads it from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
+            `AWS_SESSION_TOKEN`. The secret and token are never sent, logged or in the repr.
+        upstream_aws_region: the region in the signature's scope (`"us-west-2"`; from
+            `AWS_REGION`): required with `upstream_aws_credentials`.
         client_api_key: when set, the key every client must present, in the header its own
             format declares (`Authorization: Bearer ...` for Jina and Cohere); a request
             without it is answered 401 in the client's format. Never logged, never in the
@@ -98,6 +110,8 @@ class ProxyConfig:
     client_api_key: str | None = field(default=None, repr=False)
     upstream_max_documents: int | None = None
     max_upstream_calls: int = 16
+    upstream_aws_credentials: Credentials | None = field(default=None, repr=False)
+    upstream_aws_region: str | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: normalise the names once, here
@@ -122,10 +136,37 @@ class ProxyConfig:
         if self.scores not in get_args(Scores):
             raise RerankFormatError(f"scores must be one of {', '.join(get_args(Scores))}")
         self._check_counts()
+        self._check_signing()
         for name in ("client_body_timeout", "upstream_timeout", "connect_timeout"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not 0 < value < math.inf:
                 raise RerankFormatError(f"{name} must be a positive number of seconds")
+
+    def _check_signing(self) -> None:
+        signing = get_format(self.upstream_format).ENDPOINT.signing
+        if signing is None:
+            if self.upstream_aws_credentials is not None or self.upstream_aws_region is not None:
+                raise RerankFormatError(
+                    f"upstream_aws_credentials and upstream_aws_region are for an upstream"
+                    f" that signs its requests, not {self.upstream_format}"
+                )
+            return
+        if self.upstream_api_key:
+            raise RerankFormatError(
+                f"a {self.upstream_format} upstream signs its requests ({signing}): give"
+                " upstream_aws_credentials and upstream_aws_region, not upstream_api_key"
+            )
+        if not isinstance(self.upstream_aws_credentials, Credentials):
+            raise RerankFormatError(
+                f"a {self.upstream_format} upstream signs its requests ({signing}):"
+                " upstream_aws_credentials (an access key id and its secret) is required"
+            )
+        region = self.upstream_aws_region
+        if not region or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", region):
+            raise RerankFormatError(
+                f"a {self.upstream_format} upstream signs its requests ({signing}):"
+                ' upstream_aws_region (such as "us-west-2") is required'
+            )
 
     def _check_counts(self) -> None:
         positive = ("max_response_bytes", "max_error_bytes", "max_connections")

@@ -16,7 +16,9 @@ except ImportError as error:
 from .._codegen import DECODER_RULES
 from ..errors import DecodeError, excerpt
 
-__all__ = ["Absent", "Closed", "Ignoring", "Namespace", "Open", "absent", "finite", "ruled"]
+__all__ = [
+    "Absent", "Closed", "Ignoring", "Namespace", "Open", "absent", "finite", "ruled", "whole",
+]  # fmt: skip
 
 T = TypeVar("T")
 
@@ -104,6 +106,25 @@ def ruled(format: str, kind: str, field: str) -> AfterValidator:
         return value
 
     return AfterValidator(validate)
+
+
+def whole(format: str, kind: str) -> Any:
+    """The `model_validator` applying the decoder's own rule of the whole payload
+    (`DECODER_RULES` under the field `""`), before the fields are validated."""
+    check = DECODER_RULES[format, kind, ""]
+
+    def validate(cls: Any, data: Any) -> Any:
+        if isinstance(data, dict):
+            try:
+                check(data)
+            except DecodeError as error:
+                where = "" if error.path == "$" else f" (at {error.path})"
+                raise PydanticCustomError(
+                    error.type, "{message}", {"message": error.message + where}
+                ) from None
+        return data
+
+    return model_validator(mode="before")(validate)
 
 
 class _Names(type):
