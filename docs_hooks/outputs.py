@@ -18,9 +18,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
-
-from mkdocs.exceptions import PluginError
+from typing import Any, NoReturn
 
 MARKER = "<!-- output -->"
 FENCE = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```$", re.DOTALL | re.MULTILINE)
@@ -58,6 +56,12 @@ def run(command: str, files: dict[str, str]) -> subprocess.CompletedProcess[str]
         )
 
 
+def _fail(message: str) -> NoReturn:
+    from mkdocs.exceptions import PluginError  # the docs build's (the lowest env has no mkdocs)
+
+    raise PluginError(message)
+
+
 def render(markdown: str) -> str:
     """`markdown` with each marked output block holding its command's output."""
     if MARKER not in markdown:
@@ -69,10 +73,10 @@ def render(markdown: str) -> str:
             command = block["body"]
         elif block["body"].strip() == MARKER:
             if command is None:
-                raise PluginError(f"{MARKER} after no command")
+                _fail(f"{MARKER} after no command")
             result = run(command, files)
             if not result.stdout:
-                raise PluginError(f"{command.strip()!r} printed nothing: {result.stderr}")
+                _fail(f"{command.strip()!r} printed nothing: {result.stderr}")
             parts += [markdown[end : block.start("body")], result.stdout]
             end = block.end("body")
     return "".join([*parts, markdown[end:]])
