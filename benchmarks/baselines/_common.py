@@ -47,7 +47,10 @@ class Usage(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=True):
 
 @dataclass
 class Envelope:
-    """What a reader found beside the results (what a writer may need)."""
+    """What a reader found beside the results (what a writer may need): `documents` says
+    whether its results have a `document` attribute (`str`, `Doc`, None or UNSET), and
+    `embeddings` whether they have an `embedding` one, so a writer reads them without
+    knowing which format they came from."""
 
     source: str
     model: Any = UNSET
@@ -55,6 +58,8 @@ class Envelope:
     usage: Any = UNSET  # Usage, None (unknown) or UNSET (absent)
     id: Any = UNSET
     meta: Any = UNSET
+    documents: bool = True
+    embeddings: bool = False
 
 
 @dataclass

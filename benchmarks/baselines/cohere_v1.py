@@ -92,7 +92,7 @@ def write_v1_response(
             )
             for r in results
         ]
-    elif mode == DROP or e.source == "cohere_v2":
+    elif mode == DROP or not e.documents:
         out = [V1OutResult(r.index, r.relevance_score) for r in results]
     else:
         out = [

@@ -55,7 +55,9 @@ _v2_request = _decoder(V2Request)
 def read_v2_response(data: bytes) -> tuple[list[Any], Envelope]:
     _too_large(data)
     r = _v2_response(data)
-    return r.results, Envelope("cohere_v2", usage=cohere_usage(r.meta), id=r.id, meta=r.meta)
+    return r.results, Envelope(
+        "cohere_v2", usage=cohere_usage(r.meta), id=r.id, meta=r.meta, documents=False
+    )
 
 
 def read_v2_request(data: bytes) -> Request:

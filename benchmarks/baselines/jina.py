@@ -62,7 +62,9 @@ _jina_request = _decoder(JinaRequest)
 def read_jina_response(data: bytes) -> tuple[list[Any], Envelope]:
     _too_large(data)
     r = _jina_response(data)
-    return r.results, Envelope("jina", model=r.model, object=r.object, usage=r.usage)
+    return r.results, Envelope(
+        "jina", model=r.model, object=r.object, usage=r.usage, embeddings=True
+    )
 
 
 def read_jina_request(data: bytes) -> Request:
@@ -109,9 +111,9 @@ def write_jina_response(
             )
             for r in results
         ]
-    elif mode == DROP or e.source not in ("jina", "cohere_v1", "xinference"):
+    elif mode == DROP or not e.documents:
         out = [JinaOutResult(r.index, r.relevance_score) for r in results]
-    elif e.source == "jina":
+    elif e.embeddings:
         out = [JinaOutResult(r.index, r.relevance_score, r.document, r.embedding) for r in results]
     else:
         out = [JinaOutResult(r.index, r.relevance_score, r.document) for r in results]

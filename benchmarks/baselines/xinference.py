@@ -110,7 +110,7 @@ def write_xinference_response(
             )
             for r in results
         ]
-    elif mode == DROP or e.source == "cohere_v2":
+    elif mode == DROP or not e.documents:
         out = [XinferenceOutResult(r.index, r.relevance_score, None) for r in results]
     else:
         out = [
