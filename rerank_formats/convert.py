@@ -21,6 +21,7 @@ codecs read and write their payloads (`Codec.decode`, `Codec.encode`). Error bod
 from __future__ import annotations
 
 import math
+import operator
 import sys
 import warnings
 from collections.abc import Mapping
@@ -29,7 +30,7 @@ from typing import Any, Literal
 import msgspec
 from msgspec import UNSET
 
-from .canonical import RerankError, RerankRequest, RerankResponse, Usage
+from .canonical import RerankError, RerankRequest, RerankResponse, RerankResult, Usage
 from .context import USAGES, UnknownUsage, echoes, in_context, usage_for, with_header_usage
 from .error_bodies import (
     convert_error,
@@ -46,7 +47,16 @@ from .errors import (
     excerpt,
     number,
 )
-from .formats._base import Codec, Leftovers, Payload, ScoreScale, Sink, is_default, unknown_fields
+from .formats._base import (
+    Codec,
+    Leftovers,
+    Payload,
+    QuietSink,
+    ScoreScale,
+    Sink,
+    is_default,
+    unknown_fields,
+)
 from .limits import DEFAULT_LIMITS, Limits, check_request
 from .registry import Format, FormatName, get_error_format, get_format
 from .scale import Scores, check_scores, rescaled, scale_of, with_scale
@@ -393,7 +403,7 @@ def _write(
     scores: Scores = "keep",
     scale: ScoreScale | None = None,
 ) -> bytes:
-    sink = Sink(module.NAME)
+    sink = QuietSink(module.NAME) if on_loss == "ignore" else Sink(module.NAME)
     if isinstance(obj, RerankResponse) and (scale or obj.score_scale) == "logit":
         obj = rescaled(module, obj, request, scores, sink)
     body = _encode(module, kind, obj, sink, request)
@@ -402,7 +412,7 @@ def _write(
 
 
 def _settle(sink: Sink, on_loss: OnLoss) -> None:
-    if not sink.losses or on_loss == "ignore":
+    if not sink.losses:  # always so under "ignore": its sink keeps nothing
         return
     if on_loss == "raise":
         raise LossyConversionError(sink.losses)
@@ -441,11 +451,12 @@ def _encode(
     request: RerankRequest | None = None,
 ) -> bytes:
     codec = module.REQUEST if kind == "request" else module.RESPONSE
-    if obj.extensions:
+    if obj.extensions and not sink.quiet:
         _extension_losses(module, codec, obj, sink)
     try:
         if isinstance(obj, RerankRequest):
-            _required_losses(module, obj, sink)
+            if not sink.quiet:
+                _required_losses(module, obj, sink)
             wire = module.request_from_canonical(obj, sink)
         else:
             _check_writable(obj)
@@ -468,14 +479,26 @@ def _required_losses(module: Format, request: RerankRequest, sink: Sink) -> None
             sink(f"$.{key}", f"{module.NAME} requires `{key}`; the request has none")
 
 
-def _check_writable(response: RerankResponse) -> None:
+_SCORE = operator.attrgetter("relevance_score")
+_INDEX = operator.attrgetter("index")
+
+
+def _check_writable(response: RerankResponse, *, results: bool = True) -> None:
     """Refuse what no decoder would read back: a score that is NaN or infinite (JSON has
-    none; msgspec would write `null`), a negative index or token count."""
-    results = response.results
-    if results and (
-        not math.isfinite(sum([r.relevance_score for r in results]))
-        or min([r.index for r in results]) < 0
-    ):
+    none; msgspec would write `null`), a negative index (unless `results` is false: they
+    are a decoder's) or token count."""
+    if results:
+        _check_results_writable(response.results)
+    usage = response.usage
+    if isinstance(usage, Usage):
+        for name in ("total_tokens", "prompt_tokens", "completion_tokens"):
+            count = getattr(usage, name)
+            if type(count) is int and count < 0:
+                raise EncodeError(f"{name} {number(count)} is negative", path=f"$.usage.{name}")
+
+
+def _check_results_writable(results: tuple[RerankResult, ...]) -> None:
+    if results and (not math.isfinite(sum(map(_SCORE, results))) or min(map(_INDEX, results)) < 0):
         for position, r in enumerate(results):
             if not math.isfinite(r.relevance_score):
                 raise EncodeError(
@@ -486,12 +509,6 @@ def _check_writable(response: RerankResponse) -> None:
                 raise EncodeError(
                     f"index {number(r.index)} is negative", path=f"$.results[{position}].index"
                 )
-    usage = response.usage
-    if isinstance(usage, Usage):
-        for name in ("total_tokens", "prompt_tokens", "completion_tokens"):
-            count = getattr(usage, name)
-            if type(count) is int and count < 0:
-                raise EncodeError(f"{name} {number(count)} is negative", path=f"$.usage.{name}")
 
 
 def _extension_losses(

@@ -222,8 +222,11 @@ def check_request(
         else _length(request.query) > longest
     ):
         raise _too_long(request.query, f"$.{query_key}", longest, format)
-    if set(map(type, documents)) == {str} and max(map(len, documents)) <= longest:  # type: ignore[arg-type]
-        return  # plain strings within the limit, measured at C speed
+    try:  # strings within the limit, measured at C speed (a Struct document has no len)
+        if max(map(len, documents), default=0) <= longest:  # type: ignore[arg-type]
+            return
+    except TypeError:
+        pass
     for i, document in enumerate(documents):
         if len(document) > longest if type(document) is str else _length(document) > longest:
             raise _too_long(document, f"$.{documents_key}[{i}]", longest, format)

@@ -68,6 +68,25 @@ def test_conversions_compose(first: str, second: str, kind: str, data: st.DataOb
 
 
 @pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("first", "second"), PAIRS)
+@given(data=st.data())
+def test_ignoring_losses_writes_what_reporting_them_writes(
+    first: str, second: str, kind: str, data: st.DataObject
+) -> None:
+    """Under `on_loss="ignore"` no loss is built and the loss-only checks are skipped (a
+    quiet sink): the bytes are the same, whatever the first format left in `extensions`."""
+    original = data.draw(KINDS[kind](_supports(first)))
+    via_first = decode(kind, encode_with_losses(original, first)[0], first)
+    encode = rf.encode_request if kind == "request" else rf.encode_response
+    assert (
+        encode(via_first, format=second, on_loss="ignore")
+        == (  # type: ignore[arg-type]
+            encode_with_losses(via_first, second)[0]
+        )
+    )
+
+
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("fmt", rf.FORMATS)
 @given(data=st.data())
 def test_a_loss_is_reported_if_and_only_if_information_is_dropped(

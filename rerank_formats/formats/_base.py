@@ -6,7 +6,7 @@ import functools
 import json
 import operator
 import types
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Generic, Literal, NamedTuple, NoReturn, TypeVar, cast
 
 import msgspec
@@ -341,13 +341,14 @@ class Codec(Generic[W]):
         return tuple(f.name for f in info.fields if _open(f.type))
 
     def decode(self, data: Payload, limits: Limits = DEFAULT_LIMITS) -> tuple[W, Leftovers]:
-        if isinstance(data, (bytes, bytearray, memoryview, str)):
+        if type(data) is bytes or isinstance(data, (bytearray, memoryview, str)):
             if len(data) > limits.max_bytes:
                 raise self.error(
                     f"the body is {len(data):,} bytes; the limit is {limits.max_bytes:,}",
                     type="too_large",
                 )
-            data = self._utf8(data)
+            if isinstance(data, str):
+                data = self._utf8(data)
             try:
                 wire = self._fast.decode(data)
             except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
@@ -715,11 +716,10 @@ def extension_map(
     defaulted: set[str] | frozenset[str] = frozenset(),
     results: dict[int, dict[str, object]] | None = None,
     *,
-    at_default: Iterable[str] = (),
-    absent: Iterable[str] = (),
+    at_default: Collection[str] = (),
+    absent: Collection[str] = (),
 ) -> dict[str, Extension]:
     """The `extensions` value for what format `name` decoded; empty when there is nothing."""
-    at_default, absent = frozenset(at_default), frozenset(absent)
     if not fields and not defaulted and not results and not at_default and not absent:
         return {}
     return {
@@ -727,8 +727,8 @@ def extension_map(
             fields=fields,
             defaulted=frozenset(defaulted),
             results=results or {},
-            at_default=at_default,
-            absent=absent,
+            at_default=frozenset(at_default),
+            absent=frozenset(absent),
         )
     }
 
@@ -752,9 +752,8 @@ def is_default(value: object, default: object) -> bool:
 
 def kept_fields(left: Leftovers, **present: object) -> dict[str, object]:
     """An extension's `fields`: the unknown keys, then this format's own keys that were sent."""
-    fields = dict(left.fields)
-    fields.update((key, value) for key, value in present.items() if value is not UNSET)
-    return fields
+    sent = {key: value for key, value in present.items() if value is not UNSET}
+    return {**left.fields, **sent} if left.fields else sent
 
 
 def kept_results(left: Leftovers, results: Sequence[Any]) -> dict[int, dict[str, object]] | None:
@@ -817,10 +816,25 @@ class Sink:
         self.format = format
         self.losses: list[Loss] = []
 
+    quiet = False
+    """True for a sink that keeps nothing: the caller will ignore every loss, so the checks
+    that only look for losses need not run."""
+
     def __call__(self, path: str, reason: str, kind: LossKind = "ranking") -> None:
         self.losses.append(
             Loss(format=self.format, path=clip_path(path), reason=clip(reason), kind=kind)
         )
+
+
+class QuietSink(Sink):
+    """A `Sink` for `on_loss="ignore"`: the policy is decided before any loss is built, so a
+    writer's report costs a call and nothing else, and the loss-only checks are skipped."""
+
+    __slots__ = ()
+    quiet = True
+
+    def __call__(self, path: str, reason: str, kind: LossKind = "ranking") -> None:
+        pass
 
 
 def at_default(extensions: Mapping[str, Extension], field: str) -> bool:
@@ -846,9 +860,13 @@ def unknown_fields(extension: Extension | None, known: frozenset[str]) -> dict[s
     return {k: v for k, v in extension.fields.items() if k not in known}
 
 
+_GETTERS = {name: operator.attrgetter(name) for name in ("document", "embedding")}
+
+
 def field_types(results: Sequence[RerankResult], name: str) -> set[type]:
     """The types of one field of every result (`"document"`, `"embedding"`), at C speed."""
-    return set(map(type, map(operator.attrgetter(name), results)))
+    getter = _GETTERS.get(name) or operator.attrgetter(name)
+    return set(map(type, map(getter, results)))
 
 
 def reused(
