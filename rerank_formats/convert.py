@@ -128,11 +128,7 @@ def _request(module: Format, wire: Any, leftovers: Leftovers, limits: Limits) ->
     request = module.request_to_canonical(wire, leftovers)
     codec = module.REQUEST
     check_request(
-        request,
-        limits,
-        module.NAME,
-        documents_key=codec.key("documents"),
-        query_key=codec.key("query"),
+        request, limits, module.NAME, documents_key=codec.documents_key, query_key=codec.query_key
     )
     return request
 

@@ -268,6 +268,10 @@ class Codec(Generic[W]):
         )
         self._nested = nested is not None
         self._keys = dict(keys or {})
+        self.documents_key = self.key("documents")
+        """The wire key of a request's documents (for the limits' paths)."""
+        self.query_key = self.key("query")
+        """The wire key of a request's query."""
         self.results_at: str = "$" + "".join(f".{key}" for key in self.results_path)
         """The JSON path of the list of results: `$.results`, `$.data`, `$` (a bare array)."""
         self._results: Callable[[Any], Sequence[Any]] = (
@@ -848,6 +852,8 @@ def check_unset(
 ) -> None:
     """Report a loss when a canonical field the target cannot express carries a value, unless
     that value is only the default of the format it was read from."""
+    if sink.quiet:
+        return
     value = getattr(request, field)
     if value is not UNSET and value is not None and not at_default(request.extensions, field):
         sink(f"$.{field}", reason, kind)
@@ -891,6 +897,8 @@ def reused(
 def embedding_losses(results: Sequence[RerankResult], sink: Sink, at: str = "$.results") -> None:
     """Report every result's embedding, for a format that returns none (`at`: the path of
     its results, `Codec.results_at`)."""
+    if sink.quiet:
+        return
     if field_types(results, "embedding") <= {UnsetType, type(None)}:
         return  # none to report, found without a Python loop
     for position, result in enumerate(results):

@@ -69,6 +69,8 @@ def unsupported(request: RerankRequest, sink: Sink, *fields: str) -> None:
     """A loss for each of `fields` the request sets and the format (`sink.format`) has no
     place for: `truncation`, `max_doc_length` (ranking losses, unless only the default of the
     format the request was read from) and `return_embeddings` (a reporting loss)."""
+    if sink.quiet:
+        return  # nothing to build: the caller ignores losses
     for field in fields:
         if field == "return_embeddings":
             if request.return_embeddings:
