@@ -297,7 +297,7 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[OutDoc
     return Request(
         model=cast(str, request.model),  # UNSET is omitted; a loss (REQUIRES)
         query=_document_out(request.query, "$.query", sink),
-        documents=cast(tuple[OutDocument, ...], request.documents)
+        documents=cast("tuple[OutDocument, ...]", request.documents)
         if ObjectDocument not in document_types(request.documents)  # the others pass as they are
         else tuple(
             [_document_out(d, f"$.documents[{i}]", sink) for i, d in enumerate(request.documents)]
@@ -324,7 +324,7 @@ def response_from_canonical(
     response: RerankResponse, sink: Sink, request: RerankRequest | None = None
 ) -> Response[OutDocument]:
     return Response(
-        results=cast(tuple[Result[OutDocument], ...], response.results)  # Jina's, but for objects
+        results=cast("tuple[Result[OutDocument], ...]", response.results)  # Jina's, but for objects
         if ObjectDocument not in field_types(response.results, "document")
         else tuple(
             [
