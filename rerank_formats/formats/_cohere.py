@@ -7,7 +7,7 @@ cohere-ai/cohere-developer-experience `cohere-openapi.yaml`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeGuard
+from typing import Annotated, Any
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -30,16 +30,16 @@ class Tokens(msgspec.Struct, frozen=True, kw_only=True):
     output_tokens: Count | UnsetType | None = UNSET
 
 
-def _whole(value: object) -> TypeGuard[int | None]:
-    """Absent, null, or a count `Count` accepts that is already a whole `int`."""
-    return value is None or (type(value) is int and 0 <= value <= 2**53)
+_MAX_WHOLE = 2**53
 
 
 def _counts(part: object, path: str, format: str, kind: str) -> tuple[int | None, int | None]:
     if not isinstance(part, dict):
         return None, None
     read, made = part.get("input_tokens"), part.get("output_tokens")
-    if _whole(read) and _whole(made):  # the usual case, without a conversion
+    if (read is None or (type(read) is int and 0 <= read <= _MAX_WHOLE)) and (
+        made is None or (type(made) is int and 0 <= made <= _MAX_WHOLE)
+    ):  # the usual case: absent, null or whole counts `Count` accepts, not converted
         return read, made
     tokens = convert_at(part, Tokens, path=path, format=format, kind=kind)
     counts: list[int | None] = []
