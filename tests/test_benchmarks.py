@@ -6,6 +6,7 @@ No timing here; `python -m benchmarks` does that.
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -176,7 +177,8 @@ def test_a_format_without_a_baseline_is_measured_against_the_floor(
         for c in cells
     ]
     lines = matrix.verdicts(rows)
-    assert "response at 10: 16/16 cells <= 2.0x (worst jina -> jina 1.50x)" in lines
+    pairs = len(baselines.READERS) ** 2  # the hand-written ones: the verdicts count no others
+    assert f"response at 10: {pairs}/{pairs} cells <= 2.0x (worst jina -> jina 1.50x)" in lines
     assert lines[-1].startswith(f"† {sum(c.floor for c in cells)} cells against the generic")
     assert "| acme -> jina † |" in matrix.table(rows, "response")
 
@@ -215,6 +217,79 @@ def test_the_baseline_does_the_same_context_work() -> None:
     for bad in (repeated, too_big):
         with pytest.raises(ValueError):
             baselines.convert_response(bad, "cohere_v2", "jina", request)
+
+
+def _edge_requests() -> list[rf.RerankRequest]:
+    documents = ("alpha", "beta", "gamma")
+    return [
+        rf.RerankRequest(model="m", query="q", documents=documents),
+        rf.RerankRequest(
+            model="m",
+            query="q",
+            documents=documents,
+            top_n=2,
+            return_documents=False,
+            truncation=True,
+            max_doc_length=100,
+        ),
+        rf.RerankRequest(model="m", query="q", documents=documents, top_n=0, return_documents=None),
+        rf.RerankRequest(model="m", query="q", documents=documents, top_n=None, truncation=False),
+    ]
+
+
+def _edge_responses() -> list[rf.RerankResponse]:
+    scores = ((2, 0.25), (0, 0.75), (1, 0.75))  # unsorted, with a tie
+    bare = tuple(rf.RerankResult(index=i, relevance_score=s) for i, s in scores)
+    echoed = tuple(
+        rf.RerankResult(
+            index=i, relevance_score=s, document=rf.TextDocument(text=str(i)) if i else None
+        )
+        for i, s in scores
+    )
+    return [
+        rf.RerankResponse(results=()),
+        rf.RerankResponse(results=bare, usage=None),
+        rf.RerankResponse(
+            results=echoed,
+            model="m",
+            object="list",
+            usage=rf.Usage(total_tokens=7, prompt_tokens=5),
+        ),
+        rf.RerankResponse(
+            results=echoed, usage=rf.Usage(total_tokens=7, prompt_tokens=7, completion_tokens=0)
+        ),
+    ]
+
+
+def test_the_baselines_write_the_library_bytes_beyond_the_matrix() -> None:
+    """Every pair of hand-written baselines, on what the matrix does not time (no results,
+    no documents or null ones, unknown or split usage, `top_n` 0 or null): the library's
+    bytes, with the request and without."""
+    names = list(baselines.READERS)
+
+    def written(payloads: list[Any], encode: Any) -> dict[str, list[bytes]]:
+        return {
+            f: list(dict.fromkeys(encode(p, format=f, on_loss="ignore") for p in payloads))
+            for f in names
+        }
+
+    requests = written(_edge_requests(), rf.encode_request)
+    responses = written(_edge_responses(), rf.encode_response)
+    for read, write in itertools.product(names, repeat=2):
+        for body in requests[read]:
+            expected = rf.convert_request(body, read=read, write=write, on_loss="ignore")
+            assert baselines.convert_request(body, read, write) == expected, (read, write, body)
+        for body in responses[read]:
+            expected = rf.convert_response(body, read=read, write=write, on_loss="ignore")
+            assert baselines.convert_response(body, read, write, None) == expected, (read, write)
+            for request in requests[write]:
+                ours = rf.decode_request(request, format=write)
+                theirs = baselines.READERS[write].request(request)
+                expected = rf.convert_response(
+                    body, read=read, write=write, request=ours, on_loss="ignore"
+                )
+                got = baselines.convert_response(body, read, write, theirs)
+                assert got == expected, (read, write, body, request)
 
 
 def test_quick_mode_runs_and_reports_every_group(

@@ -17,10 +17,10 @@ class V1Result(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     document: Document | UnsetType | None = UNSET
 
 
-class CohereOut(msgspec.Struct, omit_defaults=True):
-    id: Any = UNSET
-    results: list[Any] = []
-    meta: Any = UNSET
+class CohereOut(msgspec.Struct):
+    id: Any  # UNSET: left out
+    results: list[Any]  # written when empty, as the library does
+    meta: Any
 
 
 def _count(value: object) -> int | None:

@@ -90,11 +90,11 @@ class JinaOutResult(msgspec.Struct, omit_defaults=True):
     embedding: Any = UNSET
 
 
-class JinaOut(msgspec.Struct, omit_defaults=True):
-    model: Any = UNSET
-    object: Any = UNSET
-    usage: Any = UNSET
-    results: list[JinaOutResult] = []
+class JinaOut(msgspec.Struct):
+    model: Any  # UNSET: left out
+    object: Any
+    usage: Any
+    results: list[JinaOutResult]  # written when empty, as the library does
 
 
 def write_jina_response(
