@@ -126,10 +126,8 @@ def decode_request(
 
 def _request(module: Format, wire: Any, leftovers: Leftovers, limits: Limits) -> RerankRequest:
     request = module.request_to_canonical(wire, leftovers)
-    codec = module.REQUEST
-    check_request(
-        request, limits, module.NAME, documents_key=codec.documents_key, query_key=codec.query_key
-    )
+    documents_key, query_key = module.REQUEST.keys_in(wire)
+    check_request(request, limits, module.NAME, documents_key=documents_key, query_key=query_key)
     return request
 
 

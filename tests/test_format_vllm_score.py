@@ -52,6 +52,51 @@ def test_every_one_to_many_form_is_a_rerank_request(first: str, second: str) -> 
     )
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("text_1", "text_2"), ("queries", "documents"), ("queries", "items"), ("data_1", "data_2")],
+)
+def test_every_one_to_many_form_is_held_to_the_limits_at_its_own_key(
+    first: str, second: str
+) -> None:
+    many = {"model": "m", first: "q", second: ["a", "b", "c"]}
+    for body in (json.dumps(many).encode(), many):  # bytes and parsed: the same refusal
+        with pytest.raises(rf.DecodeError) as caught:
+            rf.decode_request(body, format="vllm_score", limits=rf.Limits(max_documents=2))
+        error = caught.value
+        assert (error.type, error.path, error.message) == (
+            "too_many_documents",
+            f"$.{second}",
+            "3 documents; the limit is 2",
+        )
+    assert rf.validate(
+        json.dumps(many).encode(),
+        format="vllm_score",
+        kind="request",
+        limits=rf.Limits(max_documents=2),
+    ) == (
+        rf.Problem(
+            path=f"$.{second}",
+            type="too_many_documents",
+            message="3 documents; the limit is 2",
+            severity="error",
+        ),
+    )
+    short = rf.Limits(max_document_length=10)
+    for body, path in (
+        ({"model": "m", first: "q" * 11, second: ["a"]}, f"$.{first}"),
+        ({"model": "m", first: "q", second: ["a", "b" * 11]}, f"$.{second}[1]"),
+    ):
+        with pytest.raises(rf.DecodeError) as caught:
+            rf.decode_request(json.dumps(body).encode(), format="vllm_score", limits=short)
+        error = caught.value
+        assert (error.type, error.path, error.message) == (
+            "too_long",
+            path,
+            "11 characters; the limit is 10",
+        )
+
+
 def test_one_pair_and_a_list_of_one_query_round_trip() -> None:
     recorded = (
         RECORDED / "vllm_score/test-online-score-text-1-str-text-2-str-request.json"

@@ -222,7 +222,10 @@ class Codec(Generic[W]):
     - `keep_unknown`: whether unknown keys are kept (read into `Leftovers`, written back)
       or refused by the provider (so writing them is a loss);
     - `keys`: the wire names of canonical fields the shared checks read, where they differ
-      (`{"relevance_score": "score"}`).
+      (`{"relevance_score": "score"}`);
+    - `synonyms`: for a request whose documents or query may come under any of several
+      top-level keys (vLLM's score: `text_2`, `documents`, `items`, `data_2`), those keys,
+      so that every one is counted against the limits and a check names the key sent.
     """
 
     def __init__(
@@ -236,6 +239,7 @@ class Codec(Generic[W]):
         nested: tuple[str, type[msgspec.Struct]] | None = None,
         keep_unknown: bool = True,
         keys: Mapping[str, str] | None = None,
+        synonyms: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.format = format
         self.kind = kind
@@ -272,6 +276,8 @@ class Codec(Generic[W]):
         """The wire key of a request's documents (for the limits' paths)."""
         self.query_key = self.key("query")
         """The wire key of a request's query."""
+        self._synonyms = {name: tuple(found) for name, found in (synonyms or {}).items()}
+        self._count_synonyms = self._synonyms.get("documents", ()) if kind == "request" else ()
         self.results_at: str = "$" + "".join(f".{key}" for key in self.results_path)
         """The JSON path of the list of results: `$.results`, `$.data`, `$` (a bare array)."""
         self._results: Callable[[Any], Sequence[Any]] = (
@@ -290,6 +296,21 @@ class Codec(Generic[W]):
         """The wire key of canonical field `name` in this payload (`top_n`, `documents`,
         `relevance_score`, ...): the same name unless the codec declares another."""
         return self._keys.get(name, name)
+
+    def keys_in(self, wire: Any) -> tuple[str, str]:
+        """The wire keys of a decoded request's documents and query: `documents_key` and
+        `query_key`, or the first of their `synonyms` that `wire` has."""
+        if not self._synonyms:
+            return self.documents_key, self.query_key
+        return self._sent(wire, "documents", self.documents_key), self._sent(
+            wire, "query", self.query_key
+        )
+
+    def _sent(self, wire: Any, name: str, default: str) -> str:
+        for key in self._synonyms.get(name, ()):
+            if getattr(wire, key, UNSET) is not UNSET:
+                return key
+        return default
 
     def results_of(self, wire: Any) -> Sequence[Any]:
         """The wire results of a decoded payload (empty for a payload without results)."""
@@ -477,21 +498,33 @@ class Codec(Generic[W]):
         """Refuse a parsed payload with more documents (or results) than `limits` allow."""
         if not self._counted:
             return
+        if self._count_synonyms:
+            for key in self._count_synonyms:
+                value = obj.get(key) if isinstance(obj, Mapping) else None
+                if isinstance(value, (list, tuple)):
+                    self._check_count(len(value), limits, f"$.{key}")
+            return
         for key in self._count_path:
             obj = obj.get(key) if isinstance(obj, Mapping) else None
         if isinstance(obj, (list, tuple)):
             self._check_count(len(obj), limits)
 
     def _check_counted(self, wire: Any, limits: Limits) -> None:
+        if self._count_synonyms:
+            for key in self._count_synonyms:
+                value = getattr(wire, key, UNSET)
+                if isinstance(value, (tuple, list)):  # vLLM's score takes one bare, too
+                    self._check_count(len(value), limits, f"$.{key}")
+            return
         counted = self._count_of(wire)
         if isinstance(counted, (tuple, list)):  # vLLM's score takes one document bare, too
             self._check_count(len(counted), limits)
 
-    def _check_count(self, count: int, limits: Limits) -> None:
+    def _check_count(self, count: int, limits: Limits, at: str | None = None) -> None:
         if count > limits.max_documents:
             raise self.error(
                 f"{count:,} {self._counted}; the limit is {limits.max_documents:,}",
-                path=self._count_at,
+                path=at or self._count_at,
                 type="too_many_documents",
             )
 

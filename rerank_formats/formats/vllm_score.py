@@ -250,6 +250,10 @@ REQUEST: Final = Codec[Request](
     general=Request,
     struct=Request,
     keys={"documents": "text_2"},
+    synonyms={
+        "query": tuple(dict.fromkeys(first for first, _ in PAIRS)),
+        "documents": tuple(dict.fromkeys(second for _, second in PAIRS)),
+    },
 )
 RESPONSE: Final = Codec[Response](
     format=NAME,
