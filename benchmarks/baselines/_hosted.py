@@ -1,7 +1,6 @@
-"""What the Pinecone, Bedrock, Voyage and NIM baselines share: how they tell a text
-document from an object one. A reader keeps a document as its format gives it: a `str`, a
-`Doc`, or a `dict` (an object document, as the wire has it; `{"text": ...}` alone is a
-text)."""
+"""What the Pinecone, Bedrock, Voyage and NIM baselines share: what text a document has.
+A document is a `str` or a `Doc` (a text), or a `dict` (an object document, as the wire
+has it)."""
 
 from __future__ import annotations
 
@@ -11,13 +10,10 @@ from msgspec import UNSET
 
 
 def text_of(document: Any) -> str | None:
-    """The text of a text document (a `str`, a `Doc`, or an object of only a `text`), or
-    None for another object."""
+    """The text of a text document, or None for an object."""
     if type(document) is str:
         return document
-    if type(document) is dict:
-        return document["text"] if len(document) == 1 and "text" in document else None
-    return document.text
+    return None if type(document) is dict else document.text
 
 
 def echo_text(document: Any) -> Any:

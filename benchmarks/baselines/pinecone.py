@@ -14,6 +14,7 @@ from ._common import (
     FILL,
     KEEP,
     MAX_DOCUMENTS,
+    Doc,
     Envelope,
     Index,
     Reader,
@@ -27,8 +28,12 @@ from ._common import (
     _write_flag,
 )
 
-# A document is an object of strings, kept as the wire has it: `{"text": ...}` is a text.
-PineconeDocument = dict[str, Text]
+PineconeDocument = dict[str, Text]  # an object of strings: `{"text": ...}` alone is a text
+
+
+def _read(document: dict[str, str]) -> Any:
+    """A text document as a `Doc`; another object as it is."""
+    return Doc(document["text"]) if len(document) == 1 and "text" in document else document
 
 
 class PineconeResult(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -66,6 +71,9 @@ _pinecone_request = _decoder(PineconeRequest)
 def read_pinecone_response(data: bytes) -> tuple[list[Any], Envelope]:
     _too_large(data)
     r = _pinecone_response(data)
+    for result in r.data:
+        if type(document := result.document) is dict:
+            result.document = _read(document)
     # rerank units are billing, not tokens: the usage is unknown; the units are kept in
     # `meta`, written back to Pinecone
     return r.data, Envelope("pinecone", model=r.model, meta=r.usage)
@@ -78,7 +86,15 @@ def read_pinecone_request(data: bytes) -> Request:
     flag = r.return_documents
     if flag is UNSET:
         own["defaulted"] = True
-    return Request("pinecone", r.model, r.query, r.documents, r.top_n, flag is not False, own=own)
+    return Request(
+        "pinecone",
+        r.model,
+        r.query,
+        [_read(d) for d in r.documents],
+        r.top_n,
+        flag is not False,
+        own=own,
+    )
 
 
 class PineconeOutResult(msgspec.Struct, omit_defaults=True):
@@ -94,7 +110,7 @@ class PineconeOut(msgspec.Struct, omit_defaults=True):
 
 
 def _echo(document: Any) -> Any:
-    """A document as Pinecone echoes it: a text as `{"text": ...}` (a `Doc` encodes so), an
+    """A document as Pinecone echoes it: a text as `{"text": ...}` (as a `Doc` encodes), an
     object whole; none (null) left out."""
     if type(document) is str:
         return {"text": document}

@@ -122,7 +122,7 @@ def write_voyage_response(
             VoyageOutResult(
                 r.index,
                 r.relevance_score,
-                d if (d := r.document) is None or type(d) is str else echo_text(d),
+                d if (d := r.document) is None or d is UNSET or type(d) is str else echo_text(d),
             )
             for r in results
         ]
