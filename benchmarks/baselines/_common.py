@@ -135,7 +135,13 @@ def _doc(document: Any) -> Any:
 
 
 def _text(document: Any) -> str:
-    return document if type(document) is str else document.text
+    if type(document) is str:
+        return document
+    if type(document) is dict:  # an object document: its `text`, else its `key: value` lines
+        if "text" in document:
+            return document["text"]
+        return "\n".join(f"{key}: {value}" for key, value in document.items())
+    return document.text
 
 
 def _texts(documents: list[Any]) -> list[str]:
@@ -148,15 +154,18 @@ def _own(request: Request, name: str, key: str) -> Any:
     return request.own.get(key, UNSET) if request.source == name and request.own else UNSET
 
 
-def _write_flag(request: Request, name: str, coerce: Callable[[object], bool]) -> Any:
-    """`return_documents` for a format whose default is false: as spelled when read from
-    the same format, else explicit."""
+def _write_flag(
+    request: Request, name: str, coerce: Callable[[object], bool], *, default: bool = False
+) -> Any:
+    """`return_documents` for a format whose default is `default`: as spelled when read
+    from the same format (left out when it was absent and still means the default), else
+    explicit."""
     effective = request.return_documents is not False
     if request.source == name and request.own:
         spelled = request.own.get("return_documents", UNSET)
         if spelled is not UNSET and coerce(spelled) == effective:
             return spelled
-        if request.own.get("defaulted") and not effective:
+        if request.own.get("defaulted") and effective == default:
             return UNSET
     return effective
 

@@ -104,9 +104,11 @@ def write_xinference_response(
             XinferenceOutResult(
                 r.index,
                 r.relevance_score,
-                d
-                if (d := getattr(r, "document", None)) is not None and d is not UNSET
-                else _doc(documents[r.index]),
+                _doc(
+                    d
+                    if (d := getattr(r, "document", None)) is not None and d is not UNSET
+                    else documents[r.index]
+                ),
             )
             for r in results
         ]
@@ -115,7 +117,7 @@ def write_xinference_response(
     else:
         out = [
             XinferenceOutResult(
-                r.index, r.relevance_score, None if r.document is UNSET else r.document
+                r.index, r.relevance_score, None if r.document is UNSET else _doc(r.document)
             )
             for r in results
         ]
