@@ -75,7 +75,12 @@ DEFAULTS: Final[Mapping[str, object]] = {
 
 
 def plain(value: object) -> object:
-    """A wire value as the JSON it is (lists, not tuples), to keep in an extension."""
+    """A wire value as the JSON it is (lists, not tuples), to keep in an extension: a string
+    or a tuple of strings (the usual inputs) without a JSON round trip."""
+    if type(value) is str:
+        return value
+    if type(value) is tuple and set(map(type, value)) <= {str}:
+        return list(value)
     return msgspec.json.decode(msgspec.json.encode(value))
 
 
