@@ -244,6 +244,24 @@ def test_usage_has_all_three_counts() -> None:
     )
 
 
+def test_a_usage_that_does_not_add_up_gets_no_negative_prompt_count() -> None:
+    """Found by hypothesis: more completion tokens than in all, and no prompt count, wrote
+    `prompt_tokens: -1`, which Together's own format refuses."""
+    response = rf.RerankResponse(results=(), usage=rf.Usage(total_tokens=0, completion_tokens=1))
+    with pytest.warns(rf.LossWarning) as caught:
+        body = rf.encode_response(response, format="together", on_loss="warn")
+    assert body == (
+        b'{"object":"rerank","results":[],'
+        b'"usage":{"total_tokens":0,"prompt_tokens":0,"completion_tokens":1}}'
+    )
+    assert [(w.message.loss.path, w.message.loss.kind) for w in caught] == [  # type: ignore[union-attr]
+        ("$.usage.prompt_tokens", "reporting")
+    ]
+    assert rf.decode_response(body, format="together").usage == rf.Usage(
+        total_tokens=0, prompt_tokens=0, completion_tokens=1
+    )
+
+
 def test_error_data_reads_and_writes_back() -> None:
     body = b'{"error":{"message":"Invalid API key","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}'
     error = rf.decode_error(body, format="together", status=401)

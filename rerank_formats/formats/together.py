@@ -412,13 +412,23 @@ def _write_document(
     return ResultDocument(text=document if type(document) is str else document.text)  # type: ignore[union-attr]
 
 
-def _usage(usage: Usage | UnsetType | None) -> Usage | UnsetType | None:
+def _usage(usage: Usage | UnsetType | None, sink: Sink) -> Usage | UnsetType | None:
     # UsageData requires all three counts; a rerank produces no output tokens (each count
     # is written as it is, so nothing is lost even when they do not add up)
     if not isinstance(usage, Usage):
         return usage
     made = 0 if usage.completion_tokens is UNSET else usage.completion_tokens
-    read = usage.total_tokens - made if usage.prompt_tokens is UNSET else usage.prompt_tokens
+    read = usage.prompt_tokens
+    if read is UNSET:
+        read = usage.total_tokens - made
+        if read < 0:  # more completion tokens than in all: no count of the prompt's is right
+            sink(
+                "$.usage.prompt_tokens",
+                f"the prompt tokens are unknown ({made:,} completion tokens of"
+                f" {usage.total_tokens:,} in all); written as 0",
+                "reporting",
+            )
+            read = 0
     return Usage(total_tokens=usage.total_tokens, prompt_tokens=read, completion_tokens=made)
 
 
@@ -444,7 +454,7 @@ def response_from_canonical(
         id=kept(own, "id"),
         model=model,
         results=tuple(results),
-        usage=response.usage if own is not None else _usage(response.usage),
+        usage=response.usage if own is not None else _usage(response.usage, sink),
     )
 
 
