@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Sequence
 from typing import Final, cast
 
 from msgspec import UNSET, UnsetType
 
-from ..canonical import Document, RerankError, RerankRequest, Usage
+from ..canonical import Document, RerankError, RerankRequest, RerankResult, TextDocument, Usage
 from ._base import (
     Codec,
     Leftovers,
@@ -33,6 +35,7 @@ __all__ = [
     "detail_from_canonical",
     "detail_to_canonical",
     "echo_text",
+    "plain_texts",
     "single_count",
     "strings_only",
     "unsupported",
@@ -79,6 +82,24 @@ def unsupported(request: RerankRequest, sink: Sink, *fields: str) -> None:
                 )
         else:
             check_unset(sink, request, field, f"{sink.format} {_UNSUPPORTED[field]}")
+
+
+_DOCUMENT: Final = operator.attrgetter("document")
+_ABSENT_OR_STRING: Final = frozenset({str, UnsetType, type(None)})
+_PLAIN: Final = _ABSENT_OR_STRING | {TextDocument}
+
+
+def plain_texts(results: Sequence[RerankResult]) -> Sequence[str | UnsetType | None] | None:
+    """The documents of `results` as the texts a strings-only format echoes, with no call per
+    result, when each is a string, a `TextDocument`, or none (`UNSET`, `None`, kept as they
+    are); else None, and the writer echoes each (`echo_text`), reporting what it cannot."""
+    documents = list(map(_DOCUMENT, results))
+    kinds = set(map(type, documents))
+    if kinds <= _ABSENT_OR_STRING:
+        return documents
+    if kinds <= _PLAIN:
+        return [d.text if type(d) is TextDocument else d for d in documents]
+    return None
 
 
 def echo_text(document: Document, path: str, sink: Sink) -> str | None:

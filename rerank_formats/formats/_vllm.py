@@ -75,8 +75,9 @@ DEFAULTS: Final[Mapping[str, object]] = {
 
 
 def plain(value: object) -> object:
-    """A wire value as the JSON it is (lists, not tuples), to keep in an extension: a string
-    or a tuple of strings (the usual inputs) without a JSON round trip."""
+    """A wire value as the JSON it is (lists, not tuples; objects, not Structs), to keep in
+    an extension: a string or a tuple of strings (the usual inputs) with no JSON round trip
+    (`msgspec.to_builtins` would keep tuples)."""
     if type(value) is str:
         return value
     if type(value) is tuple and set(map(type, value)) <= {str}:

@@ -103,7 +103,7 @@ from ._base import (
     text_of,
 )
 from ._errors import fold
-from ._helpers import unsupported
+from ._helpers import plain_texts, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -319,7 +319,15 @@ def field_loss(
     return None
 
 
-def _document(document: RerankDocument, path: str, kind: str) -> Document:
+_DOCUMENT_AT: Final = {
+    "request": "$.sources[{}].inlineDocumentSource",
+    "response": "$.results[{}].document",
+}
+
+
+def _document(document: RerankDocument, kind: str, i: int) -> Document:
+    """The canonical document of a request's source or a response's result `i` (its path
+    is written only for an error)."""
     if document.type == "TEXT" and document.textDocument is not UNSET:
         text = document.textDocument.text
         if text is not UNSET:
@@ -329,7 +337,7 @@ def _document(document: RerankDocument, path: str, kind: str) -> Document:
     field = "textDocument.text" if document.type == "TEXT" else "jsonDocument"
     raise DecodeError(
         f"a {document.type} document needs `{field}`",
-        path=f"{path}.{field.split('.')[0]}",
+        path=f"{_DOCUMENT_AT[kind].format(i)}.{field.split('.')[0]}",
         type="missing_field",
         format=NAME,
         kind=kind,
@@ -355,10 +363,7 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
         model=model.modelArn,
         query=text,
         documents=tuple(
-            [
-                _document(s.inlineDocumentSource, f"$.sources[{i}].inlineDocumentSource", "request")
-                for i, s in enumerate(wire.sources)
-            ]
+            [_document(s.inlineDocumentSource, "request", i) for i, s in enumerate(wire.sources)]
         ),
         top_n=bedrock.numberOfResults,
         extensions=extension_map(NAME, fields),
@@ -430,9 +435,7 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
                 RerankResult(
                     index=r.index,
                     relevance_score=r.relevanceScore,
-                    document=UNSET
-                    if r.document is UNSET
-                    else _document(r.document, f"$.results[{i}].document", "response"),
+                    document=UNSET if r.document is UNSET else _document(r.document, "response", i),
                 )
                 for i, r in enumerate(wire.results)
             ]
@@ -452,6 +455,23 @@ def response_from_canonical(
     embedding_losses(response.results, sink, RESPONSE.results_at)
     if isinstance(response.usage, Usage):
         sink("$.usage", "bedrock reports no usage", "reporting")
+    texts = plain_texts(response.results)
+    if texts is not None:  # the usual results: no call per result
+        return Response(
+            results=tuple(
+                [
+                    Result(
+                        index=r.index,
+                        relevanceScore=r.relevance_score,
+                        document=UNSET
+                        if t is None or t is UNSET
+                        else RerankDocument(type="TEXT", textDocument=TextDocumentBody(text=t)),
+                    )
+                    for r, t in zip(response.results, texts, strict=True)
+                ]
+            ),
+            nextToken=kept(own, "nextToken"),
+        )
     results = []
     for i, r in enumerate(response.results):
         document: RerankDocument | UnsetType = UNSET

@@ -344,6 +344,7 @@ def response_from_canonical(
     results = None if extra else reused(response.results, {UnsetType})  # None: an embedding
     if results is None:
         embedding_losses(response.results, sink)
+    spans = {i: more["relevant_spans"] for i, more in extra.items() if "relevant_spans" in more}
     return Response(
         id=kept(own, "id"),
         results=results
@@ -352,9 +353,13 @@ def response_from_canonical(
                 Result(
                     index=r.index,
                     relevance_score=r.relevance_score,
-                    relevant_spans=extra.get(r.index, {}).get("relevant_spans", UNSET),
+                    relevant_spans=spans.get(r.index, UNSET),
                 )
                 for r in response.results
+            ]
+            if spans
+            else [
+                Result(index=r.index, relevance_score=r.relevance_score) for r in response.results
             ]
         ),
         meta=_cohere.meta_for(response.usage, kept(own, "meta"), sink),

@@ -104,7 +104,7 @@ from ._base import (
     write_flag,
 )
 from ._errors import fold, status_class
-from ._helpers import unsupported
+from ._helpers import plain_texts, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -327,9 +327,11 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
                 RerankResult(
                     index=r.index,
                     relevance_score=r.score,
-                    document=to_document(r.document, images=False)
-                    if isinstance(r.document, dict)
-                    else r.document,
+                    document=TextDocument(text=d["text"])  # the usual document, with no call
+                    if type(d := r.document) is dict and len(d) == 1 and "text" in d
+                    else to_document(d, images=False)
+                    if isinstance(d, dict)
+                    else d,
                 )
                 for r in wire.data
             ]
@@ -364,10 +366,20 @@ def response_from_canonical(
         # `usage.rerank_units`, unknown here, so it is written as 0.
         sink("$.usage.rerank_units", "the rerank units are unknown; written as 0", "reporting")
         usage = RerankUsage(rerank_units=0)
+    texts = plain_texts(response.results)
     return Response(
         model=response.model,
         data=tuple(
-            [
+            [  # the usual results: their texts found with no call per result
+                Result(
+                    index=r.index,
+                    score=r.relevance_score,
+                    document=UNSET if t is None or t is UNSET else {"text": t},
+                )
+                for r, t in zip(response.results, texts, strict=True)
+            ]
+            if texts is not None
+            else [
                 Result(
                     index=r.index,
                     score=r.relevance_score,

@@ -98,7 +98,7 @@ from ._base import (
     write_flag,
 )
 from ._errors import fold, status_class
-from ._helpers import echo_text, strings_only, unsupported
+from ._helpers import echo_text, plain_texts, strings_only, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -327,6 +327,14 @@ def response_from_canonical(
     embedding_losses(response.results, sink)
     if isinstance(response.usage, Usage):
         sink("$.usage", "tei reports usage in its x-compute-tokens header", "reporting")
+    texts = plain_texts(response.results)
+    if texts is not None:  # the usual results: no call per result
+        return tuple(
+            [
+                Result(index=r.index, text=UNSET if t is None else t, score=r.relevance_score)
+                for r, t in zip(response.results, texts, strict=True)
+            ]
+        )
     results = []
     for position, r in enumerate(response.results):
         text: str | None = None

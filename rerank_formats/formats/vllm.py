@@ -79,6 +79,7 @@ llama-index's and jina-haystack's Jina clients in front of a vLLM upstream.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
@@ -111,7 +112,7 @@ from ._base import (
     kept_fields,
     own_extension,
 )
-from ._helpers import echo_text, unsupported
+from ._helpers import echo_text, plain_texts, unsupported
 from ._vllm import Body, Content, Error, Input
 
 __all__ = [
@@ -373,22 +374,49 @@ def _echo_to_canonical(echo: Echo | UnsetType) -> tuple[Document | UnsetType | N
     return None, True
 
 
+_DOCUMENT: Final = operator.attrgetter("document")
+_MULTI_MODAL: Final = operator.attrgetter("multi_modal")
+_TEXT: Final = operator.attrgetter("text")
+_NO_PARTS: Final = frozenset({UnsetType, type(None)})
+
+
+def _text_results(results: tuple[Result, ...], absent: set[str]) -> list[RerankResult] | None:
+    """The canonical results when every echo is a text (the usual), read with no call per
+    result; None for anything else."""
+    echoes = list(map(_DOCUMENT, results))
+    if not results or set(map(type, echoes)) != {Echo}:
+        return None
+    parts = set(map(type, map(_MULTI_MODAL, echoes)))
+    if not parts <= _NO_PARTS or set(map(type, map(_TEXT, echoes))) != {str}:
+        return None
+    if UnsetType in parts:
+        absent.add("multi_modal")  # vLLM before RerankDocument.multi_modal
+    return [
+        RerankResult(
+            index=r.index, relevance_score=r.relevance_score, document=TextDocument(text=e.text)
+        )
+        for r, e in zip(results, echoes, strict=True)
+    ]
+
+
 def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
     fields = kept_fields(left, id=wire.id)
     extra: dict[int, dict[str, object]] = {}
     for position, more in left.results.items():
         extra[wire.results[position].index] = dict(more)
-    results = []
-    absent = set()
-    for r in wire.results:
-        document, exact = _echo_to_canonical(r.document)
-        if not exact:
-            extra.setdefault(r.index, {})["document"] = _vllm.plain(r.document)
-        if isinstance(r.document, Echo) and r.document.multi_modal is UNSET:
-            absent.add("multi_modal")  # vLLM before RerankDocument.multi_modal
-        results.append(
-            RerankResult(index=r.index, relevance_score=r.relevance_score, document=document)
-        )
+    absent: set[str] = set()
+    results = _text_results(wire.results, absent)
+    if results is None:
+        results = []
+        for r in wire.results:
+            document, exact = _echo_to_canonical(r.document)
+            if not exact:
+                extra.setdefault(r.index, {})["document"] = _vllm.plain(r.document)
+            if isinstance(r.document, Echo) and r.document.multi_modal is UNSET:
+                absent.add("multi_modal")  # vLLM before RerankDocument.multi_modal
+            results.append(
+                RerankResult(index=r.index, relevance_score=r.relevance_score, document=document)
+            )
     usage = wire.usage
     if isinstance(usage, RerankUsage) and usage.prompt_tokens is UNSET:
         absent.add("prompt_tokens")
@@ -463,8 +491,18 @@ def response_from_canonical(
     absent = own.absent if own is not None else frozenset()
     embedding_losses(response.results, sink)
     sent = _sent_content(request)
+    texts = plain_texts(response.results) if own is None and not sent else None
     results = tuple(
-        [
+        [  # the usual results: their texts found with no call per result
+            Result(
+                index=r.index,
+                relevance_score=r.relevance_score,
+                document=UNSET if t is UNSET else Echo(text=t, multi_modal=None),
+            )
+            for r, t in zip(response.results, texts, strict=True)
+        ]
+        if texts is not None
+        else [
             Result(
                 index=r.index,
                 relevance_score=r.relevance_score,

@@ -49,7 +49,7 @@ server tests, and with a plain HTTP client against the proxy (tests/test_format_
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import msgspec
@@ -390,8 +390,14 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     )
 
 
-def _score(result: RerankResult) -> float:
-    return -result.relevance_score
+_SCORE: Final = operator.attrgetter("relevance_score")
+_INDEX: Final = operator.attrgetter("index")
+_OBJECT: Final = operator.attrgetter("object")
+
+
+def _ranked(results: Iterable[RerankResult]) -> list[RerankResult]:
+    """By descending score, ties in input order (a reverse sort is stable too)."""
+    return sorted(results, key=_SCORE, reverse=True)
 
 
 def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
@@ -403,11 +409,9 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
         fields["usage"] = _vllm.plain(wire.usage)
         usage = _usage(wire.usage)
     extra = {wire.data[p].index: dict(more) for p, more in left.results.items()}
-    absent = {"object"} if any(r.object is UNSET for r in wire.data) else set()
-    results = sorted(
-        [RerankResult(index=r.index, relevance_score=r.score) for r in wire.data],
-        key=_score,  # vLLM lists them in input order; the canonical results are ranked
-    )
+    absent = {"object"} if UnsetType in set(map(type, map(_OBJECT, wire.data))) else set()
+    # vLLM lists them in input order; the canonical results are ranked
+    results = _ranked([RerankResult(index=r.index, relevance_score=r.score) for r in wire.data])
     return RerankResponse(
         results=tuple(results),
         model=wire.model,
@@ -460,9 +464,11 @@ def _missing_losses(ordered: list[RerankResult], sink: Sink, request: RerankRequ
 
 
 def _tie_losses(response: RerankResponse, ordered: list[RerankResult], sink: Sink) -> None:
-    ranked = sorted(ordered, key=_score)  # what reading it back gives: ties in input order
+    if sink.quiet:
+        return
+    ranked = _ranked(ordered)  # what reading it back gives: ties in input order
     given = list(response.results)
-    if given != ranked and given == sorted(given, key=_score):
+    if given != ranked and given == _ranked(given):
         sink(
             "$.data",
             "vllm_score lists scores in input order: the order of tied scores is not kept",
@@ -475,7 +481,7 @@ def response_from_canonical(
 ) -> Response:
     own = own_extension(response.extensions, NAME)
     embedding_losses(response.results, sink)
-    ordered = sorted(response.results, key=lambda r: r.index)
+    ordered = sorted(response.results, key=_INDEX)
     _tie_losses(response, ordered, sink)
     if request is not None:
         _missing_losses(ordered, sink, request)

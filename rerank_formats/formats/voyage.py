@@ -94,6 +94,7 @@ from ._helpers import (
     detail_from_canonical,
     detail_to_canonical,
     echo_text,
+    plain_texts,
     single_count,
     strings_only,
     unsupported,
@@ -312,8 +313,14 @@ def response_from_canonical(
     response: RerankResponse, sink: Sink, request: RerankRequest | None = None
 ) -> Response:
     embedding_losses(response.results, sink)
+    texts = plain_texts(response.results)
     data = tuple(
-        [
+        [  # the usual results: their texts found with no call per result
+            Result(index=r.index, relevance_score=r.relevance_score, document=t)
+            for r, t in zip(response.results, texts, strict=True)
+        ]
+        if texts is not None
+        else [
             Result(
                 index=r.index,
                 relevance_score=r.relevance_score,
