@@ -6,7 +6,7 @@ import functools
 import json
 import operator
 import types
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Generic, Literal, NamedTuple, NoReturn, TypeVar, cast
 
 import msgspec
@@ -638,6 +638,18 @@ def to_document(value: WireDocument, *, images: bool) -> Document:
     return ObjectDocument(fields=value)
 
 
+def to_documents(values: Iterable[WireDocument], *, images: bool) -> tuple[Document, ...]:
+    """Canonical documents from wire ones, the usual `{"text": ...}` objects with no call each."""
+    return tuple(
+        [
+            TextDocument(text=v["text"])
+            if type(v) is dict and len(v) == 1 and "text" in v
+            else to_document(v, images=images)
+            for v in values
+        ]
+    )
+
+
 def document_types(documents: Sequence[object]) -> set[type]:
     """The types of `documents`, found at C speed: when they are all plain (`str`, or
     `TextDocument` where the format takes it), a conversion skips its per-document work."""
@@ -651,7 +663,7 @@ def canonical_documents(
     if left is NO_LEFTOVERS or dict not in document_types(documents):
         # the fast path (or unknown top-level keys only): documents are already canonical
         return documents  # type: ignore[return-value]
-    return tuple([to_document(d, images=images) for d in documents])
+    return to_documents(documents, images=images)
 
 
 def text_of(document: Document) -> tuple[str, bool]:

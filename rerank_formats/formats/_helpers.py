@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
-from typing import Final, cast
+from typing import Any, Final
 
 from msgspec import UNSET, UnsetType
 
@@ -38,6 +38,7 @@ __all__ = [
     "plain_texts",
     "single_count",
     "strings_only",
+    "texts_of",
     "unsupported",
 ]
 
@@ -48,8 +49,9 @@ def strings_only(request: RerankRequest, sink: Sink) -> tuple[str, tuple[str, ..
     query, lossy = text_of(request.query)
     if lossy:
         sink("$.query", f"{sink.format} takes a text query, not {document_for_loss(request.query)}")
-    if set(map(type, request.documents)) <= {str}:  # plain strings pass as they are
-        return query, cast("tuple[str, ...]", request.documents)
+    texts = texts_of(request.documents)
+    if texts is not None:  # plain strings pass as they are; `{text}` objects as their texts
+        return query, tuple(texts)
     documents = []
     for i, document in enumerate(request.documents):
         text, lossy = text_of(document)
@@ -93,7 +95,13 @@ def plain_texts(results: Sequence[RerankResult]) -> Sequence[str | UnsetType | N
     """The documents of `results` as the texts a strings-only format echoes, with no call per
     result, when each is a string, a `TextDocument`, or none (`UNSET`, `None`, kept as they
     are); else None, and the writer echoes each (`echo_text`), reporting what it cannot."""
-    documents = list(map(_DOCUMENT, results))
+    return texts_of(list(map(_DOCUMENT, results)))
+
+
+def texts_of(documents: Sequence[object]) -> Sequence[Any] | None:
+    """`documents` as their texts, with no call per document, when each is a string, a
+    `TextDocument` or none (`UNSET`, `None`, kept as they are); else None, and the caller
+    handles each (a request's documents are never none)."""
     kinds = set(map(type, documents))
     if kinds <= _ABSENT_OR_STRING:
         return documents

@@ -103,7 +103,7 @@ from ._base import (
     text_of,
 )
 from ._errors import fold
-from ._helpers import plain_texts, unsupported
+from ._helpers import plain_texts, texts_of, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -404,7 +404,17 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
     return Request(
         queries=(Query(type="TEXT", textQuery=TextDocumentBody(text=query)),),
         sources=tuple(
-            [
+            [  # the usual documents, texts: no call per document
+                Source(
+                    type="INLINE",
+                    inlineDocumentSource=RerankDocument(
+                        type="TEXT", textDocument=TextDocumentBody(text=text)
+                    ),
+                )
+                for text in texts
+            ]
+            if (texts := texts_of(request.documents)) is not None
+            else [
                 Source(
                     type="INLINE",
                     inlineDocumentSource=_document_out(d, f"$.sources[{i}]", sink, "ranking"),

@@ -68,6 +68,7 @@ and whether every release reports `usage`.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Final, cast
 
@@ -105,7 +106,7 @@ from ._base import (
     text_of,
 )
 from ._errors import fold
-from ._helpers import unsupported
+from ._helpers import texts_of, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -276,6 +277,18 @@ def _document(passage: Passage) -> Document:
     return ObjectDocument(fields={k: v for k, v in present.items() if v is not UNSET})
 
 
+_TEXT: Final = operator.attrgetter("text")
+_IMAGE: Final = operator.attrgetter("image")
+
+
+def _documents(passages: tuple[Passage, ...]) -> tuple[Document, ...]:
+    """The canonical documents; text passages (the usual) with no call per passage."""
+    texts = tuple(map(_TEXT, passages))
+    if set(map(type, texts)) <= {str} and set(map(type, map(_IMAGE, passages))) <= {UnsetType}:
+        return texts
+    return tuple([_document(p) for p in passages])
+
+
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     truncate = wire.truncate
     # null, and a value NIM does not document, are kept as spelled (`check` reports the latter)
@@ -283,7 +296,7 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     return RerankRequest(
         model=wire.model,
         query=wire.query.text,
-        documents=tuple([_document(p) for p in wire.passages]),
+        documents=_documents(wire.passages),
         return_documents=False,  # NIM never echoes: recorded as its default
         truncation=_TRUNCATE[truncate]
         if isinstance(truncate, str) and truncate in _TRUNCATE
@@ -324,7 +337,9 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
         model=cast(str, request.model),  # UNSET is left out: a loss (REQUIRES)
         query=Query(text=query),
         passages=tuple(
-            [_passage(d, f"$.passages[{i}]", sink) for i, d in enumerate(request.documents)]
+            [Passage(text=text) for text in texts]  # the usual documents: no call per document
+            if (texts := texts_of(request.documents)) is not None
+            else [_passage(d, f"$.passages[{i}]", sink) for i, d in enumerate(request.documents)]
         ),
         truncate=kept(own, "truncate")
         if truncation is None or truncation is UNSET

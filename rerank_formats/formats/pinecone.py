@@ -101,10 +101,11 @@ from ._base import (
     read_flag,
     text_of,
     to_document,
+    to_documents,
     write_flag,
 )
 from ._errors import fold, status_class
-from ._helpers import plain_texts, unsupported
+from ._helpers import plain_texts, texts_of, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -260,7 +261,7 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
     return RerankRequest(
         model=wire.model,
         query=wire.query,
-        documents=tuple([to_document(d, images=False) for d in wire.documents]),
+        documents=to_documents(wire.documents, images=False),
         top_n=wire.top_n,
         return_documents=read_flag(
             wire.return_documents,
@@ -304,7 +305,9 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
         model=cast(str, request.model),  # UNSET is left out: a loss (REQUIRES)
         query=query,
         documents=tuple(
-            [
+            [{"text": text} for text in texts]  # the usual documents: no call per document
+            if (texts := texts_of(request.documents)) is not None
+            else [
                 _document_out(d, f"$.documents[{i}]", sink, rank_fields)
                 for i, d in enumerate(request.documents)
             ]
