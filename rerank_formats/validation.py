@@ -111,10 +111,11 @@ def validate(
     codec = get_codec(format, kind)
     limits = limits or DEFAULT_LIMITS
     try:
-        raw, body = _read(data, limits, codec)
+        raw, body = _read(data, limits, codec, depth=False)  # the decoder checks it
     except DecodeError as error:
         return (_problem(error.path, error.type, error.message, "error"),)
-    return _validate(format, kind, raw, body, limits, _Collect(limits.max_problems))
+    collect = _Collect(limits.max_problems)
+    return _validate(format, kind, raw, body, limits, collect, deep_checked=raw is None)
 
 
 class _Collect:
@@ -178,8 +179,11 @@ def _validate(
     body: object,
     limits: Limits,
     report: _Collect | _FirstError,
+    *,
+    deep_checked: bool = True,
 ) -> tuple[Problem, ...]:
-    """The problems of `body` (parsed from `raw`, when the caller gave JSON text)."""
+    """The problems of `body` (parsed from `raw`, when the caller gave JSON text; its depth
+    checked already unless `deep_checked` is false, and then by the decoder)."""
     codec = get_codec(format, kind)
     module = get_error_format(format)
     collect = report if isinstance(report, _Collect) else report.collect
@@ -189,9 +193,12 @@ def _validate(
     else:
         note = f"{module.PROVIDER} {'answers 422' if unknown == 'error' else 'ignores it'}"
     try:
-        refused, leftovers = _decoded(codec, format, kind, raw, body, limits)
+        refused, leftovers = _decoded(codec, format, kind, raw, body, limits, deep_checked)
         if refused is not None and not isinstance(report, _Collect):
             raise FoundError(refused.path, refused.type, refused.message)  # detect: not a match
+        if refused is not None and refused.type == "too_deep":
+            report(refused.path, refused.type, refused.message, "error")  # not to be walked
+            return collect.result()
         if leftovers is None:  # refused, or an error body: walk it to list every problem
             walker = Walker(report, unknown, note, codec.keeps_unknown)
             walker.walk(body, type_info(codec.general), "$")
@@ -214,11 +221,12 @@ def _decoded(
     raw: bytes | bytearray | memoryview | None,
     body: object,
     limits: Limits,
+    deep_checked: bool = True,
 ) -> tuple[DecodeError | None, Leftovers | None]:
     """What the decoder refuses in the payload, if anything (validation never accepts
     less), and the unknown keys it set aside when it accepted a request or response."""
     try:
-        wire, leftovers = codec.decode_read(raw, body, limits)
+        wire, leftovers = codec.decode_read(raw, body, limits, deep_checked=deep_checked)
         canonical_of(format, kind, wire, leftovers, limits)
     except DecodeError as error:
         return error, None
@@ -335,10 +343,11 @@ def _named(problems: tuple[Problem, ...]) -> str:
 
 
 def _read(
-    data: Payload, limits: Limits, *codecs: Codec[Any]
+    data: Payload, limits: Limits, *codecs: Codec[Any], depth: bool = True
 ) -> tuple[bytes | bytearray | memoryview | None, object]:
     """The payload as UTF-8 JSON text (None when it came parsed) and parsed, within
-    `limits` (its documents or results counted by `codecs`), before any work per item; or
+    `limits` (its documents or results counted by `codecs`; its depth too, unless `depth`
+    is false and it came as text, for a decoder to check), before any work per item; or
     the `DecodeError` the decoder would raise."""
     raw = None
     if isinstance(data, (bytes, bytearray, memoryview, str)):
@@ -351,10 +360,12 @@ def _read(
         data = parse_json(raw)  # type: ignore[assignment]
     for counting in codecs:
         counting.count(data, limits)
-    depth = limits.max_depth
-    if raw is not None and (shallow_text(raw, depth) or within(data, depth)):
+    if raw is not None and not depth:
+        return raw, data
+    deepest = limits.max_depth
+    if raw is not None and (shallow_text(raw, deepest) or within(data, deepest)):
         return raw, data  # parsed by the library: only the depth to check, and it is within
-    found = scan(data, depth, leaves=raw is None)
+    found = scan(data, deepest, leaves=raw is None)
     if found is not None:
         path, type, message = found
         raise DecodeError(message, path=path, type=type)

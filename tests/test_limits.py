@@ -179,6 +179,36 @@ def test_validate_reports_a_limit_as_one_problem() -> None:
     assert rf.detect(deep) == ()
 
 
+@pytest.mark.parametrize(
+    ("format", "inside", "path"),
+    [
+        ("jina", b'"extra": ', "$.extra[0][0][0][0][0][0][0]"),
+        (
+            "cohere_v1",
+            b'"documents": [{"text": "a", "meta": ',
+            "$.documents[0].meta[0][0][0][0][0]",
+        ),
+    ],
+)
+def test_validate_leaves_the_depth_to_the_decoder_and_reports_it_at_its_path(
+    format: str, inside: bytes, path: str
+) -> None:
+    """`validate` does not walk a body for its depth before decoding it (the typed decoder
+    bounds it, and checks the open fields'): one too_deep problem, where decode puts it."""
+    nested = b"[" * 40 + b"]" * 40
+    close = b"}]}" if b"documents" in inside else b', "documents": ["a"]}'
+    body = b'{"model": "m", "query": "q", ' + inside + nested + close
+    limits = rf.Limits(max_depth=8)
+    with pytest.raises(rf.DecodeError) as caught:
+        rf.decode_request(body, format=format, limits=limits)
+    assert (caught.value.type, caught.value.path) == ("too_deep", path)
+    assert rf.validate(body, format=format, kind="request", limits=limits) == (
+        rf.Problem(
+            path=path, type="too_deep", message="nested deeper than 8 levels", severity="error"
+        ),
+    )
+
+
 def test_decode_error_does_not_parse_an_oversized_body() -> None:
     body = b'{"detail": "' + b"x" * 200 + b'"}'
     error = rf.decode_error(body, format="jina", status=500, limits=rf.Limits(max_bytes=100))

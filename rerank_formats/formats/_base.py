@@ -464,11 +464,18 @@ class Codec(Generic[W]):
         return cast(W, wire), Leftovers({}, nested)
 
     def decode_read(
-        self, raw: bytes | bytearray | memoryview | None, obj: object, limits: Limits
+        self,
+        raw: bytes | bytearray | memoryview | None,
+        obj: object,
+        limits: Limits,
+        *,
+        deep_checked: bool = True,
     ) -> tuple[W, Leftovers]:
         """`decode` for a payload already parsed into `obj` (from `raw` when it came as
-        JSON text) and checked against `limits` (size, depth, count), as `validate` reads
-        it: the fast decoder on `raw`, else the general path on `obj`."""
+        JSON text) and checked against `limits` (size, count, and depth unless
+        `deep_checked` is false), as `validate` reads it: the fast decoder on `raw` (whose
+        types bound the depth, and which checks the open fields'), else the general path on
+        `obj`, which checks the depth first when it was not."""
         if raw is not None:
             try:
                 wire = self._fast.decode(raw)
@@ -477,6 +484,8 @@ class Codec(Generic[W]):
             else:
                 self._check_open_fields(wire, limits)
                 return wire, NO_LEFTOVERS
+            if not deep_checked:
+                return self.convert(obj, limits, parsed=True)
         return self._convert(obj)
 
     def parse(self, data: bytes | bytearray | memoryview | str) -> object:
