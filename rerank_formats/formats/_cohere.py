@@ -17,6 +17,7 @@ from ..errors import DecodeError
 from ._base import Codec, Leftovers, Sink, Wire, convert_at, extension_map
 from ._checks import Report, Severity
 from ._errors import fold
+from ._helpers import prompt_count
 
 # A token count: Cohere's spec says "number"; a whole one, and within what JSON numbers
 # carry exactly (an `inf` from a parsed mapping, or 3.7 tokens, is refused).
@@ -97,9 +98,8 @@ def tokens_for(usage: Usage, sink: Sink) -> dict[str, int]:
     made = usage.completion_tokens
     read = usage.prompt_tokens
     if read is UNSET:
-        read = usage.total_tokens - (0 if made is UNSET else made)
-    total = read + (0 if made is UNSET else made)
-    if total != usage.total_tokens or read < 0:
+        read = prompt_count(usage, sink)  # a count below 0 is a loss of its own
+    elif read + (0 if made is UNSET else made) != usage.total_tokens:
         sink(
             "$.usage.total_tokens",
             f"{sink.format} reports input and output tokens; they do not add up to the total",

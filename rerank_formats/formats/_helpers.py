@@ -5,6 +5,7 @@
 - `unsupported`: the canonical request fields a format has no place for, each a loss;
 - `echo_text`: an echoed document as the text a strings-only format writes back;
 - `single_count`: the one token count of a format that cannot split usage;
+- `prompt_count`: the prompt tokens of a usage, derived from its total when not given;
 - `DetailError` and its functions: the FastAPI-style `{"detail": "..."}` error body.
 """
 
@@ -36,6 +37,7 @@ __all__ = [
     "detail_to_canonical",
     "echo_text",
     "plain_texts",
+    "prompt_count",
     "single_count",
     "strings_only",
     "texts_of",
@@ -133,6 +135,25 @@ def single_count(usage: Usage | UnsetType | None, sink: Sink) -> int | None:
             "reporting",
         )
     return usage.total_tokens
+
+
+def prompt_count(usage: Usage, sink: Sink) -> int:
+    """The prompt tokens of `usage` for a format that must write them: given, or its total
+    less its completion tokens; 0 when those are more than the total (no count is right,
+    a reporting loss), never a negative count."""
+    read = usage.prompt_tokens
+    if read is not UNSET:
+        return read
+    made = 0 if usage.completion_tokens is UNSET else usage.completion_tokens
+    if made <= usage.total_tokens:
+        return usage.total_tokens - made
+    sink(
+        "$.usage.prompt_tokens",
+        f"the prompt tokens are unknown ({made:,} completion tokens of"
+        f" {usage.total_tokens:,} in all); written as 0",
+        "reporting",
+    )
+    return 0
 
 
 class DetailError(Wire, frozen=True, kw_only=True):

@@ -102,7 +102,7 @@ from ._base import (
 )
 from ._envelope import Body, envelope_body, envelope_to_canonical
 from ._errors import answered, fold
-from ._helpers import echo_text, strings_only, unsupported
+from ._helpers import echo_text, prompt_count, strings_only, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -324,10 +324,7 @@ def _usage(usage: Usage | UnsetType | None, sink: Sink) -> Usage | UnsetType | N
         sink("$.usage.completion_tokens", "infinity reports no output tokens", "reporting")
     if usage.prompt_tokens is not UNSET and made is UNSET:
         return usage
-    read = usage.prompt_tokens
-    if read is UNSET:
-        read = usage.total_tokens - (0 if made is UNSET else made)
-    return Usage(total_tokens=usage.total_tokens, prompt_tokens=read)
+    return Usage(total_tokens=usage.total_tokens, prompt_tokens=prompt_count(usage, sink))
 
 
 def _document(document: Document | UnsetType | None, position: int, sink: Sink) -> Any:

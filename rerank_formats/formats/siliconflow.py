@@ -344,8 +344,6 @@ def response_from_canonical(
     if own is None or _cohere.usage_from_meta(read, format=NAME) != response.usage:
         usage = response.usage
         tokens = _cohere.tokens_for(usage, sink) if isinstance(usage, Usage) else UNSET
-        if isinstance(tokens, dict):  # counts that do not add up (a loss): none below 0
-            tokens = {key: max(count, 0) for key, count in tokens.items()}
     embedding_losses(response.results, sink)
     if field_types(response.results, "document") <= {UnsetType, type(None), TextDocument}:
         results: Any = response.results  # they encode as SiliconFlow's results

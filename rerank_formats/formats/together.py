@@ -106,7 +106,7 @@ from ._base import (
     write_flag,
 )
 from ._envelope import Body, envelope_body, envelope_to_canonical
-from ._helpers import echo_text, unsupported
+from ._helpers import echo_text, prompt_count, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -418,17 +418,7 @@ def _usage(usage: Usage | UnsetType | None, sink: Sink) -> Usage | UnsetType | N
     if not isinstance(usage, Usage):
         return usage
     made = 0 if usage.completion_tokens is UNSET else usage.completion_tokens
-    read = usage.prompt_tokens
-    if read is UNSET:
-        read = usage.total_tokens - made
-        if read < 0:  # more completion tokens than in all: no count of the prompt's is right
-            sink(
-                "$.usage.prompt_tokens",
-                f"the prompt tokens are unknown ({made:,} completion tokens of"
-                f" {usage.total_tokens:,} in all); written as 0",
-                "reporting",
-            )
-            read = 0
+    read = prompt_count(usage, sink)
     return Usage(total_tokens=usage.total_tokens, prompt_tokens=read, completion_tokens=made)
 
 
