@@ -180,24 +180,23 @@ def test_validate_reports_a_limit_as_one_problem() -> None:
 
 
 @pytest.mark.parametrize(
-    ("format", "inside", "path"),
+    ("format", "around", "path"),
     [
-        ("jina", b'"extra": ', "$.extra[0][0][0][0][0][0][0]"),
+        ("jina", (b'"extra": ', b', "documents": ["a"]}'), "$.extra[0][0][0][0][0][0][0]"),
         (
             "cohere_v1",
-            b'"documents": [{"text": "a", "meta": ',
+            (b'"documents": [{"text": "a", "meta": ', b"}]}"),
             "$.documents[0].meta[0][0][0][0][0]",
         ),
     ],
 )
 def test_validate_leaves_the_depth_to_the_decoder_and_reports_it_at_its_path(
-    format: str, inside: bytes, path: str
+    format: str, around: tuple[bytes, bytes], path: str
 ) -> None:
     """`validate` does not walk a body for its depth before decoding it (the typed decoder
     bounds it, and checks the open fields'): one too_deep problem, where decode puts it."""
-    nested = b"[" * 40 + b"]" * 40
-    close = b"}]}" if b"documents" in inside else b', "documents": ["a"]}'
-    body = b'{"model": "m", "query": "q", ' + inside + nested + close
+    before, after = around
+    body = b'{"model": "m", "query": "q", ' + before + b"[" * 40 + b"]" * 40 + after
     limits = rf.Limits(max_depth=8)
     with pytest.raises(rf.DecodeError) as caught:
         rf.decode_request(body, format=format, limits=limits)
