@@ -106,7 +106,7 @@ from ._base import (
     write_flag,
 )
 from ._envelope import Body, envelope_body, envelope_to_canonical
-from ._helpers import echo_text, prompt_count, unsupported
+from ._helpers import echo_text, plain_texts, prompt_count, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -390,6 +390,9 @@ def response_in_context(response: RerankResponse, request: RerankRequest) -> Rer
     return msgspec.structs.replace(response, results=tuple(results)) if changed else response
 
 
+_EMPTY: Final = ResultDocument()  # `{}`: what Together answers without documents
+
+
 def _write_document(
     document: Document | UnsetType | None,
     position: int,
@@ -397,7 +400,7 @@ def _write_document(
     sent: Document | None,
 ) -> Any:
     if document is UNSET or document is None:
-        return ResultDocument()  # `{}`: what Together answers without documents
+        return _EMPTY
     if isinstance(document, ObjectDocument) and document != sent:
         # not the request's own object (which is read back from its JSON text in context):
         # its `text`, as the strings-only formats echo it
@@ -408,7 +411,7 @@ def _write_document(
         sink(
             f"$.results[{position}].document", "together cannot echo an image document", "reporting"
         )
-        return ResultDocument()
+        return _EMPTY
     return ResultDocument(text=document if type(document) is str else document.text)  # type: ignore[union-attr]
 
 
@@ -427,15 +430,31 @@ def response_from_canonical(
 ) -> Response:
     own = own_extension(response.extensions, NAME)
     embedding_losses(response.results, sink)
-    sent = () if request is None else request.documents
-    results = []
-    for position, r in enumerate(response.results):
-        if own is not None and r.document is UNSET:
-            document: Any = UNSET  # read without one: written back without one
-        else:
-            original = sent[r.index] if 0 <= r.index < len(sent) else None
-            document = _write_document(r.document, position, sink, original)
-        results.append(Result(index=r.index, relevance_score=r.relevance_score, document=document))
+    texts = plain_texts(response.results)
+    if texts is not None:  # the usual results: their texts found with no call per result
+        absent = _EMPTY if own is None else UNSET  # read without one: written back without one
+        results = [
+            Result(
+                index=r.index,
+                relevance_score=r.relevance_score,
+                document=absent
+                if t is UNSET
+                else (_EMPTY if t is None else ResultDocument(text=t)),
+            )
+            for r, t in zip(response.results, texts, strict=True)
+        ]
+    else:
+        sent = () if request is None else request.documents
+        results = []
+        for position, r in enumerate(response.results):
+            if own is not None and r.document is UNSET:
+                document: Any = UNSET
+            else:
+                original = sent[r.index] if 0 <= r.index < len(sent) else None
+                document = _write_document(r.document, position, sink, original)
+            results.append(
+                Result(index=r.index, relevance_score=r.relevance_score, document=document)
+            )
     model = response.model
     if model is UNSET and request is not None:
         model = request.model
