@@ -258,6 +258,9 @@ def _edge_responses() -> list[rf.RerankResponse]:
         rf.RerankResponse(
             results=echoed, usage=rf.Usage(total_tokens=7, prompt_tokens=7, completion_tokens=0)
         ),
+        rf.RerankResponse(  # more output tokens than in all: no negative prompt count written
+            results=bare, usage=rf.Usage(total_tokens=3, completion_tokens=5)
+        ),
     ]
 
 
@@ -326,3 +329,66 @@ def test_quick_mode_runs_and_reports_every_group(
     svg = plot.svg(rows, rows)
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert "| response+request | 1 |" in plot.summary(rows, None)
+
+
+def _same_as_the_library(body: bytes, read: str, request: rf.RerankRequest) -> None:
+    for write in baselines.READERS:
+        sent = rf.encode_request(request, format=write, on_loss="ignore")
+        expected = rf.convert_response(
+            body,
+            read=read,
+            write=write,
+            request=rf.decode_request(sent, format=write),
+            on_loss="ignore",
+        )
+        theirs = baselines.READERS[write].request(sent)
+        assert baselines.convert_response(body, read, write, theirs) == expected, write
+
+
+def test_a_reader_sees_the_request_its_results_answer() -> None:
+    """Together echoes an object document as its JSON text: read for a request with object
+    documents, it is that object again (Bedrock writes it as a JSON document)."""
+    fields = ({"title": "a", "body": "x"}, {"title": "b", "body": "y"})
+    texts = [json.dumps(f, separators=(",", ":")) for f in fields]
+    results = [
+        {"index": i, "relevance_score": s, "document": {"text": texts[i]}}
+        for i, s in ((1, 0.25), (0, 0.75))
+    ]
+    body = json.dumps({"object": "rerank", "results": results}).encode()
+    documents = tuple(rf.ObjectDocument(fields=f) for f in fields)
+    request = rf.RerankRequest(model="m", query="q", documents=documents, return_documents=True)
+    _same_as_the_library(body, "together", request)
+    written = baselines.convert_response(
+        body,
+        "together",
+        "bedrock",
+        baselines.READERS["bedrock"].request(
+            rf.encode_request(request, format="bedrock", on_loss="ignore")
+        ),
+    )
+    assert json.loads(written)["results"][0]["document"] == {
+        "type": "JSON",
+        "jsonDocument": {"title": "a", "body": "x"},
+    }
+
+
+def test_a_writer_sees_the_request_it_answers() -> None:
+    """Infinity's placeholder model (a request that named none) is written back in a response
+    without a model, as infinity-client requires one."""
+    sent = b'{"query":"q","documents":["a","b"],"model":"default/not-specified"}'
+    answer = rf.RerankResponse(
+        results=(rf.RerankResult(index=1, relevance_score=0.5),), usage=rf.Usage(total_tokens=2)
+    )
+    for read in baselines.READERS:
+        body = rf.encode_response(answer, format=read, on_loss="ignore")
+        expected = rf.convert_response(
+            body,
+            read=read,
+            write="infinity",
+            request=rf.decode_request(sent, format="infinity"),
+            on_loss="ignore",
+        )
+        theirs = baselines.READERS["infinity"].request(sent)
+        written = baselines.convert_response(body, read, "infinity", theirs)
+        assert written == expected, read
+        assert json.loads(written)["model"] == "default/not-specified", read

@@ -6,8 +6,8 @@ registered name (`rerank_formats.FORMATS`), with two names:
 
 - `READER`, a `Reader`: bytes -> its own decoded Structs plus a small `Envelope` (responses),
   or a `Request` (requests), and the types a typed decode of each uses (for `validate`);
-- `WRITER`, a `Writer`: results and envelope -> bytes, a `Request` -> bytes, and whether its
-  responses carry documents.
+- `WRITER`, a `Writer`: results, envelope and the request they answer -> bytes, a `Request`
+  -> bytes, and whether its responses carry documents.
 
 Any reader composes with any writer: the readers' result Structs all have `index`,
 `relevance_score` and (where the format has one) `document`, so a writer builds its output
@@ -71,16 +71,19 @@ def missing() -> list[str]:
 
 def convert_response(data: bytes, read: str, write: str, request: Request | None) -> bytes:
     """`read`'s response as `write`'s, in `request`'s context when given."""
-    results, envelope = READERS[read].response(data)
+    reader = READERS[read]
+    results, envelope = reader.response(data)
     writer = WRITERS[write]
     if request is None:
-        return writer.response(results, envelope, KEEP, ())
+        return writer.response(results, envelope, KEEP, None)
+    if reader.context is not None:
+        results = reader.context(results, request)
     results, mode = in_context(results, request, echoes=writer.echoes)
     if envelope.model is UNSET:
         envelope.model = request.model
     if envelope.usage is UNSET:
         envelope.usage = None
-    return writer.response(results, envelope, mode, request.documents)
+    return writer.response(results, envelope, mode, request)
 
 
 def convert_request(data: bytes, read: str, write: str) -> bytes:

@@ -61,8 +61,8 @@ def cohere_meta(envelope: Envelope, target: str) -> Any:
         return UNSET
     made = usage.completion_tokens
     read = usage.prompt_tokens
-    if read is UNSET:
-        read = usage.total_tokens - (0 if made is UNSET else made)
+    if read is UNSET:  # derived, never negative
+        read = max(usage.total_tokens - (0 if made is UNSET else made), 0)
     tokens = (
         {"input_tokens": read} if made is UNSET else {"input_tokens": read, "output_tokens": made}
     )

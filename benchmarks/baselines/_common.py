@@ -7,7 +7,7 @@ written once in plain Python over the readers' result Structs.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -89,6 +89,9 @@ class Reader:
     request: Callable[[bytes], Request]
     response_type: Any  # what a typed decode of a response is (for `validate`)
     request_type: Any
+    # what the format's results mean for the request they answer, before the context step
+    # (Together's echoed object documents), when it needs one
+    context: Callable[[list[Any], Request], list[Any]] | None = None
 
 
 def _decoder(t: Any) -> Callable[[bytes], Any]:
@@ -125,7 +128,9 @@ _encode = msgspec.json.Encoder().encode
 
 @dataclass(frozen=True)
 class Writer:
-    response: Callable[[list[Any], Envelope, str, Sequence[Any]], bytes]
+    # results, envelope, what to do with documents (KEEP, FILL, DROP) and the request the
+    # response answers (read by this format), if any
+    response: Callable[[list[Any], Envelope, str, Request | None], bytes]
     request: Callable[[Request], bytes]
     echoes: bool
 

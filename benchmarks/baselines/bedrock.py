@@ -5,7 +5,6 @@ written back to Bedrock."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -163,8 +162,9 @@ class BedrockOut(msgspec.Struct, omit_defaults=True):
 
 
 def write_bedrock_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
+    documents = () if request is None else request.documents
     if mode == FILL:
         out = [
             OutResult(

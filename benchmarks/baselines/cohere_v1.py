@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -76,9 +75,8 @@ class V1OutResult(msgspec.Struct, omit_defaults=True):
     document: Any = UNSET
 
 
-def write_v1_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
-) -> bytes:
+def write_v1_response(results: list[Any], e: Envelope, mode: str, request: Request | None) -> bytes:
+    documents = () if request is None else request.documents
     if mode == FILL:
         out = [
             V1OutResult(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -80,9 +79,7 @@ class V2OutResult(msgspec.Struct):
     relevance_score: float
 
 
-def write_v2_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
-) -> bytes:
+def write_v2_response(results: list[Any], e: Envelope, mode: str, request: Request | None) -> bytes:
     out = [V2OutResult(r.index, r.relevance_score) for r in results]
     own = e.source == "cohere_v2"
     return _encode(CohereOut(e.id if own else UNSET, out, cohere_meta(e, "cohere_v2")))

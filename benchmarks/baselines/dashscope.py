@@ -5,7 +5,6 @@ and `parameters{return_documents, top_n, instruct}` (sent even when empty), resu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -145,8 +144,9 @@ def _echo(document: Any) -> Any:
 
 
 def write_dashscope_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
+    documents = () if request is None else request.documents
     if mode == FILL:
         out = [
             DashScopeOutResult(

@@ -4,7 +4,6 @@ Infinity only, and a placeholder model that means none."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -129,8 +128,9 @@ def _usage(usage: Any) -> Any:
 
 
 def write_infinity_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
+    documents = () if request is None else request.documents
     wire = e.meta if e.source == "infinity" else None
     if wire is not None and not (
         wire.object is UNSET and wire.id is UNSET and wire.created is UNSET
@@ -186,7 +186,10 @@ def write_infinity_response(
             )
             for r in results
         ]
-    return _encode(InfinityOut(obj, out, e.model, _usage(e.usage), ident, created))
+    model = e.model
+    if model is UNSET and request is not None:  # the client's placeholder, if it sent one
+        model = _own(request, "infinity", "model")
+    return _encode(InfinityOut(obj, out, model, _usage(e.usage), ident, created))
 
 
 class InfinityOutRequest(msgspec.Struct, omit_defaults=True):

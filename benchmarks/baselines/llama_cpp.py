@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -86,7 +85,7 @@ class LlamaOut(msgspec.Struct):
 
 
 def write_llama_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
     out = [LlamaOutResult(r.index, r.relevance_score) for r in results]
     # what the library keeps of a llama.cpp response read without `object`: that it had none

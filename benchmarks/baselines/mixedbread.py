@@ -4,7 +4,6 @@ input echoed, and the request's `top_k` and `return_input` echoed in the respons
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
@@ -76,14 +75,6 @@ _fast_request = _decoder(MixedbreadRequest[Fast])
 _general_request = _decoder(MixedbreadRequest[General])
 
 
-class Sent(list[Any]):
-    """A request's `input`, carrying the `top_k` a response to it echoes (-1 for all): the
-    writer is given the request's documents, not the request."""
-
-    __slots__ = ("top_k",)
-    top_k: int
-
-
 def read_mixedbread_response(data: bytes) -> tuple[list[Any], Envelope]:
     _too_large(data)
     try:
@@ -110,18 +101,15 @@ def read_mixedbread_request(data: bytes) -> Request:
     _too_large(data)
     try:
         r = _fast_request(data)
-        documents = Sent(r.input)
+        documents = r.input
     except msgspec.ValidationError:
         r = _general_request(data)
-        documents = Sent(
-            [
-                Doc(d["text"]) if type(d) is dict and len(d) == 1 and "text" in d else d
-                for d in r.input
-            ]
-        )
+        documents = [
+            Doc(d["text"]) if type(d) is dict and len(d) == 1 and "text" in d else d
+            for d in r.input
+        ]
     top_k = r.top_k
     top_n = None if top_k is None or top_k == ALL else top_k  # -1 and null: all
-    documents.top_k = top_n if type(top_n) is int else ALL
     own: dict[str, Any] = {
         "top_k": UNSET if top_n is not None else top_k,  # -1 or null, written back as spelled
         "rank_fields": r.rank_fields,
@@ -158,12 +146,14 @@ class MixedbreadOut(msgspec.Struct):
 
 
 def write_mixedbread_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
+    documents = () if request is None else request.documents
     top_k, return_input, marked = e.meta if e.source == NAME else (UNSET, UNSET, RANK_RESULT)
     if mode != KEEP:  # the answer to a request: what it asked, echoed unless read
         if top_k is UNSET:
-            top_k = getattr(documents, "top_k", ALL)
+            top_n = request.top_n if request is not None else UNSET
+            top_k = top_n if type(top_n) is int else ALL
         if return_input is UNSET:
             return_input = mode == FILL
     if mode == FILL:  # the raw item sent, whatever the upstream echoed

@@ -3,7 +3,6 @@ under `rankings` with a `logit` and no document, no model in the response."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -106,7 +105,7 @@ class NimOut(msgspec.Struct, omit_defaults=True):
 
 
 def write_nim_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
     usage = e.usage
     if isinstance(usage, Usage):  # in NIM's order

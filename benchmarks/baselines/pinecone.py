@@ -3,7 +3,6 @@ with a `score`, usage in rerank units (not tokens), `return_documents` true by d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -118,8 +117,9 @@ def _echo(document: Any) -> Any:
 
 
 def write_pinecone_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
+    documents = () if request is None else request.documents
     if mode == FILL:
         out = [
             PineconeOutResult(

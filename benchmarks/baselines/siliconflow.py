@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -143,8 +142,9 @@ def _tokens(usage: Any) -> Any:
 
 
 def write_siliconflow_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
+    documents = () if request is None else request.documents
     if mode == FILL:
         out = [
             SiliconFlowOutResult(

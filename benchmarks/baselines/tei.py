@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -96,8 +95,9 @@ class TeiOut(msgspec.Struct):
 
 
 def write_tei_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
+    documents = () if request is None else request.documents
     if mode == FILL:
         out = [
             TeiOut(

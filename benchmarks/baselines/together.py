@@ -4,7 +4,6 @@ response, all-string or all-object documents, `return_documents` false by defaul
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -109,11 +108,11 @@ def read_together_response(data: bytes) -> tuple[list[Any], Envelope]:
     return r.results, Envelope("together", model=r.model, usage=r.usage, id=r.id, meta=r.object)
 
 
-def in_request_context(results: list[Any], documents: Sequence[Any]) -> list[Any]:
+def in_request_context(results: list[Any], request: Request) -> list[Any]:
     """Together's results read for the request they answer: a document that is the compact
-    JSON of the request's object document at its index is that object (the library's
-    `response_in_context`). Not called by `baselines.convert_response`, which has no
-    per-reader step: the matrix and the edge payloads send no object documents."""
+    JSON of the request's object document at its index is that object (as the library's
+    context step reads it)."""
+    documents = request.documents
     if dict in set(map(type, documents)):
         for r in results:
             if (
@@ -210,8 +209,9 @@ def _usage(usage: Any) -> Any:
 
 
 def write_together_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
+    documents = () if request is None else request.documents
     # read from Together with its `object` or `id`: written back as read
     own = e.source == "together" and (e.meta is not UNSET or e.id is not UNSET)
     missing = UNSET if own else _NO_DOCUMENT  # read without a document: written so
@@ -288,5 +288,11 @@ def write_together_request(r: Request) -> bytes:
     )
 
 
-READER = Reader(read_together_response, read_together_request, LenientResponse, ObjectsRequest)
+READER = Reader(
+    read_together_response,
+    read_together_request,
+    LenientResponse,
+    ObjectsRequest,
+    context=in_request_context,
+)
 WRITER = Writer(write_together_response, write_together_request, echoes=True)

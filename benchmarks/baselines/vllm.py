@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -138,8 +137,9 @@ def _usage(e: Envelope) -> Any:
 
 
 def write_vllm_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
+    documents = () if request is None else request.documents
     own = e.source == "vllm"
     multi = None
     if own and any(r.echo is not UNSET and r.echo.multi_modal is UNSET for r in results):

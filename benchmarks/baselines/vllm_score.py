@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -159,7 +158,7 @@ def _usage_out(usage: Any, own: bool) -> Any:
 
 
 def write_score_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
     ordered = sorted(results, key=_index)
     if e.source == "vllm_score":

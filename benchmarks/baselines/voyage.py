@@ -3,7 +3,6 @@ documents, `return_documents` false by default, one token count."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -100,8 +99,9 @@ class VoyageOut(msgspec.Struct):
 
 
 def write_voyage_response(
-    results: list[Any], e: Envelope, mode: str, documents: Sequence[Any]
+    results: list[Any], e: Envelope, mode: str, request: Request | None
 ) -> bytes:
+    documents = () if request is None else request.documents
     if mode == FILL:
         out = [
             VoyageOutResult(
