@@ -74,7 +74,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, cast
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from ..canonical import RerankError, RerankRequest, RerankResponse, RerankResult, Usage
+from ..canonical import (
+    RerankError,
+    RerankRequest,
+    RerankResponse,
+    RerankResult,
+    TextDocument,
+    Usage,
+)
 from ..errors import LossKind
 from . import _checks
 from ._base import (
@@ -91,11 +98,10 @@ from ._base import (
     kept_fields,
     kept_results,
     own_extension,
-    to_document,
     write_flag,
 )
 from ._errors import fold
-from ._helpers import echo_text, single_count, strings_only, unsupported
+from ._helpers import echo_text, plain_texts, single_count, strings_only, unsupported
 
 __all__ = [
     "DEFAULTS",
@@ -349,7 +355,7 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
                 RerankResult(
                     index=r.index,
                     relevance_score=r.relevance_score,
-                    document=to_document({"text": r.document.text}, images=False)
+                    document=TextDocument(text=r.document.text)
                     if isinstance(r.document, ResultDocument)
                     else r.document,
                 )
@@ -374,8 +380,18 @@ def response_from_canonical(
 ) -> Response:
     own = own_extension(response.extensions, NAME)
     embedding_losses(response.results, sink, RESPONSE.results_at)
+    texts = plain_texts(response.results)
     results = tuple(
-        [
+        [  # the usual results: their texts found with no call per result
+            Result(
+                index=r.index,
+                relevance_score=r.relevance_score,
+                document=t if t is UNSET or t is None else ResultDocument(text=t),
+            )
+            for r, t in zip(response.results, texts, strict=True)
+        ]
+        if texts is not None
+        else [
             Result(
                 index=r.index,
                 relevance_score=r.relevance_score,

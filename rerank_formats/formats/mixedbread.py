@@ -417,7 +417,7 @@ def _echo(document: Document | UnsetType | None, position: int, sink: Sink) -> A
 
 
 def _echoed(
-    own: Any, request: RerankRequest | None, results: int
+    own: Any, request: RerankRequest | None
 ) -> tuple[int | UnsetType | None, bool | UnsetType | None]:
     """The `top_k` and `return_input` a response echoes: as read, else from the request."""
     top_k, return_input = kept(own, "top_k"), kept(own, "return_input")
@@ -458,7 +458,7 @@ def response_from_canonical(
             for position, r in enumerate(response.results)
         ]
     )
-    top_k, return_input = _echoed(own, request, len(data))
+    top_k, return_input = _echoed(own, request)
     return Response(
         usage=_usage_out(response.usage),
         model=response.model,
@@ -469,7 +469,7 @@ def response_from_canonical(
     )
 
 
-# -- errors: the legacy `{type, url, message, details}` ---------------------------------------
+# -- errors: FastAPI's `{"detail": "..."}`; the legacy `{type, url, message}` read as Cohere's --
 
 
 class Error(DetailError, frozen=True, kw_only=True):
