@@ -405,6 +405,9 @@ def _usage_out(usage: Usage | UnsetType | None) -> TokenUsage | UnsetType | None
     )
 
 
+_AS_IT_IS: Final = frozenset({str, TextDocument, UnsetType, type(None)})  # echoed unchanged
+
+
 def _echo(document: Document | UnsetType | None, position: int, sink: Sink) -> Any:
     if document is UNSET or document is None or type(document) is str:
         return document
@@ -437,25 +440,24 @@ def response_from_canonical(
     marked = UNSET if own is not None and _NO_RESULT_OBJECT in own.absent else _RESULT_OBJECT
     # Mixedbread echoes the raw item it was sent: the request's, where it is known (a Jina
     # upstream echoes a string as `{text}`)
-    sent = request.documents if request is not None else None
+    sent = request.documents if request is not None else ()
+    count = len(sent)
+    echoed = [
+        r.document
+        if r.document is UNSET or r.document is None or not 0 <= r.index < count
+        else sent[r.index]
+        for r in response.results
+    ]
+    plain = document_types(echoed) <= _AS_IT_IS  # the usual: no call per result
     data = tuple(
         [
             Result(
                 index=r.index,
                 score=r.relevance_score,
-                input=_echo(
-                    r.document
-                    if sent is None
-                    or r.document is UNSET
-                    or r.document is None
-                    or not 0 <= r.index < len(sent)
-                    else sent[r.index],
-                    position,
-                    sink,
-                ),
+                input=document if plain else _echo(document, position, sink),
                 object=marked,
             )
-            for position, r in enumerate(response.results)
+            for position, (r, document) in enumerate(zip(response.results, echoed, strict=True))
         ]
     )
     top_k, return_input = _echoed(own, request)
