@@ -312,7 +312,9 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request[Any]:
     unsupported(request, sink, "truncation", "max_doc_length", "return_embeddings")
     kinds = document_types(request.documents)
     documents: tuple[Any, ...]
-    if kinds <= {str} or (own is not None and kinds <= {str, TextDocument, ObjectDocument}):
+    if kinds <= {str}:
+        documents = tuple(request.documents)  # the usual: no call per document
+    elif own is not None and kinds <= {str, TextDocument, ObjectDocument}:
         documents = tuple(
             [dict(d.fields) if isinstance(d, ObjectDocument) else d for d in request.documents]
         )  # as a Together client sent them
