@@ -56,14 +56,19 @@ def cohere_meta(envelope: Envelope, target: str) -> Any:
     """`meta` to write: the one read, in the same format; else `tokens` from the usage."""
     if envelope.source == target and envelope.meta is not UNSET:
         return envelope.meta
-    usage = envelope.usage
+    tokens = cohere_tokens(envelope.usage)
+    return UNSET if tokens is UNSET else {"tokens": tokens}
+
+
+def cohere_tokens(usage: object) -> Any:
+    """Cohere's `tokens` for a usage (SiliconFlow's too): input tokens, derived and never
+    negative when not given, and output tokens when known; UNSET for no usage."""
     if not isinstance(usage, Usage):
         return UNSET
     made = usage.completion_tokens
     read = usage.prompt_tokens
-    if read is UNSET:  # derived, never negative
+    if read is UNSET:
         read = max(usage.total_tokens - (0 if made is UNSET else made), 0)
-    tokens = (
+    return (
         {"input_tokens": read} if made is UNSET else {"input_tokens": read, "output_tokens": made}
     )
-    return {"tokens": tokens}

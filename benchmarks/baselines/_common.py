@@ -139,6 +139,13 @@ def _doc(document: Any) -> Any:
     return Doc(document) if type(document) is str else document
 
 
+def _with_texts(documents: list[Any]) -> list[Any]:
+    """Object documents as read from the wire, a lone `{"text": ...}` as the `Doc` it is."""
+    return [
+        Doc(d["text"]) if type(d) is dict and len(d) == 1 and "text" in d else d for d in documents
+    ]
+
+
 def _text(document: Any) -> str:
     if type(document) is str:
         return document
@@ -157,6 +164,15 @@ def _texts(documents: list[Any]) -> list[str]:
 
 def _own(request: Request, name: str, key: str) -> Any:
     return request.own.get(key, UNSET) if request.source == name and request.own else UNSET
+
+
+def _read_flag(flag: Any, own: dict[str, Any]) -> None:
+    """Record in `own` how `return_documents` was spelled, for `_write_flag`: absent (so it
+    meant the format's default) or null."""
+    if flag is UNSET:
+        own["defaulted"] = True
+    elif flag is None:
+        own["return_documents"] = None
 
 
 def _write_flag(

@@ -22,6 +22,7 @@ from ._common import (
     _doc,
     _encode,
     _own,
+    _read_flag,
     _too_large,
     _write_flag,
 )
@@ -60,10 +61,7 @@ def read_v1_request(data: bytes) -> Request:
     r = _v1_request(data)
     own = {"rank_fields": r.rank_fields, "max_chunks_per_doc": r.max_chunks_per_doc}
     flag = r.return_documents
-    if flag is UNSET:
-        own["defaulted"] = True
-    elif flag is None:
-        own["return_documents"] = None
+    _read_flag(flag, own)
     return Request(
         "cohere_v1", r.model, r.query, r.documents, r.top_n, bool(flag) if flag else False, own=own
     )

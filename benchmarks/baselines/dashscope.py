@@ -26,6 +26,7 @@ from ._common import (
     _decoder,
     _encode,
     _own,
+    _read_flag,
     _texts,
     _too_large,
     _write_flag,
@@ -107,10 +108,7 @@ def read_dashscope_request(data: bytes) -> Request:
         )
     own: dict[str, Any] = {"top_n": p.top_n, "instruct": p.instruct}  # nulls written back
     flag = p.return_documents
-    if flag is UNSET:
-        own["defaulted"] = True
-    elif flag is None:
-        own["return_documents"] = None
+    _read_flag(flag, own)
     return Request(
         "dashscope", r.model, r.input.query, r.input.documents, p.top_n, flag is True, own=own
     )

@@ -24,7 +24,9 @@ from ._common import (
     _decoder,
     _encode,
     _own,
+    _read_flag,
     _too_large,
+    _with_texts,
     _write_flag,
 )
 
@@ -104,10 +106,7 @@ def read_mixedbread_request(data: bytes) -> Request:
         documents = r.input
     except msgspec.ValidationError:
         r = _general_request(data)
-        documents = [
-            Doc(d["text"]) if type(d) is dict and len(d) == 1 and "text" in d else d
-            for d in r.input
-        ]
+        documents = _with_texts(r.input)
     top_k = r.top_k
     top_n = None if top_k is None or top_k == ALL else top_k  # -1 and null: all
     own: dict[str, Any] = {
@@ -116,10 +115,7 @@ def read_mixedbread_request(data: bytes) -> Request:
         "rewrite_query": r.rewrite_query,
     }
     flag = r.return_input
-    if flag is UNSET:
-        own["defaulted"] = True
-    elif flag is None:
-        own["return_documents"] = None
+    _read_flag(flag, own)
     return Request(NAME, r.model, r.query, documents, top_n, flag is True, own=own)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from ._cohere import cohere_tokens
 from ._common import (
     DROP,
     FILL,
@@ -26,6 +27,7 @@ from ._common import (
     _decoder,
     _encode,
     _own,
+    _read_flag,
     _texts,
     _too_large,
     _write_flag,
@@ -99,10 +101,7 @@ def read_siliconflow_request(data: bytes) -> Request:
         "overlap_tokens": r.overlap_tokens,
     }
     flag = r.return_documents
-    if flag is UNSET:
-        own["defaulted"] = True
-    elif flag is None:
-        own["return_documents"] = None
+    _read_flag(flag, own)
     return Request("siliconflow", r.model, r.query, r.documents, r.top_n, flag is True, own=own)
 
 
@@ -126,19 +125,6 @@ def _echo(document: Any) -> Any:
         text = document.get("text", UNSET)
         return UNSET if text is UNSET else Doc(text)
     return document
-
-
-def _tokens(usage: Any) -> Any:
-    """`tokens` for a usage: input tokens, and output tokens when known."""
-    if not isinstance(usage, Usage):
-        return UNSET
-    made = usage.completion_tokens
-    read = usage.prompt_tokens
-    if read is UNSET:
-        read = max(usage.total_tokens - (0 if made is UNSET else made), 0)
-    return (
-        {"input_tokens": read} if made is UNSET else {"input_tokens": read, "output_tokens": made}
-    )
 
 
 def write_siliconflow_response(
@@ -168,9 +154,9 @@ def write_siliconflow_response(
             for r in results
         ]
     if e.source == "siliconflow":
-        tokens = e.meta if tokens_usage(e.meta) == e.usage else _tokens(e.usage)
+        tokens = e.meta if tokens_usage(e.meta) == e.usage else cohere_tokens(e.usage)
         return _encode(SiliconFlowOut(e.id, out, tokens))
-    return _encode(SiliconFlowOut(UNSET, out, _tokens(e.usage)))
+    return _encode(SiliconFlowOut(UNSET, out, cohere_tokens(e.usage)))
 
 
 class SiliconFlowOutRequest(msgspec.Struct, omit_defaults=True):

@@ -25,8 +25,10 @@ from ._common import (
     _decoder,
     _encode,
     _own,
+    _read_flag,
     _texts,
     _too_large,
+    _with_texts,
     _write_flag,
 )
 
@@ -132,20 +134,14 @@ def read_together_request(data: bytes) -> Request:
         documents = r.documents
     except msgspec.ValidationError:  # object documents (`rank_fields`)
         r = _objects_request(data)
-        documents = [
-            Doc(d["text"]) if type(d) is dict and len(d) == 1 and "text" in d else d
-            for d in r.documents
-        ]
+        documents = _with_texts(r.documents)
     own: dict[str, Any] = {}  # what a Together writer writes back (empty: nothing)
     if r.top_n is None:
         own["top_n"] = None
     if r.rank_fields is not UNSET:
         own["rank_fields"] = r.rank_fields
     flag = r.return_documents
-    if flag is UNSET:
-        own["defaulted"] = True
-    elif flag is None:
-        own["return_documents"] = None
+    _read_flag(flag, own)
     return Request(
         "together",
         r.model,

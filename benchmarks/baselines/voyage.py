@@ -23,6 +23,7 @@ from ._common import (
     _decoder,
     _encode,
     _own,
+    _read_flag,
     _texts,
     _too_large,
     _write_flag,
@@ -69,10 +70,7 @@ def read_voyage_request(data: bytes) -> Request:
     r = _voyage_request(data)
     own: dict[str, Any] = {"top_k": r.top_k}  # a null `top_k` (the SDK's) is written back
     flag = r.return_documents
-    if flag is UNSET:
-        own["defaulted"] = True
-    elif flag is None:
-        own["return_documents"] = None
+    _read_flag(flag, own)
     return Request(
         "voyage",
         r.model,
