@@ -373,7 +373,7 @@ def convert_response(
             usage=usage_for(target, usage),
             results_at=source.RESPONSE.results_at,
         )
-    return _write(target, "response", response, on_loss, request, scores, scale)
+    return _write(target, "response", response, on_loss, request, scores, scale, decoded=True)
 
 
 def _check_policy(on_loss: object, usage: object = "null") -> None:
@@ -396,11 +396,15 @@ def _write(
     request: RerankRequest | None = None,
     scores: Scores = "keep",
     scale: ScoreScale | None = None,
+    *,
+    decoded: bool = False,
 ) -> bytes:
+    """`obj` written as `module`'s `kind`; `decoded` says a decoder made it (its scores
+    are finite and its indices whole, so the write-time check of its results is skipped)."""
     sink = QuietSink(module.NAME) if on_loss == "ignore" else Sink(module.NAME)
     if isinstance(obj, RerankResponse) and (scale or obj.score_scale) == "logit":
-        obj = rescaled(module, obj, request, scores, sink)
-    body = _encode(module, kind, obj, sink, request)
+        obj = rescaled(module, obj, request, scores, sink)  # a sigmoid keeps them finite
+    body = _encode(module, kind, obj, sink, request, decoded=decoded)
     _settle(sink, on_loss)
     return body
 
@@ -443,6 +447,8 @@ def _encode(
     obj: RerankRequest | RerankResponse,
     sink: Sink,
     request: RerankRequest | None = None,
+    *,
+    decoded: bool = False,
 ) -> bytes:
     codec = module.REQUEST if kind == "request" else module.RESPONSE
     if obj.extensions and not sink.quiet:
@@ -453,7 +459,7 @@ def _encode(
                 _required_losses(module, obj, sink)
             wire = module.request_from_canonical(obj, sink)
         else:
-            _check_writable(obj)
+            _check_writable(obj, results=not decoded)
             wire = module.response_from_canonical(obj, sink, request)
         return codec.encode(wire, obj.extensions.get(module.NAME) if obj.extensions else None)
     except EncodeError:
@@ -479,8 +485,9 @@ _INDEX = operator.attrgetter("index")
 
 def _check_writable(response: RerankResponse, *, results: bool = True) -> None:
     """Refuse what no decoder would read back: a score that is NaN or infinite (JSON has
-    none; msgspec would write `null`), a negative index (unless `results` is false: they
-    are a decoder's) or token count."""
+    none; msgspec would write `null`) or a negative index, unless `results` is false (a
+    decoder made them, and every format's decoder refuses both), and a negative token
+    count."""
     if results:
         _check_results_writable(response.results)
     usage = response.usage

@@ -13,6 +13,7 @@ import pytest
 
 import rerank_formats as rf
 from rerank_formats import validation
+from rerank_formats.registry import get_codec
 
 SEED_FORMATS = ("jina", "cohere_v1", "cohere_v2", "xinference")
 
@@ -467,6 +468,42 @@ def test_what_no_decoder_reads_back_is_not_written() -> None:
         "$.usage.total_tokens",
         "Expected `int` >= 0",
     )
+
+
+def _swapped(node: object, old: object, new: object) -> object:
+    """`node` with every leaf equal to `old` (and of its type) replaced by `new`."""
+    if isinstance(node, dict):
+        return {k: _swapped(v, old, new) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_swapped(v, old, new) for v in node]
+    return new if node == old and type(node) is type(old) else node
+
+
+@pytest.mark.parametrize("fmt", rf.FORMATS)
+def test_no_decoder_reads_what_is_not_written(fmt: str) -> None:
+    """`convert_response` skips the write-time check of the results it decoded (a tenth of
+    a conversion at 1,000 results): it relies on every decoder refusing a score that is not
+    finite and a negative index, whether the body comes as text or parsed."""
+    response = rf.RerankResponse(results=(rf.RerankResult(index=7, relevance_score=0.5),))
+    body = msgspec.json.decode(rf.encode_response(response, format=fmt, on_loss="ignore"))
+    codec = get_codec(fmt, "response")
+    at = f"{codec.results_at}[0]"
+    score = f"{at}.{codec.key('relevance_score')}"
+    for bad, expected in (
+        (_swapped(body, 0.5, float("nan")), ("invalid_value", score, "nan is not a JSON number")),
+        (_swapped(body, 0.5, float("inf")), ("invalid_value", score, "inf is not a JSON number")),
+        (_swapped(body, 0.5, -float("inf")), ("invalid_value", score, "-inf is not a JSON number")),
+    ):
+        error = refused(lambda bad=bad: rf.convert_response(bad, read=fmt, write="jina"))
+        assert (error.type, error.path, error.message) == expected
+    error = refused(lambda: rf.convert_response(_swapped(body, 7, -1), read=fmt, write="jina"))
+    assert (error.type, error.path) == ("out_of_range", f"{at}.index")
+    text = msgspec.json.encode(body).replace(b"0.5", b"1e999")
+    error = refused(lambda: rf.convert_response(text, read=fmt, write="jina"))
+    assert (error.type, error.path) == ("out_of_range", "$")
+    written = rf.convert_response(msgspec.json.encode(body), read=fmt, write="jina")
+    [result] = rf.decode_response(written, format="jina").results
+    assert (result.index, result.relevance_score) == (7, 0.5)
 
 
 def test_documents_are_counted_before_any_work_per_document() -> None:
