@@ -94,7 +94,7 @@ def in_context(
     if read is not None:  # a format whose documents read differently for this request (Together)
         response = read(response, request)
     documents = request.documents
-    indices = list(map(_index, response.results))
+    indices = [r.index for r in response.results]
     if indices and (
         len(set(indices)) < len(indices) or not 0 <= min(indices) <= max(indices) < len(documents)
     ):

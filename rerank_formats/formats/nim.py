@@ -68,7 +68,6 @@ and whether every release reports `usage`.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Final, cast
 
@@ -277,14 +276,10 @@ def _document(passage: Passage) -> Document:
     return ObjectDocument(fields={k: v for k, v in present.items() if v is not UNSET})
 
 
-_TEXT: Final = operator.attrgetter("text")
-_IMAGE: Final = operator.attrgetter("image")
-
-
 def _documents(passages: tuple[Passage, ...]) -> tuple[Document, ...]:
     """The canonical documents; text passages (the usual) with no call per passage."""
-    texts = tuple(map(_TEXT, passages))
-    if set(map(type, texts)) <= {str} and set(map(type, map(_IMAGE, passages))) <= {UnsetType}:
+    texts: tuple[Any, ...] = tuple([p.text for p in passages])
+    if set(map(type, texts)) <= {str} and {type(p.image) for p in passages} <= {UnsetType}:
         return texts
     return tuple([_document(p) for p in passages])
 

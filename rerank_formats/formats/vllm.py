@@ -79,7 +79,6 @@ llama-index's and jina-haystack's Jina clients in front of a vLLM upstream.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
@@ -374,20 +373,17 @@ def _echo_to_canonical(echo: Echo | UnsetType) -> tuple[Document | UnsetType | N
     return None, True
 
 
-_DOCUMENT: Final = operator.attrgetter("document")
-_MULTI_MODAL: Final = operator.attrgetter("multi_modal")
-_TEXT: Final = operator.attrgetter("text")
 _NO_PARTS: Final = frozenset({UnsetType, type(None)})
 
 
 def _text_results(results: tuple[Result, ...], absent: set[str]) -> list[RerankResult] | None:
     """The canonical results when every echo is a text (the usual), read with no call per
     result; None for anything else."""
-    echoes = list(map(_DOCUMENT, results))
+    echoes: list[Any] = [r.document for r in results]  # each an Echo, checked next
     if not results or set(map(type, echoes)) != {Echo}:
         return None
-    parts = set(map(type, map(_MULTI_MODAL, echoes)))
-    if not parts <= _NO_PARTS or set(map(type, map(_TEXT, echoes))) != {str}:
+    parts = {type(e.multi_modal) for e in echoes}
+    if not parts <= _NO_PARTS or {type(e.text) for e in echoes} != {str}:
         return None
     if UnsetType in parts:
         absent.add("multi_modal")  # vLLM before RerankDocument.multi_modal

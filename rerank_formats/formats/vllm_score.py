@@ -392,7 +392,6 @@ def request_from_canonical(request: RerankRequest, sink: Sink) -> Request:
 
 _SCORE: Final = operator.attrgetter("relevance_score")
 _INDEX: Final = operator.attrgetter("index")
-_OBJECT: Final = operator.attrgetter("object")
 
 
 def _ranked(results: Iterable[RerankResult]) -> list[RerankResult]:
@@ -409,7 +408,7 @@ def response_to_canonical(wire: Response, left: Leftovers) -> RerankResponse:
         fields["usage"] = _vllm.plain(wire.usage)
         usage = _usage(wire.usage)
     extra = {wire.data[p].index: dict(more) for p, more in left.results.items()}
-    absent = {"object"} if UnsetType in set(map(type, map(_OBJECT, wire.data))) else set()
+    absent = {"object"} if UnsetType in {type(r.object) for r in wire.data} else set()
     # vLLM lists them in input order; the canonical results are ranked
     results = _ranked([RerankResult(index=r.index, relevance_score=r.score) for r in wire.data])
     return RerankResponse(
