@@ -25,6 +25,7 @@ from .limits import DEFAULT_LIMITS, Limits, scan, shallow_text, within
 from .registry import (
     ERROR_FORMATS,
     FORMATS,
+    ErrorFormat,
     ErrorFormatName,
     get_codec,
     get_error_format,
@@ -188,10 +189,6 @@ def _validate(
     module = get_error_format(format)
     collect = report if isinstance(report, _Collect) else report.collect
     unknown = module.UNKNOWN_FIELDS.get(kind, "warning")
-    if kind != "request":  # the provider sent it: say what it is, not what it does with it
-        note = f"not in {module.PROVIDER}'s format"
-    else:
-        note = f"{module.PROVIDER} {'answers 422' if unknown == 'error' else 'ignores it'}"
     try:
         refused, leftovers = _decoded(codec, format, kind, raw, body, limits, deep_checked)
         if refused is not None and not isinstance(report, _Collect):
@@ -200,18 +197,28 @@ def _validate(
             report(refused.path, refused.type, refused.message, "error")  # not to be walked
             return collect.result()
         if leftovers is None:  # refused, or an error body: walk it to list every problem
-            walker = Walker(report, unknown, note, codec.keeps_unknown)
+            walker = Walker(report, unknown, _note(module, kind, unknown), codec.keeps_unknown)
             walker.walk(body, type_info(codec.general), "$")
-        elif isinstance(body, (Mapping, list)):  # decoded: its only problems are unknown keys
-            _unknown_keys(body, leftovers, codec, unknown, note, report)
+        elif (leftovers.fields or leftovers.results) and isinstance(body, (Mapping, list)):
+            # decoded: its only problems are unknown keys
+            _unknown_keys(body, leftovers, codec, unknown, _note(module, kind, unknown), report)
         if isinstance(body, list if codec.shape == "array" else Mapping):
             module.check(kind, body, report)  # a bare-array format checks its array
-        errors = {p.path for p in collect.problems if p.severity == "error"}
-        if refused and refused.path not in errors:
+        if refused and refused.path not in {
+            p.path for p in collect.problems if p.severity == "error"
+        }:
             report(refused.path, refused.type, refused.message, "error")  # a rule only it has
     except _EnoughError:
         pass
     return collect.result()
+
+
+def _note(module: ErrorFormat, kind: str, unknown: Severity) -> str:
+    """What an unknown key's problem adds: what the provider does with one in a request,
+    or that a response or error body it sent is not in its format."""
+    if kind != "request":  # the provider sent it: say what it is, not what it does with it
+        return f"not in {module.PROVIDER}'s format"
+    return f"{module.PROVIDER} {'answers 422' if unknown == 'error' else 'ignores it'}"
 
 
 def _decoded(
