@@ -54,9 +54,8 @@ def test_deep_nesting_is_refused(depth: int) -> None:
 
 
 def test_an_open_field_is_read_to_the_depth_limit_and_refused_beyond() -> None:
-    """A body of at most `max_depth` brackets skips the depth walk of its open fields (it
-    cannot nest deeper than it has brackets: 7 deep in 8 brackets); 8 deep is walked and
-    read, 9 deep refused at the first level beyond."""
+    """An open field (Cohere's `meta`) is read to `max_depth` levels, the body's included,
+    and refused at the first level beyond."""
     limits = rf.Limits(max_depth=8)
     for depth in (7, 8, 9):
         inner = b"[" * (depth - 2) + b"]" * (depth - 2)  # in the body's {, then meta's {

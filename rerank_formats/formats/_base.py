@@ -23,7 +23,7 @@ from ..canonical import (
     TextDocument,
 )
 from ..errors import DecodeError, Loss, LossKind, clip, clip_path, excerpt
-from ..limits import DEFAULT_LIMITS, Limits, scan, shallow, shallow_text, too_deep
+from ..limits import DEFAULT_LIMITS, Limits, scan, shallow, too_deep
 from ._walk import first_error
 
 W = TypeVar("W")
@@ -381,10 +381,7 @@ class Codec(Generic[W]):
             else:
                 if self._counted:
                     self._check_counted(wire, limits)
-                if self._open_fields and not (
-                    type(data) is bytes and shallow_text(data, limits.max_depth)
-                ):  # a body of few brackets holds no open field nested deeper than they are
-                    self._check_open_fields(wire, limits)
+                self._check_open_fields(wire, limits)
                 return wire, NO_LEFTOVERS
             found = self._with_unknown_keys(data, limits)
             if found is not None:
@@ -543,8 +540,8 @@ class Codec(Generic[W]):
     def _check_open_fields(self, wire: W, limits: Limits) -> None:
         for name in self._open_fields:
             value = getattr(wire, name)
-            if shallow(value, limits.max_depth - 1):
-                continue
+            if value is UNSET or value is None or shallow(value, limits.max_depth - 1):
+                continue  # not sent (the usual), or surely within the limit
             where = too_deep(value, limits.max_depth - 1)
             if where is not None:
                 self._too_deep(f"$.{name}{where[1:]}", limits)
