@@ -5,6 +5,7 @@ scale knob, and the error envelopes (nested, flat, and the auth middleware's str
 from __future__ import annotations
 
 import http
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -64,6 +65,21 @@ HOUSEKEEPING: Final = (
     "cache_salt",
 )
 ACTIVATION: Final = ("use_activation", "activation", "softmax")  # the older names, deprecated
+_NONE_SENT: Final = (UNSET,) * len(HOUSEKEEPING)
+
+
+class Housekeeping:
+    """Reads the housekeeping fields of a request Struct from its `msgspec.structs.astuple`
+    (one C call; none sent, the usual, compared at C speed): `{}`, or every field by name
+    (`kept_fields` drops the unsent)."""
+
+    def __init__(self, struct: type[msgspec.Struct]) -> None:
+        self._of = operator.itemgetter(*map(struct.__struct_fields__.index, HOUSEKEEPING))
+
+    def __call__(self, values: tuple[Any, ...]) -> dict[str, object]:
+        sent = self._of(values)
+        return {} if sent == _NONE_SENT else dict(zip(HOUSEKEEPING, sent, strict=True))
+
 
 # A value vLLM assumes when the key is absent says nothing to lose elsewhere.
 DEFAULTS: Final[Mapping[str, object]] = {

@@ -311,9 +311,16 @@ def field_loss(
     return None
 
 
+_HOUSEKEEPING: Final = _vllm.Housekeeping(Request)
+
+
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
-    present = {key: getattr(wire, key) for key in _vllm.HOUSEKEEPING}
-    fields = kept_fields(left, model=wire.model, return_documents=wire.return_documents, **present)
+    fields = kept_fields(
+        left,
+        model=wire.model,
+        return_documents=wire.return_documents,
+        **_HOUSEKEEPING(msgspec.structs.astuple(wire)),
+    )
     if fields.get("model", UNSET) is not None:
         fields.pop("model", None)  # a model name is canonical; only its null is kept
     if wire.max_tokens_per_doc is None:

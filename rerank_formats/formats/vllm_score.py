@@ -309,8 +309,7 @@ def pair_of(body: Mapping[str, object]) -> tuple[str, str]:
 _FIELDS: Final = Request.__struct_fields__
 _PAIR_KEYS: Final = tuple(dict.fromkeys(key for pair in PAIRS for key in pair))
 _PAIRS_OF: Final = operator.itemgetter(*map(_FIELDS.index, _PAIR_KEYS))
-_HOUSEKEEPING_OF: Final = operator.itemgetter(*map(_FIELDS.index, _vllm.HOUSEKEEPING))
-_NONE_KEPT: Final = (UNSET,) * len(_vllm.HOUSEKEEPING)
+_HOUSEKEEPING: Final = _vllm.Housekeeping(Request)
 
 
 def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
@@ -323,13 +322,7 @@ def request_to_canonical(wire: Request, left: Leftovers) -> RerankRequest:
         query = query[0]
     if not isinstance(documents, tuple):
         documents = (documents,)
-    housekeeping = _HOUSEKEEPING_OF(values)
-    present = (
-        {}
-        if housekeeping == _NONE_KEPT
-        else dict(zip(_vllm.HOUSEKEEPING, housekeeping, strict=True))  # UNSET dropped below
-    )
-    fields = kept_fields(left, model=wire.model, **present)
+    fields = kept_fields(left, model=wire.model, **_HOUSEKEEPING(values))
     if fields.get("model", UNSET) is not None:
         fields.pop("model", None)
     canonical_query, canonical = _vllm.inputs_to_canonical(query, documents, {})
