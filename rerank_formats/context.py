@@ -44,7 +44,6 @@ Xinference) leave an unknown one out whatever this says.
 USAGES: tuple[UnknownUsage, ...] = ("null", "omit", "zero")
 
 _score = operator.attrgetter("relevance_score")
-_index = operator.attrgetter("index")
 _NO_DOCUMENT = frozenset({UnsetType, type(None)})
 _ZERO = Usage(total_tokens=0)
 
